@@ -1,0 +1,275 @@
+package io.mse.client;
+
+import io.mse.client.config.ConfigService;
+import io.mse.client.config.internal.ConfigCache;
+import io.mse.client.config.internal.DefaultConfigService;
+import io.mse.client.internal.Dispatcher;
+import io.mse.client.internal.NamedThreadFactory;
+import io.mse.client.internal.SnapshotStore;
+import io.mse.client.naming.NamingService;
+import io.mse.client.naming.internal.DefaultNamingService;
+import io.mse.client.naming.internal.ServiceCache;
+import io.mse.client.spi.Engine;
+import io.mse.client.spi.EngineContext;
+import io.mse.client.spi.EngineProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a Microservices Engine: the config center ({@link #config()}) and the registry
+ * ({@link #naming()}) of one namespace on one server.
+ *
+ * <pre>{@code
+ * try (MseClient client = MseClient.builder().serverAddr("127.0.0.1:8848").namespace("dev").build()) {
+ *   String greeting = client.config().getConfig("order-service.properties", "DEFAULT_GROUP");
+ *   Instance target = client.naming().selectOneHealthyInstance("inventory-service");
+ * }
+ * }</pre>
+ *
+ * <p>The engine is chosen from the server address by the {@link EngineProvider}s on the class path
+ * ({@code mse-client-zookeeper} brings {@code zookeeper://} and {@code embedded}). Thread-safe; one
+ * client per server and namespace is meant to be shared by the whole application. {@link #close()}
+ * deregisters ephemeral instances, stops every thread the client started, and is idempotent.
+ */
+public final class MseClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MseClient.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private final MseClientConfig settings;
+  private final Dispatcher dispatcher;
+  private final Engine engine;
+  private final ConfigService config;
+  private final NamingService naming;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MseClient(MseClientConfig settings, EngineProvider provider) {
+    this.settings = settings;
+    String clientId = "c" + IDS.incrementAndGet();
+    this.dispatcher = new Dispatcher(new NamedThreadFactory("mse-" + clientId + "-notify"));
+    SnapshotStore snapshots = new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace());
+    ConfigCache configCache = new ConfigCache(dispatcher, snapshots);
+    ServiceCache serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
+    try {
+      this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache));
+    } catch (RuntimeException e) {
+      dispatcher.close();
+      throw e;
+    }
+    this.config = new DefaultConfigService(settings.namespace(), configCache, engine.config(), settings.requestTimeout());
+    this.naming = new DefaultNamingService(settings.namespace(), serviceCache, engine.naming(), settings.requestTimeout());
+    LOG.info("mse-client {} started on '{}' ({} engine), namespace '{}'", clientId, settings.serverAddr(),
+        provider.name(), settings.namespace().isEmpty() ? "public" : settings.namespace());
+  }
+
+  /** Returns a new builder; see {@link Builder} for every setting and its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Makes and starts a client from settings.
+   *
+   * @throws IllegalArgumentException when no engine on the class path accepts the server address
+   * @throws ServerUnavailableException when the engine cannot reach its server at start
+   */
+  public static MseClient create(MseClientConfig settings) {
+    Objects.requireNonNull(settings, "settings");
+    return new MseClient(settings, provider(settings.serverAddr()));
+  }
+
+  /** Returns the config center of this client's namespace; the same object on every call. */
+  public ConfigService config() {
+    checkOpen();
+    return config;
+  }
+
+  /** Returns the registry of this client's namespace; the same object on every call. */
+  public NamingService naming() {
+    checkOpen();
+    return naming;
+  }
+
+  /** Returns the settings this client was made with. */
+  public MseClientConfig settings() {
+    return settings;
+  }
+
+  /** Returns true once {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Closes the engine (ending ephemeral registrations and watches), then the notification thread. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      engine.close();
+    } finally {
+      dispatcher.close();
+    }
+    LOG.info("mse-client on '{}' closed", settings.serverAddr());
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this MseClient on '" + settings.serverAddr() + "' is closed");
+    }
+  }
+
+  private static EngineProvider provider(String serverAddr) {
+    List<EngineProvider> providers = new ArrayList<>();
+    ServiceLoader.load(EngineProvider.class, MseClient.class.getClassLoader()).forEach(providers::add);
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null && context != MseClient.class.getClassLoader()) {
+      ServiceLoader.load(EngineProvider.class, context).forEach(p -> {
+        if (providers.stream().noneMatch(known -> known.getClass().getName().equals(p.getClass().getName()))) {
+          providers.add(p);
+        }
+      });
+    }
+    for (EngineProvider provider : providers) {
+      if (provider.supports(serverAddr)) {
+        return provider;
+      }
+    }
+    String known = providers.isEmpty() ? "none"
+        : providers.stream().map(p -> p.name() + " (" + p.addressForms() + ")").collect(Collectors.joining("; "));
+    String hint = serverAddr.equals(MseClientConfig.EMBEDDED) || serverAddr.startsWith("zookeeper://")
+        ? " Add the module io.mse:mse-client-zookeeper to the class path for this address." : "";
+    throw new IllegalArgumentException("serverAddr '" + serverAddr + "' is not accepted by any engine on the class path;"
+        + " engines found: " + known + "." + hint);
+  }
+
+  /**
+   * Builds an {@link MseClient}. Every setter checks its value at once and names it when rejecting
+   * it. Not thread-safe.
+   */
+  public static final class Builder {
+    private String serverAddr = MseClientConfig.EMBEDDED;
+    private String namespace = "";
+    private String username;
+    private String password;
+    private Path snapshotDir = Path.of(System.getProperty("user.home"), ".mse-client", "snapshot");
+    private Path embeddedDataDir;
+    private Duration requestTimeout = Duration.ofSeconds(3);
+    private boolean pushEmptyProtection = true;
+    private String applicationName;
+    private Ticker ticker = Ticker.system();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the server: {@code host:port[,host:port]} or {@code nacos://...} (Nacos),
+     * {@code https://host:port} (Nacos over TLS), {@code zookeeper://host:port[,...]}, or
+     * {@code embedded} (default: an in-process ZooKeeper server shared by the clients of this JVM).
+     */
+    public Builder serverAddr(String serverAddr) {
+      if (serverAddr == null || serverAddr.isBlank()) {
+        throw new IllegalArgumentException("serverAddr '" + serverAddr + "' is invalid: it must not be blank");
+      }
+      this.serverAddr = serverAddr.strip();
+      return this;
+    }
+
+    /** Sets the namespace id; null, "" and "public" mean the public namespace (the default). */
+    public Builder namespace(String namespace) {
+      this.namespace = io.mse.client.internal.Names.namespace(namespace);
+      return this;
+    }
+
+    /** Sets the credentials of an auth-enabled server; the password is never logged. */
+    public Builder credentials(String username, String password) {
+      if (username == null || username.isBlank() || password == null) {
+        throw new IllegalArgumentException("username '" + username + "' is invalid: credentials need a non-blank"
+            + " username and a non-null password");
+      }
+      this.username = username;
+      this.password = password;
+      return this;
+    }
+
+    /** Sets the snapshot directory; default {@code ~/.mse-client/snapshot}. */
+    public Builder snapshotDir(Path snapshotDir) {
+      this.snapshotDir = Objects.requireNonNull(snapshotDir, "snapshotDir");
+      return this;
+    }
+
+    /** Sets the data directory of the embedded server; default a temporary directory deleted on close. */
+    public Builder embeddedDataDir(Path embeddedDataDir) {
+      this.embeddedDataDir = Objects.requireNonNull(embeddedDataDir, "embeddedDataDir");
+      return this;
+    }
+
+    /** Sets the longest wait for one server request, end to end; positive; default 3 s. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout " + requestTimeout + " is invalid: it must be positive");
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * Sets whether an empty instance list that may come from a server fault is ignored when it would
+     * replace a non-empty one; default true.
+     */
+    public Builder pushEmptyProtection(boolean pushEmptyProtection) {
+      this.pushEmptyProtection = pushEmptyProtection;
+      return this;
+    }
+
+    /** Sets the application's name (used for its governance rules); default none. */
+    public Builder applicationName(String applicationName) {
+      this.applicationName = applicationName == null ? null
+          : io.mse.client.internal.Names.dataId(applicationName);
+      return this;
+    }
+
+    /** Sets the time source; default {@link Ticker#system()}. For tests. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Sets an engine-specific setting, such as {@code nacos.contextPath}; see the engine's documentation. */
+    public Builder property(String key, String value) {
+      if (key == null || key.isBlank() || value == null) {
+        throw new IllegalArgumentException("property '" + key + "' is invalid: keys are non-blank, values non-null");
+      }
+      properties.put(key, value);
+      return this;
+    }
+
+    /** Returns the settings made so far. */
+    public MseClientConfig toConfig() {
+      return new MseClientConfig(serverAddr, namespace, username, password, snapshotDir, embeddedDataDir,
+          requestTimeout, pushEmptyProtection, applicationName, ticker, properties);
+    }
+
+    /**
+     * Makes and starts the client.
+     *
+     * @throws IllegalArgumentException when no engine on the class path accepts the server address
+     * @throws ServerUnavailableException when the engine cannot reach its server at start
+     */
+    public MseClient build() {
+      return create(toConfig());
+    }
+  }
+}

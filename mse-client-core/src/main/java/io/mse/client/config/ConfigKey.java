@@ -1,0 +1,31 @@
+package io.mse.client.config;
+
+import io.mse.client.internal.Names;
+
+/**
+ * The identity of a config item: namespace, group and dataId. Immutable and thread-safe.
+ *
+ * @param namespace the namespace id, "" for the public namespace ({@code null}, blank and
+ *     {@code "public"} are normalized to "")
+ * @param group the group, {@code DEFAULT_GROUP} when null or blank
+ * @param dataId the config item's name: non-blank, at most 256 letters, digits, {@code _ - . :}
+ * @throws IllegalArgumentException if a part breaks its rule; the message names the value
+ */
+public record ConfigKey(String namespace, String group, String dataId) {
+
+  public ConfigKey {
+    namespace = Names.namespace(namespace);
+    group = Names.group(group);
+    dataId = Names.dataId(dataId);
+  }
+
+  /** Returns the key of {@code dataId} in {@code group} of the public namespace. */
+  public static ConfigKey of(String dataId, String group) {
+    return new ConfigKey("", group, dataId);
+  }
+
+  @Override
+  public String toString() {
+    return (namespace.isEmpty() ? "public" : namespace) + "/" + group + "/" + dataId;
+  }
+}

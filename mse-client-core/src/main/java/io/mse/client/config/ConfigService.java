@@ -1,0 +1,90 @@
+package io.mse.client.config;
+
+import java.time.Duration;
+
+/**
+ * The config center, in the namespace of the client that made it.
+ *
+ * <p>Arguments: {@code dataId} is non-blank, at most 256 letters, digits, {@code _ - . :};
+ * {@code group} follows the same rule, and null or blank means {@code DEFAULT_GROUP}. Bad names are
+ * rejected with an {@link IllegalArgumentException} naming the value before any I/O.
+ *
+ * <p>A config that has a listener is kept fresh in memory by the subscription, so
+ * {@link #getConfig(String, String)} on it does no I/O. Every config read or pushed is also
+ * written to the snapshot directory, and served from there when the server cannot be reached.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface ConfigService {
+
+  /**
+   * Returns the content of a config, or {@code null} when it does not exist, waiting at most the
+   * client's request timeout.
+   *
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached and no
+   *     snapshot of the config exists
+   */
+  String getConfig(String dataId, String group);
+
+  /**
+   * Returns the content of a config, or {@code null} when it does not exist.
+   *
+   * @param timeout the longest time to wait for the server; positive
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached within
+   *     {@code timeout} and no snapshot of the config exists
+   */
+  String getConfig(String dataId, String group, Duration timeout);
+
+  /**
+   * Returns the current content (or {@code null}) and adds {@code listener} for later changes, with
+   * no change lost in between.
+   *
+   * @throws io.mse.client.ServerUnavailableException as {@link #getConfig(String, String, Duration)}
+   */
+  String getConfigAndAddListener(String dataId, String group, Duration timeout, ConfigListener listener);
+
+  /**
+   * Creates or replaces a config.
+   *
+   * @param content the new content; not null (use {@link #removeConfig} to remove)
+   * @return true when the server stored it
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   */
+  boolean publishConfig(String dataId, String group, String content);
+
+  /**
+   * Creates or replaces a config, recording its content type.
+   *
+   * @param type the content type ({@code properties}, {@code yaml}, {@code json}, {@code text}...); nullable
+   * @return true when the server stored it
+   */
+  boolean publishConfig(String dataId, String group, String content, String type);
+
+  /**
+   * Replaces a config only if its current content's MD5 is {@code casMd5} (compare-and-set).
+   *
+   * @param casMd5 lowercase hex MD5 of the content the caller expects to replace; "" expects the
+   *     config not to exist
+   * @return true when replaced; false when the current content's MD5 differs
+   */
+  boolean publishConfigCas(String dataId, String group, String content, String casMd5);
+
+  /**
+   * Removes a config; removing a config that does not exist is not an error.
+   *
+   * @return true when the server accepted the removal
+   */
+  boolean removeConfig(String dataId, String group);
+
+  /**
+   * Adds a listener to a config; it is called on each later change (not with the current content,
+   * see {@link #getConfigAndAddListener}). Adding the same listener twice has no further effect.
+   *
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached and no
+   *     snapshot gives a starting point
+   */
+  void addListener(String dataId, String group, ConfigListener listener);
+
+  /** Removes a listener; when a config has no listener left, the client stops listening to it. */
+  void removeListener(String dataId, String group, ConfigListener listener);
+}

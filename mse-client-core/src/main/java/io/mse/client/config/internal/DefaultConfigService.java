@@ -1,0 +1,200 @@
+package io.mse.client.config.internal;
+
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.config.ConfigKey;
+import io.mse.client.config.ConfigListener;
+import io.mse.client.config.ConfigService;
+import io.mse.client.internal.Names;
+import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ConfigEngine;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ConfigService} over the cache and an engine: listened configs are read from memory, others
+ * from the server with the snapshot as failover. Thread-safe.
+ */
+public final class DefaultConfigService implements ConfigService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultConfigService.class);
+
+  private final String namespace;
+  private final ConfigCache cache;
+  private final ConfigEngine engine;
+  private final Duration requestTimeout;
+
+  public DefaultConfigService(String namespace, ConfigCache cache, ConfigEngine engine, Duration requestTimeout) {
+    this.namespace = namespace;
+    this.cache = cache;
+    this.engine = engine;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public String getConfig(String dataId, String group) {
+    return getConfig(dataId, group, requestTimeout);
+  }
+
+  @Override
+  public String getConfig(String dataId, String group, Duration timeout) {
+    // Fast path: a listened key is served from memory, with no allocation and no I/O.
+    ConfigEntry entry = cache.find(group == null || group.isBlank() ? Names.DEFAULT_GROUP : group, dataId == null ? "" : dataId);
+    if (entry != null) {
+      ConfigEntry.State state = entry.state;
+      if (state != null) {
+        return state.content();
+      }
+    }
+    ConfigKey key = key(dataId, group);
+    checkTimeout(timeout);
+    return fetch(key, timeout);
+  }
+
+  @Override
+  public String getConfigAndAddListener(String dataId, String group, Duration timeout, ConfigListener listener) {
+    checkTimeout(timeout);
+    ConfigEntry entry = listen(key(dataId, group), listener, timeout);
+    return entry.state.content();
+  }
+
+  @Override
+  public boolean publishConfig(String dataId, String group, String content) {
+    return publish(dataId, group, content, null, null);
+  }
+
+  @Override
+  public boolean publishConfig(String dataId, String group, String content, String type) {
+    return publish(dataId, group, content, type, null);
+  }
+
+  @Override
+  public boolean publishConfigCas(String dataId, String group, String content, String casMd5) {
+    Objects.requireNonNull(casMd5, "casMd5");
+    return publish(dataId, group, content, null, casMd5);
+  }
+
+  @Override
+  public boolean removeConfig(String dataId, String group) {
+    return engine.removeConfig(key(dataId, group));
+  }
+
+  @Override
+  public void addListener(String dataId, String group, ConfigListener listener) {
+    listen(key(dataId, group), listener, requestTimeout);
+  }
+
+  @Override
+  public void removeListener(String dataId, String group, ConfigListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ConfigEntry entry = cache.find(Names.group(group), Names.dataId(dataId));
+    if (entry == null) {
+      return;
+    }
+    boolean stop;
+    synchronized (entry) {
+      entry.listeners.remove(listener);
+      stop = entry.listeners.isEmpty() && entry.watching;
+      if (stop) {
+        entry.watching = false;
+        cache.forget(entry);
+      }
+    }
+    if (stop) {
+      engine.unwatch(entry.key);
+      LOG.debug("Stopped listening to '{}'", entry.key);
+    }
+  }
+
+  private ConfigEntry listen(ConfigKey key, ConfigListener listener, Duration timeout) {
+    Objects.requireNonNull(listener, "listener");
+    while (true) {
+      ConfigEntry entry = cache.entry(key);
+      boolean start;
+      synchronized (entry) {
+        if (cache.find(key.group(), key.dataId()) != entry) {
+          continue; // removed by a concurrent removeListener: take the new entry
+        }
+        entry.listeners.addIfAbsent(listener);
+        start = !entry.watching;
+        entry.watching = true;
+      }
+      if (start) {
+        String content;
+        try {
+          content = fetch(key, timeout);
+        } catch (RuntimeException e) {
+          synchronized (entry) {
+            entry.listeners.remove(listener);
+            entry.watching = false;
+            cache.forget(entry);
+          }
+          entry.started.completeExceptionally(e);
+          throw e;
+        }
+        cache.initialize(entry, content);
+        engine.watch(key, entry.state.md5());
+        LOG.debug("Listening to '{}'", key);
+      } else {
+        awaitStartingPoint(entry, timeout);
+      }
+      return entry;
+    }
+  }
+
+  private static void awaitStartingPoint(ConfigEntry entry, Duration timeout) {
+    try {
+      entry.started.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ServerUnavailableException(entry.key.toString(),
+          "Timed out after " + timeout.toMillis() + " ms waiting for the first read of '" + entry.key + "'");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerUnavailableException(entry.key.toString(), "Interrupted waiting for '" + entry.key + "'", e);
+    }
+  }
+
+  private String fetch(ConfigKey key, Duration timeout) {
+    try {
+      ConfigData data = engine.getConfig(key, timeout);
+      String content = data == null ? null : data.content();
+      cache.dispatcher().execute(() -> cache.snapshots().writeConfig(key, content));
+      return content;
+    } catch (ServerUnavailableException e) {
+      Optional<String> snapshot = cache.snapshots().readConfig(key);
+      if (snapshot.isPresent()) {
+        LOG.warn("Serving the snapshot of '{}': {}", key, e.getMessage());
+        return snapshot.get();
+      }
+      throw e;
+    }
+  }
+
+  private boolean publish(String dataId, String group, String content, String type, String casMd5) {
+    ConfigKey key = key(dataId, group);
+    if (content == null) {
+      throw new IllegalArgumentException("content of '" + key + "' is null: use removeConfig to remove a config");
+    }
+    return engine.publishConfig(key, content, type, casMd5);
+  }
+
+  private ConfigKey key(String dataId, String group) {
+    return new ConfigKey(namespace, group, dataId);
+  }
+
+  private static void checkTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout " + timeout + " is invalid: it must be positive");
+    }
+  }
+}

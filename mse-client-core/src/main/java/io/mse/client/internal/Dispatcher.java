@@ -1,0 +1,78 @@
+package io.mse.client.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's notification thread: runs listener calls and snapshot writes in submission order, off
+ * the engines' I/O threads. A listener may name its own executor; it is then handed the call in
+ * order. Thread-safe. {@link #close()} stops the thread after the queued work.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final ExecutorService executor;
+
+  public Dispatcher(ThreadFactory threadFactory) {
+    this.executor = Executors.newSingleThreadExecutor(threadFactory);
+  }
+
+  /** Queues {@code task}; after {@link #close()} the task is dropped. */
+  public void execute(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException closed) {
+      LOG.debug("Client closed, dropping a notification");
+    }
+  }
+
+  /**
+   * Calls a listener, on {@code listenerExecutor} when it is not null, else on the calling thread; a
+   * failure is logged and swallowed, so the next listener still runs.
+   *
+   * @param what a description for the log, e.g. {@code "config listener of 'public/DEFAULT_GROUP/a'"}
+   */
+  public static void deliver(String what, Executor listenerExecutor, Runnable call) {
+    Runnable guarded = () -> {
+      try {
+        call.run();
+      } catch (RuntimeException | Error e) {
+        LOG.warn("A {} threw; the other listeners still run", what, e);
+      }
+    };
+    if (listenerExecutor == null) {
+      guarded.run();
+      return;
+    }
+    try {
+      listenerExecutor.execute(guarded);
+    } catch (RejectedExecutionException e) {
+      LOG.warn("The executor of a {} rejected the call", what, e);
+    }
+  }
+
+  /** Returns true when called on this dispatcher's thread (for assertions in tests). */
+  public static boolean onNotificationThread() {
+    return Thread.currentThread().getName().contains("-notify-");
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.mse.client.naming;
+
+import io.mse.client.internal.Names;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One instance of a service: where it listens and how it may be chosen. Immutable and thread-safe.
+ *
+ * @param instanceId the id the engine knows the instance by; when null or blank on construction it
+ *     becomes {@code ip#port#clusterName}. Engines may report their own ids (Nacos:
+ *     {@code ip#port#cluster#group@@service}).
+ * @param ip an IPv4/IPv6 address or host name
+ * @param port 1 to 65535
+ * @param weight 0 to 10000; an instance of weight 0 is never selected
+ * @param healthy whether health checks pass (beats arrive, for an ephemeral instance)
+ * @param enabled whether the instance may receive traffic
+ * @param ephemeral true: lives while its client's session/beats do; false: persistent until deregistered
+ * @param clusterName the cluster, {@code DEFAULT} when null or blank
+ * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map; null means empty
+ * @throws IllegalArgumentException if a field breaks its rule; the message names the value
+ */
+public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
+    boolean ephemeral, String clusterName, Map<String, String> metadata) {
+
+  public Instance {
+    ip = Names.ip(ip);
+    Names.port(port);
+    Names.weight(weight);
+    clusterName = Names.cluster(clusterName);
+    metadata = metadata == null ? Map.of() : copyOf(metadata);
+    if (instanceId == null || instanceId.isBlank()) {
+      instanceId = ip + "#" + port + "#" + clusterName;
+    }
+  }
+
+  /** Returns a healthy, enabled, ephemeral instance of weight 1 in the default cluster. */
+  public static Instance of(String ip, int port) {
+    return builder().ip(ip).port(port).build();
+  }
+
+  /** Returns a builder with weight 1, healthy, enabled, ephemeral, cluster {@code DEFAULT}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder holding this instance's values. */
+  public Builder toBuilder() {
+    return new Builder().instanceId(instanceId).ip(ip).port(port).weight(weight).healthy(healthy)
+        .enabled(enabled).ephemeral(ephemeral).clusterName(clusterName).metadata(metadata);
+  }
+
+  /** Returns {@code ip:port}. */
+  public String address() {
+    return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
+  }
+
+  /** Returns true when this instance may be selected: healthy, enabled and of positive weight. */
+  public boolean isSelectable() {
+    return healthy && enabled && weight > 0;
+  }
+
+  /** Returns true when {@code other} has the same ip, port and cluster, the identity of an instance. */
+  public boolean sameEndpoint(Instance other) {
+    return port == other.port && ip.equals(other.ip) && clusterName.equals(other.clusterName);
+  }
+
+  private static Map<String, String> copyOf(Map<String, String> metadata) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    metadata.forEach((key, value) -> {
+      if (key == null || value == null) {
+        throw new IllegalArgumentException("metadata entry '" + key + "'='" + value + "' is invalid: keys and values must not be null");
+      }
+      copy.put(key, value);
+    });
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** Builds an {@link Instance}. Not thread-safe. */
+  public static final class Builder {
+    private String instanceId;
+    private String ip;
+    private int port;
+    private double weight = 1.0;
+    private boolean healthy = true;
+    private boolean enabled = true;
+    private boolean ephemeral = true;
+    private String clusterName = Names.DEFAULT_CLUSTER;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Sets the id; null derives {@code ip#port#clusterName}. */
+    public Builder instanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /** Sets the address; checked: an IPv4/IPv6 address or host name. */
+    public Builder ip(String ip) {
+      this.ip = Names.ip(ip);
+      return this;
+    }
+
+    /** Sets the port; checked: 1 to 65535. */
+    public Builder port(int port) {
+      this.port = Names.port(port);
+      return this;
+    }
+
+    /** Sets the weight; checked: 0 to 10000. Default 1. */
+    public Builder weight(double weight) {
+      this.weight = Names.weight(weight);
+      return this;
+    }
+
+    /** Default true. */
+    public Builder healthy(boolean healthy) {
+      this.healthy = healthy;
+      return this;
+    }
+
+    /** Default true. */
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    /** Default true. */
+    public Builder ephemeral(boolean ephemeral) {
+      this.ephemeral = ephemeral;
+      return this;
+    }
+
+    /** Sets the cluster; null or blank means {@code DEFAULT}. */
+    public Builder clusterName(String clusterName) {
+      this.clusterName = Names.cluster(clusterName);
+      return this;
+    }
+
+    /** Adds one metadata label. */
+    public Builder metadata(String key, String value) {
+      if (key == null || value == null) {
+        throw new IllegalArgumentException("metadata entry '" + key + "'='" + value + "' is invalid: keys and values must not be null");
+      }
+      metadata.put(key, value);
+      return this;
+    }
+
+    /** Replaces all metadata labels. */
+    public Builder metadata(Map<String, String> metadata) {
+      this.metadata.clear();
+      metadata.forEach(this::metadata);
+      return this;
+    }
+
+    /**
+     * Builds the instance.
+     *
+     * @throws IllegalArgumentException when no ip or port was set
+     */
+    public Instance build() {
+      if (ip == null || port == 0) {
+        throw new IllegalArgumentException("an instance needs an ip and a port; got ip '" + ip + "' and port " + port);
+      }
+      return new Instance(instanceId, ip, port, weight, healthy, enabled, ephemeral, clusterName, metadata);
+    }
+  }
+}

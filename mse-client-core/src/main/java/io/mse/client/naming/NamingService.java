@@ -1,0 +1,107 @@
+package io.mse.client.naming;
+
+import java.util.List;
+
+/**
+ * The registry, in the namespace of the client that made it.
+ *
+ * <p>Arguments: {@code serviceName} is non-blank, at most 512 letters, digits, {@code _ - . :},
+ * without {@code @@}; {@code group} follows the dataId rule, null or blank meaning
+ * {@code DEFAULT_GROUP}. Bad arguments are rejected with an {@link IllegalArgumentException} naming
+ * the value before any I/O.
+ *
+ * <p>Reads ({@code getAllInstances}, {@code selectInstances}, {@code selectOneHealthyInstance})
+ * subscribe to the service on first use, like nacos-client, and are then served from memory kept
+ * fresh by the engine: no I/O, no lock, no copy. The first read of a service waits for the server at
+ * most the client's request timeout; if the server cannot be reached, the last snapshot on disk is
+ * used. Lists returned are unmodifiable.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface NamingService {
+
+  /** Registers {@code instance} in {@code serviceName} of {@code DEFAULT_GROUP}. */
+  void registerInstance(String serviceName, Instance instance);
+
+  /**
+   * Registers an instance. Registering the same ip, port and cluster again replaces it. An ephemeral
+   * instance lives while this client does; a persistent one until deregistered.
+   *
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   */
+  void registerInstance(String serviceName, String group, Instance instance);
+
+  /** Registers a default instance ({@code Instance.of(ip, port)}) in {@code DEFAULT_GROUP}. */
+  void registerInstance(String serviceName, String ip, int port);
+
+  /** Deregisters the instance with {@code instance}'s ip, port and cluster from {@code DEFAULT_GROUP}. */
+  void deregisterInstance(String serviceName, Instance instance);
+
+  /**
+   * Deregisters the instance with {@code instance}'s ip, port and cluster; deregistering an unknown
+   * instance is not an error.
+   *
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   */
+  void deregisterInstance(String serviceName, String group, Instance instance);
+
+  /** Deregisters {@code ip:port} of the default cluster from {@code DEFAULT_GROUP}. */
+  void deregisterInstance(String serviceName, String ip, int port);
+
+  /** Returns every instance of {@code serviceName} in {@code DEFAULT_GROUP}, healthy or not. */
+  List<Instance> getAllInstances(String serviceName);
+
+  /**
+   * Returns every instance of a service, healthy or not; empty when it has none.
+   *
+   * @throws io.mse.client.ServerUnavailableException on the first read of a service when the server
+   *     cannot be reached and no snapshot exists
+   */
+  List<Instance> getAllInstances(String serviceName, String group);
+
+  /**
+   * Returns the enabled, positive-weight instances whose health equals {@code healthy}.
+   *
+   * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}
+   */
+  List<Instance> selectInstances(String serviceName, String group, boolean healthy);
+
+  /** Selects one healthy instance of {@code serviceName} in {@code DEFAULT_GROUP} by weight. */
+  Instance selectOneHealthyInstance(String serviceName);
+
+  /**
+   * Selects one healthy, enabled instance at random with probability proportional to its weight.
+   * No allocation and O(log n): the weights are prepared once per change of the list.
+   *
+   * @throws NoInstanceAvailableException when no instance is healthy, enabled and of positive weight
+   * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}
+   */
+  Instance selectOneHealthyInstance(String serviceName, String group);
+
+  /**
+   * Subscribes a listener: it is called with the current list at once (asynchronously), then on every
+   * change. Subscribing the same listener twice has no further effect.
+   *
+   * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}
+   */
+  void subscribe(String serviceName, String group, NamingListener listener);
+
+  /** Removes a listener added by {@link #subscribe}; unknown listeners are ignored. */
+  void unsubscribe(String serviceName, String group, NamingListener listener);
+
+  /**
+   * Changes a registered instance in place: weight, enabled, healthy (persistent instances) and
+   * metadata, identified by ip, port and cluster.
+   *
+   * @throws UnsupportedOperationException when the engine cannot update in place
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   */
+  void updateInstance(String serviceName, String group, Instance instance);
+
+  /**
+   * Returns the names of the services of {@code group} in this namespace, sorted.
+   *
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   */
+  List<String> getServices(String group);
+}

@@ -1,0 +1,31 @@
+package io.mse.client.naming;
+
+import io.mse.client.internal.Names;
+
+/**
+ * The identity of a service: namespace, group and service name. Immutable and thread-safe.
+ *
+ * @param namespace the namespace id, "" for the public namespace (null, blank and {@code "public"}
+ *     are normalized to "")
+ * @param group the group, {@code DEFAULT_GROUP} when null or blank
+ * @param service the service name: non-blank, at most 512 letters, digits, {@code _ - . :}, no {@code @@}
+ * @throws IllegalArgumentException if a part breaks its rule; the message names the value
+ */
+public record ServiceKey(String namespace, String group, String service) {
+
+  public ServiceKey {
+    namespace = Names.namespace(namespace);
+    group = Names.group(group);
+    service = Names.service(service);
+  }
+
+  /** Returns the wire name of the service, {@code group@@service}, as Nacos spells it. */
+  public String groupedName() {
+    return group + "@@" + service;
+  }
+
+  @Override
+  public String toString() {
+    return (namespace.isEmpty() ? "public" : namespace) + "/" + groupedName();
+  }
+}

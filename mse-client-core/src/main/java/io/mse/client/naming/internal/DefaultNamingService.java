@@ -1,0 +1,210 @@
+package io.mse.client.naming.internal;
+
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.internal.Names;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingListener;
+import io.mse.client.naming.NamingService;
+import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.NamingEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link NamingService} over the cache and an engine. A service is followed from its first read on;
+ * reads are then served from the prepared {@link ServiceState} with no I/O and no allocation.
+ * Thread-safe.
+ */
+public final class DefaultNamingService implements NamingService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultNamingService.class);
+
+  private final String namespace;
+  private final ServiceCache cache;
+  private final NamingEngine engine;
+  private final Duration requestTimeout;
+
+  public DefaultNamingService(String namespace, ServiceCache cache, NamingEngine engine, Duration requestTimeout) {
+    this.namespace = namespace;
+    this.cache = cache;
+    this.engine = engine;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public void registerInstance(String serviceName, Instance instance) {
+    registerInstance(serviceName, Names.DEFAULT_GROUP, instance);
+  }
+
+  @Override
+  public void registerInstance(String serviceName, String group, Instance instance) {
+    ServiceKey key = key(serviceName, group);
+    Objects.requireNonNull(instance, "instance");
+    engine.registerInstance(key, instance);
+    LOG.info("Registered {} in '{}'", instance.address(), key);
+  }
+
+  @Override
+  public void registerInstance(String serviceName, String ip, int port) {
+    registerInstance(serviceName, Names.DEFAULT_GROUP, Instance.of(ip, port));
+  }
+
+  @Override
+  public void deregisterInstance(String serviceName, Instance instance) {
+    deregisterInstance(serviceName, Names.DEFAULT_GROUP, instance);
+  }
+
+  @Override
+  public void deregisterInstance(String serviceName, String group, Instance instance) {
+    ServiceKey key = key(serviceName, group);
+    Objects.requireNonNull(instance, "instance");
+    engine.deregisterInstance(key, instance);
+    LOG.info("Deregistered {} from '{}'", instance.address(), key);
+  }
+
+  @Override
+  public void deregisterInstance(String serviceName, String ip, int port) {
+    deregisterInstance(serviceName, Names.DEFAULT_GROUP, Instance.of(ip, port));
+  }
+
+  @Override
+  public List<Instance> getAllInstances(String serviceName) {
+    return state(serviceName, Names.DEFAULT_GROUP).all();
+  }
+
+  @Override
+  public List<Instance> getAllInstances(String serviceName, String group) {
+    return state(serviceName, group).all();
+  }
+
+  @Override
+  public List<Instance> selectInstances(String serviceName, String group, boolean healthy) {
+    return state(serviceName, group).select(healthy);
+  }
+
+  @Override
+  public Instance selectOneHealthyInstance(String serviceName) {
+    return state(serviceName, Names.DEFAULT_GROUP).selectOne();
+  }
+
+  @Override
+  public Instance selectOneHealthyInstance(String serviceName, String group) {
+    return state(serviceName, group).selectOne();
+  }
+
+  @Override
+  public void subscribe(String serviceName, String group, NamingListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ServiceEntry entry = follow(key(serviceName, group));
+    if (entry.listeners.addIfAbsent(listener)) {
+      cache.sendCurrent(entry, listener);
+    }
+  }
+
+  @Override
+  public void unsubscribe(String serviceName, String group, NamingListener listener) {
+    ServiceEntry entry = cache.find(Names.group(group), Names.service(serviceName));
+    if (entry != null) {
+      entry.listeners.remove(listener);
+    }
+  }
+
+  @Override
+  public void updateInstance(String serviceName, String group, Instance instance) {
+    ServiceKey key = key(serviceName, group);
+    Objects.requireNonNull(instance, "instance");
+    engine.updateInstance(key, instance);
+  }
+
+  @Override
+  public List<String> getServices(String group) {
+    return engine.listServices(namespace, Names.group(group));
+  }
+
+  /**
+   * Returns the current state of a service, following it first if needed. The fast path is two
+   * hash lookups and a volatile read.
+   */
+  ServiceState state(String serviceName, String group) {
+    ServiceEntry entry = cache.find(group == null || group.isBlank() ? Names.DEFAULT_GROUP : group,
+        serviceName == null ? "" : serviceName);
+    if (entry != null) {
+      ServiceState state = entry.state;
+      if (state != null) {
+        return state;
+      }
+    }
+    return follow(key(serviceName, group)).state;
+  }
+
+  private ServiceEntry follow(ServiceKey key) {
+    while (true) {
+      ServiceEntry entry = cache.entry(key);
+      if (entry.state != null) {
+        return entry;
+      }
+      if (entry.loading.compareAndSet(false, true)) {
+        load(entry);
+        return entry;
+      }
+      if (await(entry)) {
+        return entry;
+      }
+    }
+  }
+
+  /** Reads the first list (snapshot when the server is down), then asks the engine to follow. */
+  private void load(ServiceEntry entry) {
+    ServiceKey key = entry.key;
+    try {
+      List<Instance> instances = engine.getInstances(key, requestTimeout);
+      cache.initialize(entry, instances, true);
+    } catch (ServerUnavailableException e) {
+      Optional<List<Instance>> snapshot = cache.snapshots().readInstances(key);
+      if (snapshot.isEmpty()) {
+        cache.forget(entry);
+        entry.started.completeExceptionally(e);
+        throw e;
+      }
+      LOG.warn("Serving the snapshot of '{}' ({} instance(s)) until the server answers: {}", key,
+          snapshot.get().size(), e.getMessage());
+      cache.initialize(entry, snapshot.get(), false);
+    } catch (RuntimeException e) {
+      cache.forget(entry);
+      entry.started.completeExceptionally(e);
+      throw e;
+    }
+    engine.subscribe(key);
+    LOG.debug("Following '{}'", key);
+  }
+
+  /** Waits for another thread's first read; true when done, false when it failed and was forgotten. */
+  private boolean await(ServiceEntry entry) {
+    try {
+      entry.started.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ServerUnavailableException(entry.key.toString(),
+          "Timed out after " + requestTimeout.toMillis() + " ms waiting for the first read of '" + entry.key + "'");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerUnavailableException(entry.key.toString(), "Interrupted waiting for '" + entry.key + "'", e);
+    }
+  }
+
+  private ServiceKey key(String serviceName, String group) {
+    return new ServiceKey(namespace, group, serviceName);
+  }
+}

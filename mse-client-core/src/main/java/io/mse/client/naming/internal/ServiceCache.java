@@ -1,0 +1,142 @@
+package io.mse.client.naming.internal;
+
+import io.mse.client.internal.Dispatcher;
+import io.mse.client.internal.KeyIndex;
+import io.mse.client.internal.SnapshotStore;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingEvent;
+import io.mse.client.naming.NamingListener;
+import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.NamingEventSink;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine-neutral service cache: holds the instance list of every followed service, decides
+ * whether a list the engine reports is a change, applies push-empty protection, and notifies the
+ * listeners (in order, on the notification thread) and writes the snapshot. Thread-safe.
+ */
+public final class ServiceCache implements NamingEventSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceCache.class);
+
+  private final KeyIndex<ServiceEntry> entries = new KeyIndex<>();
+  private final Dispatcher dispatcher;
+  private final SnapshotStore snapshots;
+  private final boolean pushEmptyProtection;
+
+  public ServiceCache(Dispatcher dispatcher, SnapshotStore snapshots, boolean pushEmptyProtection) {
+    this.dispatcher = dispatcher;
+    this.snapshots = snapshots;
+    this.pushEmptyProtection = pushEmptyProtection;
+  }
+
+  /** Returns the entry of a followed service, or null; allocation-free. */
+  ServiceEntry find(String group, String service) {
+    return entries.get(group, service);
+  }
+
+  ServiceEntry entry(ServiceKey key) {
+    return entries.computeIfAbsent(key.group(), key.service(), (g, s) -> new ServiceEntry(key));
+  }
+
+  void forget(ServiceEntry entry) {
+    entries.remove(entry.key.group(), entry.key.service(), entry);
+  }
+
+  SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Sets the first list of an entry (unless the engine already reported one) and releases waiters. */
+  void initialize(ServiceEntry entry, List<Instance> instances, boolean writeSnapshot) {
+    synchronized (entry) {
+      if (entry.state == null) {
+        entry.state = new ServiceState(entry.key, instances);
+        if (writeSnapshot) {
+          List<Instance> snapshot = entry.state.all();
+          dispatcher.execute(() -> snapshots.writeInstances(entry.key, snapshot));
+        }
+      }
+    }
+    entry.started.complete(null);
+  }
+
+  /** Queues the current list to one new listener, after any change already queued. */
+  void sendCurrent(ServiceEntry entry, NamingListener listener) {
+    synchronized (entry) {
+      ServiceState state = entry.state;
+      NamingEvent event = new NamingEvent(entry.key, state.all(), state.all(), List.of());
+      dispatcher.execute(() -> Dispatcher.deliver("naming listener of '" + entry.key + "'", listener.executor(),
+          () -> listener.onEvent(event)));
+    }
+  }
+
+  @Override
+  public void onInstances(ServiceKey key, List<Instance> instances, boolean authoritative) {
+    ServiceEntry entry = entries.get(key.group(), key.service());
+    if (entry == null || !entry.key.equals(key)) {
+      LOG.debug("Ignoring a list for '{}', which nobody follows", key);
+      return;
+    }
+    ServiceState next = new ServiceState(key, instances);
+    synchronized (entry) {
+      ServiceState previous = entry.state;
+      if (previous != null && previous.all().equals(next.all())) {
+        return;
+      }
+      if (previous != null && next.all().isEmpty() && !previous.all().isEmpty() && !authoritative
+          && pushEmptyProtection) {
+        LOG.warn("Push-empty protection: ignoring an empty instance list for '{}' that would replace {} instance(s)",
+            key, previous.all().size());
+        return;
+      }
+      entry.state = next;
+      NamingEvent event = diff(key, previous, next);
+      LOG.info("Instances of '{}' changed: {} now, {} added, {} removed", key, next.all().size(),
+          event.added().size(), event.removed().size());
+      // Queued under the entry's lock, so events of one service reach the queue in order of change.
+      dispatcher.execute(() -> notifyListeners(entry, event));
+    }
+    entry.started.complete(null);
+  }
+
+  private void notifyListeners(ServiceEntry entry, NamingEvent event) {
+    for (NamingListener listener : entry.listeners) {
+      Dispatcher.deliver("naming listener of '" + entry.key + "'", listener.executor(), () -> listener.onEvent(event));
+    }
+    snapshots.writeInstances(entry.key, event.instances());
+  }
+
+  private static NamingEvent diff(ServiceKey key, ServiceState previous, ServiceState next) {
+    List<Instance> before = previous == null ? List.of() : previous.all();
+    return new NamingEvent(key, next.all(), missingFrom(next.all(), before), missingFrom(before, next.all()));
+  }
+
+  /** Returns the instances of {@code from} whose endpoint (ip, port, cluster) is not in {@code other}. */
+  private static List<Instance> missingFrom(List<Instance> from, List<Instance> other) {
+    Set<String> endpoints = new HashSet<>();
+    for (Instance instance : other) {
+      endpoints.add(endpoint(instance));
+    }
+    List<Instance> missing = new ArrayList<>();
+    for (Instance instance : from) {
+      if (!endpoints.contains(endpoint(instance))) {
+        missing.add(instance);
+      }
+    }
+    return missing;
+  }
+
+  private static String endpoint(Instance instance) {
+    return instance.ip() + "#" + instance.port() + "#" + instance.clusterName();
+  }
+}

@@ -1,0 +1,22 @@
+package io.mse.client.naming.internal;
+
+import io.mse.client.naming.NamingListener;
+import io.mse.client.naming.ServiceKey;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One followed service: its current state, its listeners, and whether its first read is done. */
+final class ServiceEntry {
+
+  final ServiceKey key;
+  final CopyOnWriteArrayList<NamingListener> listeners = new CopyOnWriteArrayList<>();
+  final AtomicBoolean loading = new AtomicBoolean();
+  final CompletableFuture<Void> started = new CompletableFuture<>();
+  /** Null until the first list is known; replaced whole under this entry's lock. */
+  volatile ServiceState state;
+
+  ServiceEntry(ServiceKey key) {
+    this.key = key;
+  }
+}
