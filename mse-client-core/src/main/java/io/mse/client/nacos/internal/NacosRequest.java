@@ -1,0 +1,53 @@
+package io.mse.client.nacos.internal;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One request of the Nacos open API. Immutable once built.
+ *
+ * @param method GET, POST, PUT or DELETE
+ * @param path the API path after the context path, e.g. {@code /v1/cs/configs}
+ * @param query query parameters (null values are left out); unmodifiable
+ * @param form form body parameters, sent url-encoded (POST/PUT/DELETE); unmodifiable
+ * @param headers extra headers; unmodifiable
+ * @param timeout the deadline for the whole request, across every server tried
+ * @param resource what the request is about, for errors (a config key, a service)
+ */
+public record NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+    Map<String, String> headers, Duration timeout, String resource) {
+
+  public NacosRequest {
+    query = copy(query);
+    form = copy(form);
+    headers = copy(headers);
+  }
+
+  public static NacosRequest get(String path, Map<String, String> query, Duration timeout, String resource) {
+    return new NacosRequest("GET", path, query, Map.of(), Map.of(), timeout, resource);
+  }
+
+  public static NacosRequest post(String path, Map<String, String> form, Duration timeout, String resource) {
+    return new NacosRequest("POST", path, Map.of(), form, Map.of(), timeout, resource);
+  }
+
+  /** Returns a copy with one more header. */
+  public NacosRequest withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new NacosRequest(method, path, query, form, more, timeout, resource);
+  }
+
+  private static Map<String, String> copy(Map<String, String> map) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    if (map != null) {
+      map.forEach((k, v) -> {
+        if (v != null) {
+          copy.put(k, v);
+        }
+      });
+    }
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+}
