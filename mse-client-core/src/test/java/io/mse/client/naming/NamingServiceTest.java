@@ -1,0 +1,203 @@
+package io.mse.client.naming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.mse.client.MseClient;
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.testing.FakeEngine;
+import io.mse.client.testing.FakeEngineProvider;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+class NamingServiceTest {
+
+  @TempDir
+  Path snapshots;
+
+  private MseClient client;
+  private FakeEngine engine;
+  private NamingService naming;
+  private String name;
+
+  @BeforeEach
+  void start(TestInfo test) {
+    name = "naming-" + test.getDisplayName().replaceAll("\\W", "");
+    client = newClient(true);
+    engine = FakeEngineProvider.engine(name);
+    naming = client.naming();
+  }
+
+  private MseClient newClient(boolean pushEmptyProtection) {
+    return MseClient.builder().serverAddr("fake://" + name).snapshotDir(snapshots)
+        .pushEmptyProtection(pushEmptyProtection).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+  }
+
+  @Test
+  void registeredInstancesAreListedAndReadsAfterTheFirstAreServedFromMemory() {
+    naming.registerInstance("inventory", "10.0.0.1", 8080);
+    naming.registerInstance("inventory", "DEFAULT_GROUP", Instance.builder().ip("10.0.0.2").port(8080)
+        .metadata("version", "v2").build());
+    assertThat(naming.getAllInstances("inventory")).extracting(Instance::address)
+        .containsExactly("10.0.0.1:8080", "10.0.0.2:8080");
+    int reads = engine.instanceReads.get();
+    for (int i = 0; i < 100; i++) {
+      naming.getAllInstances("inventory");
+      naming.selectOneHealthyInstance("inventory");
+      naming.selectInstances("inventory", null, true);
+    }
+    assertThat(engine.instanceReads.get()).isEqualTo(reads);
+  }
+
+  @Test
+  void cachedListFollowsRegistrationsAndDeregistrations() {
+    naming.registerInstance("inventory", "10.0.0.1", 8080);
+    assertThat(naming.getAllInstances("inventory")).hasSize(1);
+    naming.registerInstance("inventory", "10.0.0.2", 8080);
+    await().until(() -> naming.getAllInstances("inventory").size() == 2);
+    naming.deregisterInstance("inventory", "10.0.0.1", 8080);
+    await().until(() -> naming.getAllInstances("inventory").size() == 1);
+    assertThat(naming.selectOneHealthyInstance("inventory").ip()).isEqualTo("10.0.0.2");
+  }
+
+  @Test
+  void selectOneHealthyInstancePicksByWeightAndSkipsUnselectable() {
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.1").port(1).weight(1).build());
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.2").port(1).weight(3).build());
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.3").port(1).weight(0).build());
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.4").port(1).healthy(false).build());
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.5").port(1).enabled(false).build());
+    naming.getAllInstances("s");
+    await().until(() -> naming.getAllInstances("s").size() == 5);
+    Map<String, Integer> counts = new HashMap<>();
+    int n = 40_000;
+    for (int i = 0; i < n; i++) {
+      counts.merge(naming.selectOneHealthyInstance("s").ip(), 1, Integer::sum);
+    }
+    assertThat(counts).containsOnlyKeys("10.0.0.1", "10.0.0.2");
+    assertThat(counts.get("10.0.0.2") / (double) n).isCloseTo(0.75, within(0.02));
+    assertThat(naming.selectInstances("s", null, true)).extracting(Instance::ip)
+        .containsExactly("10.0.0.1", "10.0.0.2");
+    assertThat(naming.selectInstances("s", null, false)).extracting(Instance::ip).containsExactly("10.0.0.4");
+  }
+
+  @Test
+  void noSelectableInstanceIsADistinctRefusalNamingTheService() {
+    naming.registerInstance("s", null, Instance.builder().ip("10.0.0.1").port(1).healthy(false).build());
+    assertThatThrownBy(() -> naming.selectOneHealthyInstance("s"))
+        .isInstanceOf(NoInstanceAvailableException.class)
+        .hasMessageContaining("DEFAULT_GROUP@@s")
+        .satisfies(e -> assertThat(((NoInstanceAvailableException) e).resource()).isEqualTo("public/DEFAULT_GROUP@@s"));
+  }
+
+  @Test
+  void subscriberGetsCurrentListThenEachChangeWithDiff() {
+    naming.registerInstance("s", "10.0.0.1", 80);
+    List<NamingEvent> events = new CopyOnWriteArrayList<>();
+    naming.subscribe("s", null, events::add);
+    naming.registerInstance("s", "10.0.0.2", 80);
+    naming.deregisterInstance("s", "10.0.0.1", 80);
+    await().until(() -> events.size() == 3);
+    assertThat(events.get(0).instances()).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThat(events.get(1).added()).extracting(Instance::ip).containsExactly("10.0.0.2");
+    assertThat(events.get(1).removed()).isEmpty();
+    assertThat(events.get(2).removed()).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThat(events.get(2).instances()).extracting(Instance::ip).containsExactly("10.0.0.2");
+  }
+
+  @Test
+  void unsubscribedListenerHearsNothingMore() {
+    List<NamingEvent> events = new CopyOnWriteArrayList<>();
+    NamingListener listener = events::add;
+    naming.subscribe("s", null, listener);
+    await().until(() -> events.size() == 1);
+    naming.unsubscribe("s", null, listener);
+    List<NamingEvent> other = new CopyOnWriteArrayList<>();
+    naming.subscribe("s", null, other::add);
+    naming.registerInstance("s", "10.0.0.1", 80);
+    await().until(() -> other.size() == 2);
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void pushEmptyProtectionIgnoresAnEmptyListThatMayBeAFault() {
+    naming.registerInstance("s", "10.0.0.1", 80);
+    naming.getAllInstances("s");
+    ServiceKey key = new ServiceKey("", null, "s");
+    engine.push(key, List.of(), false);
+    engine.drain();
+    assertThat(naming.getAllInstances("s")).hasSize(1);
+    engine.push(key, List.of(), true);
+    engine.drain();
+    assertThat(naming.getAllInstances("s")).isEmpty();
+  }
+
+  @Test
+  void pushEmptyProtectionCanBeSwitchedOff() {
+    client.close();
+    client = newClient(false);
+    engine = FakeEngineProvider.engine(name);
+    naming = client.naming();
+    naming.registerInstance("s", "10.0.0.1", 80);
+    naming.getAllInstances("s");
+    engine.push(new ServiceKey("", null, "s"), List.of(), false);
+    engine.drain();
+    assertThat(naming.getAllInstances("s")).isEmpty();
+  }
+
+  @Test
+  void servesSnapshotOnlyWhileTheServerCannotBeReached() {
+    naming.registerInstance("s", "10.0.0.1", 80);
+    naming.getAllInstances("s");
+    await().until(() -> snapshots.resolve("fake%3A%2F%2F" + name).resolve("public/naming/DEFAULT_GROUP/s.json").toFile()
+        .exists());
+    client.close();
+    client = newClient(true);
+    engine = FakeEngineProvider.engine(name);
+    naming = client.naming();
+    engine.down(true);
+    assertThat(naming.getAllInstances("s")).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThatThrownBy(() -> naming.getAllInstances("never-seen")).isInstanceOf(ServerUnavailableException.class);
+    // The server answers again, without the instance: the snapshot must not keep it alive.
+    engine.down(false);
+    engine.push(new ServiceKey("", null, "s"), List.of(Instance.of("10.0.0.9", 80)), true);
+    engine.drain();
+    assertThat(naming.getAllInstances("s")).extracting(Instance::ip).containsExactly("10.0.0.9");
+  }
+
+  @Test
+  void badArgumentsAreRejectedBeforeAnyIo() {
+    assertThatThrownBy(() -> naming.registerInstance("a@@b", "10.0.0.1", 80))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a@@b'").hasMessageContaining("@@");
+    assertThatThrownBy(() -> naming.registerInstance("s", "10.0.0.1", 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port 0");
+    assertThatThrownBy(() -> Instance.builder().ip("10.0.0.1").port(80).weight(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight -1.0");
+    assertThatThrownBy(() -> naming.getAllInstances("bad name"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serviceName 'bad name'");
+    assertThat(engine.writes.get()).isZero();
+    assertThat(engine.instanceReads.get()).isZero();
+  }
+
+  @Test
+  void servicesOfAGroupAreListed() {
+    naming.registerInstance("b", "10.0.0.1", 80);
+    naming.registerInstance("a", "10.0.0.1", 80);
+    assertThat(naming.getServices(null)).containsExactly("a", "b");
+  }
+}
