@@ -1,0 +1,172 @@
+package io.mse.examples.quickstart;
+
+import io.mse.client.MseClient;
+import io.mse.client.config.ConfigService;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingEvent;
+import io.mse.client.naming.NamingService;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The README's first command: two inventory-service instances, an order-service that finds and calls
+ * them, a config change reaching a listener, and a deregistration reaching a subscriber — on the
+ * embedded engine by default, or on the server named by {@code MSE_SERVER_ADDR}.
+ */
+public final class Quickstart {
+
+  private static final String INVENTORY = "inventory-service";
+  private static final String DATA_ID = "order-service.properties";
+  private static final String GROUP = "DEFAULT_GROUP";
+
+  private final PrintStream out;
+  private final String serverAddr;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  Quickstart(String serverAddr, PrintStream out) {
+    this.serverAddr = serverAddr;
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String serverAddr = System.getenv().getOrDefault("MSE_SERVER_ADDR", "embedded");
+    new Quickstart(serverAddr, System.out).run();
+  }
+
+  void run() throws Exception {
+    Path snapshots = Files.createTempDirectory("mse-quickstart-snapshots");
+    out.printf("mse-client quickstart on '%s'%n%n", serverAddr);
+    try (InventoryServer one = new InventoryServer("inventory-1");
+        InventoryServer two = new InventoryServer("inventory-2");
+        MseClient inventoryClient = client("inventory-service", snapshots);
+        MseClient orderClient = client("order-service", snapshots)) {
+
+      step(1, "start two inventory-service instances and register them");
+      Instance first = register(inventoryClient.naming(), one);
+      register(inventoryClient.naming(), two);
+      out.printf("   => two live HTTP services are in the registry under one name%n%n");
+
+      step(2, "order-service discovers inventory-service by name and calls it 10 times");
+      NamingService naming = orderClient.naming();
+      awaitInstances(naming, 2);
+      Map<String, Integer> answers = callInventory(naming, 10, true);
+      out.printf("   => order-service found inventory-service by name alone; calls per instance: %s%n%n", answers);
+
+      step(3, "publish " + DATA_ID + ", read it, listen, and change it");
+      configRoundTrip(orderClient.config());
+
+      step(4, "deregister inventory-1: the subscriber hears it and traffic moves to inventory-2");
+      BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
+      naming.subscribe(INVENTORY, GROUP, events::add);
+      NamingEvent initial = events.poll(10, TimeUnit.SECONDS);
+      out.printf("   subscribed: %d instance(s) now%n", initial == null ? -1 : initial.instances().size());
+      long start = System.nanoTime();
+      inventoryClient.naming().deregisterInstance(INVENTORY, GROUP, first);
+      NamingEvent removal = events.poll(10, TimeUnit.SECONDS);
+      if (removal == null) {
+        throw new IllegalStateException("no subscriber event within 10 s of the deregistration");
+      }
+      out.printf("   subscriber event after %d ms: removed %s, %d instance(s) left%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ids(removal.removed()), removal.instances().size());
+      Map<String, Integer> after = callInventory(naming, 5, false);
+      if (after.containsKey("inventory-1")) {
+        throw new IllegalStateException("inventory-1 still got traffic after its deregistration: " + after);
+      }
+      out.printf("   => 5 more calls, all answered by: %s%n%n", after);
+
+      step(5, "close the clients and the servers");
+    }
+    out.println("   => done; every step above ran against real HTTP and a real registry/config server.");
+  }
+
+  private MseClient client(String application, Path snapshots) {
+    return MseClient.builder()
+        .serverAddr(serverAddr)
+        .applicationName(application)
+        .snapshotDir(snapshots)
+        .build();
+  }
+
+  private Instance register(NamingService naming, InventoryServer server) {
+    Instance instance = Instance.builder().ip(server.ip()).port(server.port())
+        .metadata("instance-id", server.instanceId()).build();
+    naming.registerInstance(INVENTORY, GROUP, instance);
+    out.printf("   registered %s at %s%n", server.instanceId(), instance.address());
+    return instance;
+  }
+
+  private void awaitInstances(NamingService naming, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (naming.getAllInstances(INVENTORY, GROUP).size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("inventory-service did not show " + count + " instances within 10 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private Map<String, Integer> callInventory(NamingService naming, int calls, boolean print) throws Exception {
+    Map<String, Integer> answers = new LinkedHashMap<>();
+    for (int i = 1; i <= calls; i++) {
+      Instance target = naming.selectOneHealthyInstance(INVENTORY, GROUP);
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + target.address() + "/stock"))
+          .timeout(Duration.ofSeconds(2)).build();
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      String answeredBy = body.substring(body.lastIndexOf(' ') + 1);
+      answers.merge(answeredBy, 1, Integer::sum);
+      if (print) {
+        out.printf("   call %2d -> %-15s answered \"%s\"%n", i, target.address(), body);
+      }
+    }
+    return answers;
+  }
+
+  private void configRoundTrip(ConfigService config) throws Exception {
+    config.publishConfig(DATA_ID, GROUP, "greeting=hello", "properties");
+    String read = awaitContent(config, "greeting=hello");
+    out.printf("   published and read back: %s%n", read);
+    BlockingQueue<String> changes = new LinkedBlockingQueue<>();
+    config.addListener(DATA_ID, GROUP, event -> changes.add(event.content()));
+    long start = System.nanoTime();
+    config.publishConfig(DATA_ID, GROUP, "greeting=hello-again", "properties");
+    String changed = changes.poll(10, TimeUnit.SECONDS);
+    long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+    if (!"greeting=hello-again".equals(changed)) {
+      throw new IllegalStateException("the listener did not receive the change within 10 s, got: " + changed);
+    }
+    out.printf("   listener called with '%s' %.1f ms after the publish%n", changed, micros / 1000.0);
+    out.printf("   => the config center stores, serves and pushes changes to running code%n%n");
+    config.removeConfig(DATA_ID, GROUP);
+  }
+
+  private static String awaitContent(ConfigService config, String expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String content = config.getConfig(DATA_ID, GROUP);
+    while (!expected.equals(content) && System.nanoTime() < deadline) {
+      Thread.sleep(20); // a real Nacos server makes a publish visible after ~15-100 ms
+      content = config.getConfig(DATA_ID, GROUP);
+    }
+    return content;
+  }
+
+  private void step(int number, String what) {
+    out.printf("%d. %s%n", number, what);
+  }
+
+  private static String ids(java.util.List<Instance> instances) {
+    return instances.stream().map(i -> i.metadata().getOrDefault("instance-id", i.address()))
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+}
