@@ -4,18 +4,18 @@ import io.mse.client.naming.Instance;
 import io.mse.client.naming.NoInstanceAvailableException;
 import io.mse.client.naming.ServiceKey;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One version of a service's instance list, with everything the read path needs prepared once:
- * the sorted list, the healthy and unhealthy selections, and cumulative weights for an O(log n),
- * allocation-free weighted pick. Immutable and thread-safe.
+ * the sorted list, the healthy and unhealthy selections, and an alias table (Walker/Vose) for an
+ * O(1), allocation-free weighted pick from one random number. Immutable and thread-safe.
  */
 public final class ServiceState {
 
+  private static final long FULL = 1L << 32;
   private static final Comparator<Instance> ORDER = Comparator.comparing(Instance::ip)
       .thenComparingInt(Instance::port).thenComparing(Instance::clusterName);
 
@@ -24,8 +24,9 @@ public final class ServiceState {
   private final List<Instance> healthy;
   private final List<Instance> unhealthy;
   private final Instance[] selectable;
-  private final double[] cumulativeWeights;
-  private final boolean equalWeights;
+  /** Alias table: column i keeps instance i when the coin is below threshold[i], else alias[i]. */
+  private final long[] thresholds;
+  private final int[] aliases;
 
   /** Prepares a state from an instance list in any order. */
   public ServiceState(ServiceKey service, List<Instance> instances) {
@@ -43,15 +44,60 @@ public final class ServiceState {
     this.healthy = List.copyOf(up);
     this.unhealthy = List.copyOf(down);
     this.selectable = up.toArray(new Instance[0]);
-    this.cumulativeWeights = new double[selectable.length];
-    double total = 0;
-    boolean equal = true;
-    for (int i = 0; i < selectable.length; i++) {
-      total += selectable[i].weight();
-      cumulativeWeights[i] = total;
-      equal &= selectable[i].weight() == selectable[0].weight();
+    this.thresholds = new long[selectable.length];
+    this.aliases = new int[selectable.length];
+    buildAliasTable(selectable, thresholds, aliases);
+  }
+
+  /**
+   * Vose's alias method: scales weights to a mean of 1, then pairs each under-full column with an
+   * over-full one that tops it up. Thresholds are probabilities scaled to 2^32.
+   */
+  private static void buildAliasTable(Instance[] selectable, long[] thresholds, int[] aliases) {
+    int n = selectable.length;
+    if (n == 0) {
+      return;
     }
-    this.equalWeights = equal;
+    double total = 0;
+    for (Instance instance : selectable) {
+      total += instance.weight();
+    }
+    double[] scaled = new double[n];
+    int[] small = new int[n];
+    int[] large = new int[n];
+    int smallCount = 0;
+    int largeCount = 0;
+    for (int i = 0; i < n; i++) {
+      scaled[i] = selectable[i].weight() * n / total;
+      if (scaled[i] < 1.0) {
+        small[smallCount++] = i;
+      } else {
+        large[largeCount++] = i;
+      }
+    }
+    while (smallCount > 0 && largeCount > 0) {
+      int under = small[--smallCount];
+      int over = large[--largeCount];
+      thresholds[under] = (long) (scaled[under] * FULL);
+      aliases[under] = over;
+      scaled[over] = scaled[over] + scaled[under] - 1.0;
+      if (scaled[over] < 1.0) {
+        small[smallCount++] = over;
+      } else {
+        large[largeCount++] = over;
+      }
+    }
+    // What is left is full up to rounding: always keep it.
+    while (largeCount > 0) {
+      int i = large[--largeCount];
+      thresholds[i] = FULL;
+      aliases[i] = i;
+    }
+    while (smallCount > 0) {
+      int i = small[--smallCount];
+      thresholds[i] = FULL;
+      aliases[i] = i;
+    }
   }
 
   public ServiceKey service() {
@@ -82,14 +128,11 @@ public final class ServiceState {
     if (n == 1) {
       return selectable[0];
     }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    if (equalWeights) {
-      return selectable[random.nextInt(n)];
-    }
-    double point = random.nextDouble() * cumulativeWeights[n - 1];
-    int index = Arrays.binarySearch(cumulativeWeights, point);
-    // An exact hit on a boundary belongs to the next instance; a miss gives -(insertion point) - 1.
-    index = index >= 0 ? index + 1 : -index - 1;
-    return selectable[Math.min(index, n - 1)];
+    // One 64-bit random number: the high half picks a column (multiply-shift, no division), the low
+    // half is the coin that keeps the column's own instance or its alias.
+    long random = ThreadLocalRandom.current().nextLong();
+    int column = (int) (((random >>> 32) * n) >>> 32);
+    long coin = random & 0xFFFF_FFFFL;
+    return coin < thresholds[column] ? selectable[column] : selectable[aliases[column]];
   }
 }
