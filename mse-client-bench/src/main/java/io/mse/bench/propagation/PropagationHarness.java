@@ -1,0 +1,254 @@
+package io.mse.bench.propagation;
+
+import io.mse.client.MseClient;
+import io.mse.client.internal.Md5;
+import io.mse.client.naming.Instance;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Measures propagation across processes (issue 3): config publish → listener in another process,
+ * instance change → subscriber event in another process (p50/p99/max over N changes), and the
+ * server's own floor: how long a waiting long poll takes to be answered after a publish.
+ *
+ * <p>Against a real server: {@code MSE_IT_NACOS_ADDR=127.0.0.1:8848 java -cp benchmarks.jar
+ * io.mse.bench.propagation.PropagationHarness} (plus {@code MSE_IT_NACOS_USERNAME}/{@code _PASSWORD}).
+ * Without {@code MSE_IT_NACOS_ADDR} it starts {@link StubNacosServer} on loopback, whose floor is
+ * about zero, so what it prints is what the client itself adds. System properties:
+ * {@code changes} (default 200), {@code configIntervalMs} (250), {@code namingIntervalMs}
+ * (1000 on a real server, 50 on the stub).
+ */
+public final class PropagationHarness {
+
+  static final String GROUP = "DEFAULT_GROUP";
+
+  private final Map<String, Long> configArrivals = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> portArrivals = new ConcurrentHashMap<>();
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile String threadLine = "";
+
+  public static void main(String[] args) throws Exception {
+    new PropagationHarness().run();
+    System.exit(0);
+  }
+
+  void run() throws Exception {
+    String addr = System.getenv("MSE_IT_NACOS_ADDR");
+    String user = System.getenv("MSE_IT_NACOS_USERNAME");
+    String pass = System.getenv("MSE_IT_NACOS_PASSWORD");
+    StubNacosServer stub = null;
+    if (addr == null || addr.isBlank()) {
+      stub = new StubNacosServer();
+      addr = stub.address();
+    }
+    int changes = Integer.getInteger("changes", 200);
+    long configInterval = Long.getLong("configIntervalMs", 250);
+    long namingInterval = Long.getLong("namingIntervalMs", stub == null ? 1000 : 50);
+    String run = "prop-" + UUID.randomUUID().toString().substring(0, 8);
+    String dataId = run + ".properties";
+    String service = run + "-svc";
+    System.out.printf("Propagation harness against %s (%s), %d changes%n", addr, stub == null ? "real server" : "stub",
+        changes);
+
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ListenerProcess.class.getName(), addr, dataId, service));
+    if (user != null && pass != null) {
+      command.add(user);
+      command.add(pass);
+    }
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Thread reader = new Thread(() -> read(child), "harness-reader");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      child.destroyForcibly();
+      throw new IllegalStateException("the listener process did not start");
+    }
+    System.out.println("listener process " + threadLine);
+
+    MseClient.Builder builder = MseClient.builder().serverAddr(addr).snapshotDir(Files.createTempDirectory("mse-harness"));
+    if (user != null && pass != null) {
+      builder.credentials(user, pass);
+    }
+    try (MseClient client = builder.build(); OutputStream childInput = child.getOutputStream()) {
+      measureConfig(client, dataId, changes, configInterval);
+      measureNaming(client, service, changes, namingInterval);
+      measureFloor(client, addr, user, pass, run + "-floor.properties", Math.min(changes, 50));
+      client.config().removeConfig(dataId, GROUP);
+    } finally {
+      child.waitFor(10, TimeUnit.SECONDS);
+      child.destroy();
+      if (stub != null) {
+        stub.close();
+      }
+    }
+  }
+
+  private void measureConfig(MseClient client, String dataId, int changes, long interval) throws Exception {
+    long[] sent = new long[changes + 1];
+    for (int i = 1; i <= changes; i++) {
+      sent[i] = System.nanoTime();
+      client.config().publishConfig(dataId, GROUP, "v=" + i);
+      Thread.sleep(interval);
+    }
+    awaitKey(() -> configArrivals.containsKey("v=" + changes), 15);
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 1; i <= changes; i++) {
+      Long arrival = configArrivals.get("v=" + i);
+      if (arrival != null) {
+        latencies.add(arrival - sent[i]);
+      }
+    }
+    report("config publish -> listener", latencies, changes,
+        configArrivals.containsKey("v=" + changes) ? "final value delivered" : "FINAL VALUE MISSING");
+  }
+
+  private void measureNaming(MseClient client, String service, int changes, long interval) throws Exception {
+    long[] sent = new long[changes + 1];
+    Instance previous = null;
+    for (int i = 1; i <= changes; i++) {
+      Instance next = Instance.builder().ip("127.0.0.1").port(20000 + i).build();
+      sent[i] = System.nanoTime();
+      client.naming().registerInstance(service, GROUP, next);
+      if (previous != null) {
+        client.naming().deregisterInstance(service, GROUP, previous);
+      }
+      previous = next;
+      Thread.sleep(interval);
+    }
+    int last = 20000 + changes;
+    awaitKey(() -> portArrivals.containsKey(last), 15);
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 1; i <= changes; i++) {
+      Long arrival = portArrivals.get(20000 + i);
+      if (arrival != null) {
+        latencies.add(arrival - sent[i]);
+      }
+    }
+    report("instance change -> subscriber", latencies, changes,
+        portArrivals.containsKey(last) ? "final list delivered" : "FINAL LIST MISSING");
+    client.naming().deregisterInstance(service, GROUP, previous);
+  }
+
+  /** The server's floor: a raw long poll held by the server, answered after a publish. */
+  private void measureFloor(MseClient client, String addr, String user, String pass, String dataId, int rounds)
+      throws Exception {
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(40, TimeUnit.SECONDS).build();
+    String base = "http://" + addr.split(",")[0].replaceFirst("^(nacos|http)://", "") + "/nacos";
+    String token = user == null ? null : login(http, base, user, pass);
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 1; i <= rounds; i++) {
+      String current = i == 1 ? null : "f=" + (i - 1);
+      if (i == 1) {
+        client.config().publishConfig(dataId, GROUP, "f=0");
+        current = "f=0";
+      }
+      awaitKey(serverHolds(client, dataId, current), 10);
+      String listening = dataId + "\u0002" + GROUP + "\u0002" + Md5.of(current) + "\u0001";
+      Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener" + (token == null ? "" : "?accessToken=" + token))
+          .header("Long-Pulling-Timeout", "30000")
+          .post(new FormBody.Builder().add("Listening-Configs", listening).build());
+      long[] answered = new long[1];
+      Thread poller = new Thread(() -> {
+        try (Response response = http.newCall(poll.build()).execute()) {
+          response.body().string();
+          answered[0] = System.nanoTime();
+        } catch (Exception e) {
+          answered[0] = -1;
+        }
+      });
+      poller.start();
+      Thread.sleep(300); // let the server start holding the poll
+      long start = System.nanoTime();
+      client.config().publishConfig(dataId, GROUP, "f=" + i);
+      poller.join(35_000);
+      if (answered[0] > 0) {
+        latencies.add(answered[0] - start);
+      }
+    }
+    report("server floor (held long poll answered after publish)", latencies, rounds, "");
+    client.config().removeConfig(dataId, GROUP);
+  }
+
+  private static java.util.function.BooleanSupplier serverHolds(MseClient client, String dataId, String content) {
+    return () -> content.equals(client.config().getConfig(dataId, GROUP));
+  }
+
+  private static String login(OkHttpClient http, String base, String user, String pass) throws Exception {
+    Request request = new Request.Builder().url(base + "/v1/auth/login")
+        .post(new FormBody.Builder().add("username", user).add("password", pass).build()).build();
+    try (Response response = http.newCall(request).execute()) {
+      String body = response.body().string();
+      int start = body.indexOf("\"accessToken\":\"") + 15;
+      return body.substring(start, body.indexOf('"', start));
+    }
+  }
+
+  private void read(Process child) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        long now = System.nanoTime();
+        if (line.startsWith("C ")) {
+          configArrivals.putIfAbsent(line.substring(2), now);
+        } else if (line.startsWith("N ")) {
+          for (String port : line.substring(2).split(",")) {
+            if (!port.isEmpty()) {
+              portArrivals.putIfAbsent(Integer.parseInt(port), now);
+            }
+          }
+        } else if (line.startsWith("THREADS ")) {
+          threadLine = line.toLowerCase(Locale.ROOT);
+        } else if (line.equals("READY")) {
+          ready.countDown();
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("reader stopped: " + e);
+    }
+  }
+
+  private static void awaitKey(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  private static void report(String what, List<Long> nanos, int expected, String note) {
+    if (nanos.isEmpty()) {
+      System.out.printf("%-55s no events received of %d%n", what, expected);
+      return;
+    }
+    List<Long> sorted = new ArrayList<>(nanos);
+    Collections.sort(sorted);
+    System.out.printf("%-55s n=%d/%d  p50=%.1f ms  p99=%.1f ms  max=%.1f ms  %s%n", what, sorted.size(), expected,
+        ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.get(sorted.size() - 1)), note);
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+}
