@@ -2,6 +2,8 @@ package io.mse.client.zookeeper.internal;
 
 import io.mse.client.ServerUnavailableException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * a new session replaces a lost one, and {@link #call} which bounds a blocking request by the
  * request timeout and turns ZooKeeper's checked exceptions into {@link ServerUnavailableException}.
  *
- * <p>Threads: Curator's own (connection-state and safe-notify executors, from the given factory),
+ * <p>Threads: Curator's own (connection state, background operations, and the safe-notify thread
+ * that runs cache listeners and re-registration; all from the given factory),
  * plus the ZooKeeper client's send and event threads, which take the name of the thread that
  * opens the session; the session is therefore opened on a factory thread, so that all of them are
  * daemon threads named {@code mse-<client>-zk-...}. Thread-safe.
@@ -36,6 +39,8 @@ final class ZooKeeperSession implements AutoCloseable {
   }
 
   private final CuratorFramework curator;
+  /** Curator's "run safe" thread (cache listeners, our re-registration); Curator does not stop it on close, we do. */
+  private final ExecutorService safeNotify;
   private final String server;
   private final Duration requestTimeout;
   private final AtomicBoolean faulted = new AtomicBoolean();
@@ -52,6 +57,7 @@ final class ZooKeeperSession implements AutoCloseable {
       Duration sessionTimeout, ThreadFactory threadFactory) {
     this.server = server;
     this.requestTimeout = requestTimeout;
+    this.safeNotify = Executors.newSingleThreadExecutor(threadFactory);
     int connectionTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     this.curator = CuratorFrameworkFactory.builder()
         .connectString(connectString)
@@ -60,6 +66,7 @@ final class ZooKeeperSession implements AutoCloseable {
         .connectionTimeoutMs(connectionTimeoutMillis)
         .retryPolicy(new ExponentialBackoffRetry(100, 2, 1000))
         .threadFactory(threadFactory)
+        .runSafeService(safeNotify)
         .ensembleTracker(false)
         .build();
     curator.getConnectionStateListenable().addListener((client, state) -> onStateChange(state));
@@ -192,6 +199,8 @@ final class ZooKeeperSession implements AutoCloseable {
       curator.close();
     } catch (RuntimeException e) {
       LOG.warn("Closing the ZooKeeper client of '{}' failed", server, e);
+    } finally {
+      safeNotify.shutdownNow();
     }
   }
 }
