@@ -1,6 +1,7 @@
 package io.mse.examples.quickstart;
 
 import io.mse.client.MseClient;
+import io.mse.client.config.ConfigListener;
 import io.mse.client.config.ConfigService;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
@@ -88,7 +89,10 @@ public final class Quickstart {
 
       step(5, "close the clients and the servers");
     }
-    out.println("   => done; every step above ran against real HTTP and a real registry/config server.");
+    long left = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("mse-")).count();
+    out.printf("   => closed; %d client thread(s) left running%n", left);
+    out.println("done: every step above ran over real HTTP against a real registry and config center.");
   }
 
   private MseClient client(String application, Path snapshots) {
@@ -138,7 +142,8 @@ public final class Quickstart {
     String read = awaitContent(config, "greeting=hello");
     out.printf("   published and read back: %s%n", read);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>();
-    config.addListener(DATA_ID, GROUP, event -> changes.add(event.content()));
+    ConfigListener listener = event -> changes.add(event.removed() ? "<removed>" : event.content());
+    config.addListener(DATA_ID, GROUP, listener);
     long start = System.nanoTime();
     config.publishConfig(DATA_ID, GROUP, "greeting=hello-again", "properties");
     String changed = changes.poll(10, TimeUnit.SECONDS);
@@ -148,6 +153,7 @@ public final class Quickstart {
     }
     out.printf("   listener called with '%s' %.1f ms after the publish%n", changed, micros / 1000.0);
     out.printf("   => the config center stores, serves and pushes changes to running code%n%n");
+    config.removeListener(DATA_ID, GROUP, listener);
     config.removeConfig(DATA_ID, GROUP);
   }
 
