@@ -46,8 +46,8 @@ public final class ZooKeeperEngine implements Engine {
    * {@code embedded}, and connects.
    *
    * @throws IllegalArgumentException when the address or an engine property is malformed
-   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached (or the
-   *     embedded one started) within the request timeout
+   * @throws io.mse.client.ServerUnavailableException when the embedded server cannot be started; an
+   *     unreachable {@code zookeeper://} server does not stop the start (reads use snapshots until it answers)
    */
   public static ZooKeeperEngine start(EngineContext context) {
     MseClientConfig settings = context.config();

@@ -79,9 +79,7 @@ final class ZooKeeperSession implements AutoCloseable {
 
   /**
    * Starts the client on a thread of {@code threadFactory} and waits up to the request timeout for
-   * the first connection.
-   *
-   * @throws ServerUnavailableException when no connection is made in time
+   * the first connection; without one it starts anyway (logging a warning) and keeps connecting.
    */
   void start(ThreadFactory threadFactory) {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -100,8 +98,11 @@ final class ZooKeeperSession implements AutoCloseable {
       }
       if (!curator.blockUntilConnected((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()),
           TimeUnit.MILLISECONDS)) {
-        throw new ServerUnavailableException(server, "Could not connect to ZooKeeper '" + server + "' within "
-            + requestTimeout.toMillis() + " ms");
+        // Start anyway, like nacos-client: reads fall back to snapshots and Curator keeps connecting.
+        faulted.set(true);
+        LOG.warn("Could not connect to ZooKeeper '{}' within {} ms; starting anyway (snapshots serve reads,"
+            + " requests fail until a connection is made)", server, requestTimeout.toMillis());
+        return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -166,7 +167,14 @@ final class ZooKeeperSession implements AutoCloseable {
 
   private void onStateChange(ConnectionState state) {
     switch (state) {
-      case CONNECTED -> LOG.info("Connected to ZooKeeper '{}'", server);
+      case CONNECTED -> {
+        sessionId.compareAndSet(0, currentSessionId());
+        if (faulted.compareAndSet(true, false)) {
+          LOG.info("Connected to ZooKeeper '{}' after a failed start", server);
+        } else {
+          LOG.info("Connected to ZooKeeper '{}'", server);
+        }
+      }
       case SUSPENDED -> {
         if (faulted.compareAndSet(false, true)) {
           LOG.warn("Lost the connection to ZooKeeper '{}'; reconnecting", server);
