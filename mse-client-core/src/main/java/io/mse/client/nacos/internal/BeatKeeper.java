@@ -80,8 +80,9 @@ final class BeatKeeper {
     if (beat == null) {
       return null;
     }
-    cancel(beat);
+    beat.cancelled = true;
     beats.remove(key, beat);
+    cancel(beat);
     return beat.instance;
   }
 
@@ -89,8 +90,9 @@ final class BeatKeeper {
   List<Beating> stopAll() {
     List<Beating> stopped = new ArrayList<>();
     for (Beat beat : beats.values()) {
-      cancel(beat);
+      beat.cancelled = true;
       beats.remove(key(beat.service, beat.instance), beat);
+      cancel(beat);
       stopped.add(new Beating(beat.service, beat.instance));
     }
     return stopped;
