@@ -1,6 +1,5 @@
 package io.mse.client.nacos.internal;
 
-import io.mse.client.MseException;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
 import java.time.Duration;
@@ -158,7 +157,9 @@ final class BeatKeeper {
       LOG.debug("Beat of {} of '{}': next in {} ms", beat.instance.address(), beat.service,
           answer.clientBeatIntervalMillis());
       return answer.clientBeatIntervalMillis();
-    } catch (MseException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // Any failure (server fault, refusal, unexpected answer) keeps the chain going: the next beat
+      // may well succeed, and a dropped chain would silently let the instance expire.
       beat.light = false;
       if (!beat.failing) {
         beat.failing = true;

@@ -180,7 +180,8 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
       NacosNamingApi.ServicePage page = api.services(namespace, group, pageNo, pageSize, settings.requestTimeout());
       names.addAll(page.names());
       fetched += page.names().size();
-      if (page.names().isEmpty() || page.names().size() < pageSize || fetched >= page.count()) {
+      boolean pastTheCount = (long) (pageNo - 1) * pageSize > page.count();
+      if (page.names().isEmpty() || page.names().size() < pageSize || fetched >= page.count() || pastTheCount) {
         break;
       }
     }

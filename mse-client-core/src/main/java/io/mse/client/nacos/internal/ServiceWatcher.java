@@ -1,6 +1,5 @@
 package io.mse.client.nacos.internal;
 
-import io.mse.client.MseException;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.NamingEventSink;
 import java.time.Duration;
@@ -148,7 +147,8 @@ final class ServiceWatcher {
       }
       watch.failures = 0;
       delay = Math.max(MIN_POLL_MILLIS, list.cacheMillis());
-    } catch (MseException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // Whatever failed, the chain goes on: a dropped chain would leave the list stale for good.
       watch.failures++;
       if (watch.failures == 1) {
         LOG.warn("Poll of the instances of '{}' failed; retrying with back-off: {}", watch.service, e.getMessage());
