@@ -1,0 +1,232 @@
+package io.mse.client.nacos.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mse.client.MseException;
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.ServiceKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The naming requests of the Nacos v1 open API: builds each request exactly as the server expects it
+ * and turns each answer into a result or an exception. Stateless and thread-safe.
+ *
+ * <p>Answers: a server fault (no answer, 5xx) is a {@link ServerUnavailableException}; a 400 (the
+ * server refuses the request as it stands, e.g. a persistent instance into an ephemeral service) an
+ * {@link IllegalStateException} carrying the server's message; any other refusal an
+ * {@link MseException} naming the service and carrying the server's message.
+ */
+final class NacosNamingApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NacosNamingApi.class);
+  static final String INSTANCE = "/v1/ns/instance";
+  static final String BEAT = "/v1/ns/instance/beat";
+  static final String LIST = "/v1/ns/instance/list";
+  static final String SERVICES = "/v1/ns/service/list";
+  /** The beat answer's code for "the server does not know this instance". */
+  static final int RESOURCE_NOT_FOUND = 20404;
+  static final long DEFAULT_BEAT_MILLIS = 5000;
+
+  private final NacosSender sender;
+
+  NacosNamingApi(NacosSender sender) {
+    this.sender = sender;
+  }
+
+  /** The answer of a beat: the delay before the next one, and what the server said. */
+  record BeatAnswer(long clientBeatIntervalMillis, boolean instanceUnknown, boolean lightBeatEnabled) {}
+
+  /** One page of service names and the total count. */
+  record ServicePage(int count, List<String> names) {}
+
+  /** Registers (or replaces) an instance: {@code POST /v1/ns/instance}, every field in the form. */
+  void register(ServiceKey service, Instance instance, Duration timeout) {
+    Map<String, String> form = identity(service, instance);
+    putFields(form, instance);
+    expectOk(service, "register " + instance.address(),
+        sender.send(new NacosRequest("POST", INSTANCE, Map.of(), form, Map.of(), timeout, service.toString())));
+  }
+
+  /** Changes an instance in place: {@code PUT /v1/ns/instance}, every field in the form. */
+  void update(ServiceKey service, Instance instance, Duration timeout) {
+    Map<String, String> form = identity(service, instance);
+    putFields(form, instance);
+    expectOk(service, "update " + instance.address(),
+        sender.send(new NacosRequest("PUT", INSTANCE, Map.of(), form, Map.of(), timeout, service.toString())));
+  }
+
+  /**
+   * Deregisters an instance: {@code DELETE /v1/ns/instance} with the identifying fields in the query
+   * (as the reference client and the transcripts send it). An unknown instance is not an error.
+   */
+  void deregister(ServiceKey service, Instance instance, Duration timeout) {
+    Map<String, String> query = identity(service, instance);
+    query.put("ephemeral", Boolean.toString(instance.ephemeral()));
+    NacosResponse response = sender.send(
+        new NacosRequest("DELETE", INSTANCE, query, Map.of(), Map.of(), timeout, service.toString()));
+    if (response.status() == 404) {
+      LOG.debug("Deregistering {} from '{}': the server does not know it", instance.address(), service);
+      return;
+    }
+    expectOk(service, "deregister " + instance.address(), response);
+  }
+
+  /**
+   * Sends a beat: {@code PUT /v1/ns/instance/beat}, ip, port and the rest of the identity in the
+   * query, and, unless {@code light}, {@code beat=<JSON of the whole instance>} in the form.
+   */
+  BeatAnswer beat(ServiceKey service, Instance instance, boolean light, Duration timeout) {
+    Map<String, String> query = identity(service, instance);
+    Map<String, String> form = light ? Map.of() : Map.of("beat", beatJson(service, instance));
+    NacosResponse response = sender.send(
+        new NacosRequest("PUT", BEAT, query, form, Map.of(), timeout, service.toString()));
+    JsonNode body = jsonOrNull(response.body());
+    int code = body == null ? 0 : body.path("code").asInt(0);
+    if (code == RESOURCE_NOT_FOUND) {
+      return new BeatAnswer(interval(body), true, false);
+    }
+    if (!response.ok()) {
+      throw refused(service, "beat " + instance.address(), response);
+    }
+    return new BeatAnswer(interval(body), false, body != null && body.path("lightBeatEnabled").asBoolean(false));
+  }
+
+  /**
+   * Reads the instance list: {@code GET /v1/ns/instance/list} of every cluster, healthy or not.
+   *
+   * @param udpPort the port pushes should go to, or 0 for no push
+   * @param clientIp the address pushes should go to; ignored when {@code udpPort} is 0
+   * @throws ServerUnavailableException when the answer is not an instance list
+   */
+  NacosServiceList list(ServiceKey service, int udpPort, String clientIp, Duration timeout) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("namespaceId", namespaceId(service));
+    query.put("serviceName", service.groupedName());
+    query.put("groupName", service.group());
+    query.put("clusters", "");
+    query.put("healthyOnly", "false");
+    if (udpPort > 0) {
+      query.put("udpPort", Integer.toString(udpPort));
+      query.put("clientIP", clientIp);
+    }
+    NacosResponse response = sender.send(NacosRequest.get(LIST, query, timeout, service.toString()));
+    if (!response.ok()) {
+      throw refused(service, "list the instances", response);
+    }
+    try {
+      return NacosServiceList.parse(response.body());
+    } catch (IllegalArgumentException e) {
+      throw new ServerUnavailableException(service.toString(), "Nacos server " + response.server()
+          + " answered the instance list of '" + service + "' with something else: " + e.getMessage());
+    }
+  }
+
+  /** Reads one page of the service names of a namespace and group (pages start at 1). */
+  ServicePage services(String namespace, String group, int pageNo, int pageSize, Duration timeout) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("pageNo", Integer.toString(pageNo));
+    query.put("pageSize", Integer.toString(pageSize));
+    query.put("namespaceId", namespace.isEmpty() ? "public" : namespace);
+    query.put("groupName", group);
+    String resource = (namespace.isEmpty() ? "public" : namespace) + "/" + group;
+    NacosResponse response = sender.send(NacosRequest.get(SERVICES, query, timeout, resource));
+    if (!response.ok()) {
+      throw new MseException(resource, "Nacos server " + response.server() + " refused to list the services of '"
+          + resource + "': HTTP " + response.status() + " " + abbreviate(response.body()));
+    }
+    JsonNode body = jsonOrNull(response.body());
+    if (body == null || !body.isObject()) {
+      throw new ServerUnavailableException(resource, "Nacos server " + response.server()
+          + " answered the service list of '" + resource + "' with something else: " + abbreviate(response.body()));
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode name : body.path("doms")) {
+      names.add(name.asText());
+    }
+    return new ServicePage(body.path("count").asInt(names.size()), names);
+  }
+
+  /** The JSON of a full beat: the whole instance, so that a server that lost it registers it right. */
+  static String beatJson(ServiceKey service, Instance instance) {
+    ObjectNode beat = NacosServiceList.JSON.createObjectNode();
+    beat.put("serviceName", service.groupedName());
+    beat.put("ip", instance.ip());
+    beat.put("port", instance.port());
+    beat.put("cluster", instance.clusterName());
+    beat.put("weight", instance.weight());
+    beat.put("ephemeral", instance.ephemeral());
+    ObjectNode metadata = beat.putObject("metadata");
+    instance.metadata().forEach(metadata::put);
+    return beat.toString();
+  }
+
+  static String namespaceId(ServiceKey service) {
+    return service.namespace().isEmpty() ? "public" : service.namespace();
+  }
+
+  private static Map<String, String> identity(ServiceKey service, Instance instance) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("namespaceId", namespaceId(service));
+    params.put("serviceName", service.groupedName());
+    params.put("groupName", service.group());
+    params.put("clusterName", instance.clusterName());
+    params.put("ip", instance.ip());
+    params.put("port", Integer.toString(instance.port()));
+    return params;
+  }
+
+  private static void putFields(Map<String, String> params, Instance instance) {
+    params.put("weight", Double.toString(instance.weight()));
+    params.put("enabled", Boolean.toString(instance.enabled()));
+    params.put("healthy", Boolean.toString(instance.healthy()));
+    params.put("ephemeral", Boolean.toString(instance.ephemeral()));
+    try {
+      params.put("metadata", NacosServiceList.JSON.writeValueAsString(instance.metadata()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode metadata " + instance.metadata(), e);
+    }
+  }
+
+  private static long interval(JsonNode body) {
+    long millis = body == null ? 0 : body.path("clientBeatInterval").asLong(0);
+    return millis > 0 ? millis : DEFAULT_BEAT_MILLIS;
+  }
+
+  private static void expectOk(ServiceKey service, String what, NacosResponse response) {
+    if (response.ok() && response.body().strip().equals("ok")) {
+      return;
+    }
+    throw refused(service, what, response);
+  }
+
+  private static RuntimeException refused(ServiceKey service, String what, NacosResponse response) {
+    String message = "Nacos server " + response.server() + " refused to " + what + " of '" + service + "': HTTP "
+        + response.status() + " " + abbreviate(response.body());
+    if (response.status() == 400) {
+      return new IllegalStateException(message);
+    }
+    return new MseException(service.toString(), message);
+  }
+
+  private static JsonNode jsonOrNull(String text) {
+    try {
+      JsonNode node = NacosServiceList.JSON.readTree(text);
+      return node != null && node.isObject() ? node : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private static String abbreviate(String body) {
+    String oneLine = body.replace('\n', ' ').strip();
+    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+  }
+}

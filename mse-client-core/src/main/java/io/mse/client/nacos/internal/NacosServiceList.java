@@ -1,0 +1,97 @@
+package io.mse.client.nacos.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mse.client.internal.Names;
+import io.mse.client.naming.Instance;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An instance list as a Nacos server sends it, from {@code /v1/ns/instance/list} or inside a UDP push.
+ * Immutable.
+ *
+ * @param name the service's wire name, {@code group@@service} ({@code DEFAULT_GROUP@@} is added when
+ *     the server left the group out); "" when the server sent none
+ * @param hosts the instances, unmodifiable; null when the {@code hosts} field is missing, which means
+ *     the list is not usable (never reported)
+ * @param cacheMillis how long the list stays fresh: the poll interval; 10 000 when not sent
+ * @param lastRefTime the server's version of the list, larger is newer; 0 when not sent
+ * @param valid the server's {@code valid} flag; true when not sent
+ */
+record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, long lastRefTime, boolean valid) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NacosServiceList.class);
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final long DEFAULT_CACHE_MILLIS = 10_000;
+
+  NacosServiceList {
+    hosts = hosts == null ? null : List.copyOf(hosts);
+  }
+
+  /** Returns true when the list may be reported: {@code hosts} present and {@code valid} not false. */
+  boolean usable() {
+    return hosts != null && valid;
+  }
+
+  /**
+   * Parses the JSON of a list.
+   *
+   * @throws IllegalArgumentException when the text is not a JSON object
+   */
+  static NacosServiceList parse(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not an instance list: " + abbreviate(json), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("not an instance list: " + abbreviate(json));
+    }
+    String name = root.path("name").asText("");
+    if (!name.isEmpty() && !name.contains("@@")) {
+      name = Names.DEFAULT_GROUP + "@@" + name;
+    }
+    JsonNode hostsNode = root.get("hosts");
+    List<Instance> hosts = null;
+    if (hostsNode != null && hostsNode.isArray()) {
+      hosts = new ArrayList<>(hostsNode.size());
+      for (JsonNode host : hostsNode) {
+        Instance instance = instance(name, host);
+        if (instance != null) {
+          hosts.add(instance);
+        }
+      }
+    }
+    long cacheMillis = root.path("cacheMillis").asLong(DEFAULT_CACHE_MILLIS);
+    return new NacosServiceList(name, hosts, cacheMillis <= 0 ? DEFAULT_CACHE_MILLIS : cacheMillis,
+        root.path("lastRefTime").asLong(0), root.path("valid").asBoolean(true));
+  }
+
+  private static Instance instance(String service, JsonNode host) {
+    try {
+      Map<String, String> metadata = new LinkedHashMap<>();
+      host.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
+      JsonNode id = host.get("instanceId");
+      return new Instance(id == null || id.isNull() ? null : id.asText(), host.path("ip").asText(null),
+          host.path("port").asInt(0), host.path("weight").asDouble(1.0), host.path("healthy").asBoolean(true),
+          host.path("enabled").asBoolean(true), host.path("ephemeral").asBoolean(true),
+          host.path("clusterName").asText(null), metadata);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Skipping an instance of '{}' the server sent that is not valid: {} ({})", service,
+          abbreviate(host.toString()), e.getMessage());
+      return null;
+    }
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.replace('\n', ' ').strip();
+    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,197 @@
+package io.mse.client.nacos.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mse.client.MseClient;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The naming scenarios against a real Nacos 2.x server, run when {@code MSE_IT_NACOS_ADDR} is set
+ * (with {@code MSE_IT_NACOS_USERNAME} / {@code MSE_IT_NACOS_PASSWORD} for an auth-enabled server);
+ * skipped otherwise. Every run uses its own group and service names and removes what it registered.
+ *
+ * <p>Push needs the server to reach this host over UDP at the address the client announces (the local
+ * address towards the server); set {@code MSE_IT_NACOS_CLIENT_IP} when that address is not reachable
+ * from the server (NAT, containers). Server-side visibility is not instant (a deregistered instance
+ * lingers 0.5-1 s), so every check waits for its condition.
+ */
+@EnabledIfEnvironmentVariable(named = "MSE_IT_NACOS_ADDR", matches = ".+")
+class NacosNamingConformanceIT {
+
+  private static final Duration VISIBLE = Duration.ofSeconds(15);
+
+  @TempDir
+  Path snapshots;
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String group = "mse-it-" + run;
+  private final List<MseClient> clients = new ArrayList<>();
+  private final List<Runnable> cleanups = new ArrayList<>();
+
+  @BeforeEach
+  void checkAddress() {
+    assertThat(System.getenv("MSE_IT_NACOS_ADDR")).isNotBlank();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    for (Runnable cleanup : cleanups) {
+      try {
+        cleanup.run();
+      } catch (RuntimeException e) {
+        System.err.println("cleanup failed: " + e);
+      }
+    }
+    clients.forEach(MseClient::close);
+  }
+
+  private MseClient client() {
+    return client(true);
+  }
+
+  private MseClient client(boolean pushEmptyProtection) {
+    MseClient.Builder builder = MseClient.builder().serverAddr(System.getenv("MSE_IT_NACOS_ADDR"))
+        .snapshotDir(snapshots).requestTimeout(Duration.ofSeconds(5)).pushEmptyProtection(pushEmptyProtection);
+    String user = System.getenv("MSE_IT_NACOS_USERNAME");
+    if (user != null && !user.isBlank()) {
+      builder.credentials(user, Optional.ofNullable(System.getenv("MSE_IT_NACOS_PASSWORD")).orElse(""));
+    }
+    String clientIp = System.getenv("MSE_IT_NACOS_CLIENT_IP");
+    if (clientIp != null && !clientIp.isBlank()) {
+      builder.property("nacos.clientIp", clientIp);
+    }
+    MseClient client = builder.build();
+    clients.add(client);
+    return client;
+  }
+
+  private String service(String name) {
+    return name + "-" + run;
+  }
+
+  private static List<Integer> ports(MseClient client, String service, String group) {
+    return client.naming().getAllInstances(service, group).stream().map(Instance::port).sorted().toList();
+  }
+
+  @Test
+  void registeredInstancesAreListed() {
+    MseClient client = client();
+    String svc = service("two");
+    client.naming().registerInstance(svc, group, Instance.builder().ip("127.0.0.1").port(7001)
+        .metadata("version", "v1").build());
+    client.naming().registerInstance(svc, group, Instance.builder().ip("127.0.0.1").port(7002).weight(2).build());
+
+    MseClient reader = client();
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(7001, 7002)));
+    Instance first = reader.naming().getAllInstances(svc, group).get(0);
+    assertThat(first.metadata()).containsEntry("version", "v1");
+    assertThat(first.instanceId()).contains("7001");
+    assertThat(reader.naming().getAllInstances(svc, group).get(1).weight()).isEqualTo(2.0);
+  }
+
+  @Test
+  void subscriberSeesANewInstanceByPushWithinTwoSeconds() {
+    String svc = service("push");
+    MseClient subscriber = client();
+    List<NamingEvent> events = new CopyOnWriteArrayList<>();
+    subscriber.naming().subscribe(svc, group, events::add);
+    await().atMost(VISIBLE).until(() -> !events.isEmpty());
+
+    client().naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7101));
+
+    // The poll interval is 10 s and the server pushes ~0.5 s after a change: within 2 s means push.
+    await().atMost(Duration.ofSeconds(2)).until(() -> events.stream()
+        .anyMatch(e -> e.added().stream().anyMatch(i -> i.port() == 7101)));
+  }
+
+  @Test
+  void persistentInstanceIsUpdatedInPlaceAndMarkedUnhealthy() {
+    MseClient client = client();
+    String svc = service("persistent");
+    // TEST-NET-1: nothing answers there, whatever health check the server runs.
+    Instance instance = Instance.builder().ip("192.0.2.10").port(7201).ephemeral(false).build();
+    client.naming().registerInstance(svc, group, instance);
+    cleanups.add(() -> client.naming().deregisterInstance(svc, group, instance));
+    await().atMost(VISIBLE).until(() -> ports(client, svc, group).equals(List.of(7201)));
+
+    client.naming().updateInstance(svc, group, instance.toBuilder().healthy(false).weight(3)
+        .metadata("state", "draining").build());
+
+    await().atMost(VISIBLE).untilAsserted(() -> assertThat(client.naming().getAllInstances(svc, group))
+        .singleElement().satisfies(i -> {
+          assertThat(i.healthy()).isFalse();
+          assertThat(i.weight()).isEqualTo(3.0);
+          assertThat(i.metadata()).containsEntry("state", "draining");
+        }));
+    assertThat(client.naming().selectInstances(svc, group, true)).isEmpty();
+  }
+
+  @Test
+  void deregisteredInstanceIsGone() {
+    MseClient client = client();
+    String svc = service("dereg");
+    Instance stays = Instance.of("127.0.0.1", 7301);
+    Instance goes = Instance.of("127.0.0.1", 7302);
+    client.naming().registerInstance(svc, group, stays);
+    client.naming().registerInstance(svc, group, goes);
+    MseClient reader = client();
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(7301, 7302)));
+
+    client.naming().deregisterInstance(svc, group, goes);
+
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(7301)));
+  }
+
+  @Test
+  void closingTheClientDeregistersItsEphemeralInstances() {
+    MseClient owner = client();
+    String svc = service("close");
+    owner.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7401));
+    owner.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7402));
+    // Without push-empty protection, so that the empty list after the last deregistration is applied.
+    MseClient reader = client(false);
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).size() == 2);
+
+    owner.close();
+
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).isEmpty());
+  }
+
+  @Test
+  void servicesOfTheGroupAreListed() {
+    MseClient client = client();
+    client.naming().registerInstance(service("list-b"), group, Instance.of("127.0.0.1", 7501));
+    client.naming().registerInstance(service("list-a"), group, Instance.of("127.0.0.1", 7502));
+
+    await().atMost(VISIBLE).until(() -> client.naming().getServices(group)
+        .equals(List.of(service("list-a"), service("list-b"))));
+  }
+
+  @Test
+  @Tag("slow")
+  void beatsKeepAnEphemeralInstanceAliveAndHealthyPastTheServersTimeout() {
+    MseClient client = client();
+    String svc = service("beats");
+    client.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7601));
+    MseClient reader = client();
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(7601)));
+
+    // Without beats the server marks it unhealthy after 15 s (transcripts/expiry.txt).
+    await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() ->
+        reader.naming().getAllInstances(svc, group).stream().anyMatch(i -> i.port() == 7601 && i.healthy()));
+  }
+}

@@ -1,0 +1,202 @@
+package io.mse.client.nacos.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.PUSH_SVC2_ACK;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.PUSH_SVC2_DATAGRAM;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.PUSH_SVC2_EMPTY_LIST;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.ack;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.list;
+import static io.mse.client.nacos.internal.NacosNamingTranscripts.push;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.MseClient;
+import io.mse.client.MseClientConfig;
+import io.mse.client.Ticker;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingEvent;
+import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.EngineContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * UDP push: real datagrams from the test to the engine's port on 127.0.0.1, shaped like the server's
+ * (udp-push.txt). The poll interval is 10 s, so a change seen within 5 s came by push.
+ */
+class NacosNamingPushTest {
+
+  private static final String LIST = "/nacos/v1/ns/instance/list";
+
+  @TempDir
+  Path snapshots;
+  private WireMockServer server;
+  private FakePushServer nacos;
+
+  @BeforeEach
+  void start() {
+    server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    server.start();
+    nacos = new FakePushServer();
+  }
+
+  @AfterEach
+  void stop() {
+    nacos.close();
+    server.stop();
+  }
+
+  private MseClient client() {
+    return MseClient.builder().serverAddr("127.0.0.1:" + server.port()).snapshotDir(snapshots).build();
+  }
+
+  /** The udpPort the client passed on its list requests, after checking it passed clientIP too. */
+  private int udpPortOfTheClient() {
+    LoggedRequest request = server.findAll(getRequestedFor(urlPathEqualTo(LIST))).get(0);
+    assertThat(request.queryParameter("clientIP").firstValue()).isEqualTo("127.0.0.1");
+    return Integer.parseInt(request.queryParameter("udpPort").firstValue());
+  }
+
+  @ParameterizedTest(name = "gzip={0}")
+  @ValueSource(booleans = {false, true})
+  void subscriberSeesThePushedListAtOnceAndTheServerGetsTheExactAck(boolean gzip) throws Exception {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    try (MseClient client = client()) {
+      BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
+      client.naming().subscribe("push-svc2", null, events::add);
+      assertThat(events.poll(5, TimeUnit.SECONDS).instances()).isEmpty();
+
+      nacos.push(udpPortOfTheClient(), PUSH_SVC2_DATAGRAM, gzip);
+
+      assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+      NamingEvent event = events.poll(5, TimeUnit.SECONDS);
+      assertThat(event).isNotNull();
+      assertThat(event.added()).extracting(Instance::instanceId)
+          .containsExactly("127.0.0.1#9101#DEFAULT#DEFAULT_GROUP@@push-svc2");
+      assertThat(client.naming().getAllInstances("push-svc2")).extracting(Instance::port).containsExactly(9101);
+      assertThat(server.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("no poll happened").hasSize(1);
+    }
+  }
+
+  @Test
+  void pushForAServiceNobodyFollowsIsAcknowledgedAndIgnored() throws Exception {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    try (MseClient client = client()) {
+      BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
+      client.naming().subscribe("push-svc2", null, events::add);
+      events.poll(5, TimeUnit.SECONDS);
+      int port = udpPortOfTheClient();
+
+      nacos.push(port, push(list("DEFAULT_GROUP@@other-svc", 1795947651900L, 10000, 9200), 77), false);
+      assertThat(nacos.receive()).isEqualTo(ack(77));
+      nacos.push(port, PUSH_SVC2_DATAGRAM, false);
+      assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+
+      NamingEvent next = events.poll(5, TimeUnit.SECONDS);
+      assertThat(next.service().service()).isEqualTo("push-svc2");
+      assertThat(next.instances()).extracting(Instance::port).containsExactly(9101);
+      assertThat(server.findAll(getRequestedFor(urlPathEqualTo(LIST)))
+          .stream().map(r -> r.queryParameter("serviceName").firstValue()))
+          .containsOnly("DEFAULT_GROUP@@push-svc2");
+    }
+  }
+
+  // ---- at the engine: what is applied and what is not (the ack is sent after the list is handled)
+
+  private NacosTransport transport;
+  private NacosNamingEngine engine;
+  private RecordingNamingSink sink;
+
+  private NacosNamingEngine engine() {
+    MseClientConfig config = MseClient.builder().serverAddr("127.0.0.1:" + server.port()).toConfig();
+    transport = new NacosTransport(NacosAddress.parse(config.serverAddr(), null),
+        NacosTransport.defaultClient(config.requestTimeout()), Ticker.system());
+    sink = new RecordingNamingSink();
+    engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> {}, sink), transport::send,
+        NamingSettings.of(config), transport.address().servers().get(0), new ManualNamingScheduler());
+    return engine;
+  }
+
+  @AfterEach
+  void closeEngine() {
+    if (engine != null) {
+      engine.close();
+      transport.close();
+    }
+  }
+
+  private final ServiceKey pushSvc2 = new ServiceKey("", null, "push-svc2");
+
+  @Test
+  void stalePushIsIgnored() {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    engine().getInstances(pushSvc2, Duration.ofSeconds(2));
+    engine.subscribe(pushSvc2);
+
+    nacos.push(engine.pushPort(), push(list("DEFAULT_GROUP@@push-svc2", 1795947651000L, 10000, 9300), 5), false);
+    assertThat(nacos.receive()).isEqualTo(ack(5));
+    assertThat(sink.reports).isEmpty();
+
+    nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, true);
+    assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    assertThat(sink.reports).hasSize(1);
+    assertThat(sink.last().ports()).containsExactly(9101);
+    assertThat(sink.last().authoritative()).isFalse();
+  }
+
+  @Test
+  void pushWithoutHostsOrMarkedInvalidIsIgnored() {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    engine().getInstances(pushSvc2, Duration.ofSeconds(2));
+    engine.subscribe(pushSvc2);
+
+    nacos.push(engine.pushPort(), push("{\"name\":\"DEFAULT_GROUP@@push-svc2\",\"lastRefTime\":1795947659999}", 6),
+        false);
+    assertThat(nacos.receive()).isEqualTo(ack(6));
+    String invalid = list("DEFAULT_GROUP@@push-svc2", 1795947659999L, 10000, 9400)
+        .replace("\"valid\":true", "\"valid\":false");
+    nacos.push(engine.pushPort(), push(invalid, 7), false);
+    assertThat(nacos.receive()).isEqualTo(ack(7));
+
+    assertThat(sink.reports).isEmpty();
+  }
+
+  @Test
+  void pushBetweenTheFirstReadAndTheSubscriptionIsApplied() {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    engine().getInstances(pushSvc2, Duration.ofSeconds(2));
+
+    nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, false);
+
+    assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    assertThat(sink.reports).extracting(RecordingNamingSink.Report::ports).containsExactly(List.of(9101));
+  }
+
+  @Test
+  void pushAfterUnsubscribeIsIgnored() {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    engine().getInstances(pushSvc2, Duration.ofSeconds(2));
+    engine.subscribe(pushSvc2);
+    engine.unsubscribe(pushSvc2);
+
+    nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, false);
+
+    assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    assertThat(sink.reports).isEmpty();
+  }
+}
