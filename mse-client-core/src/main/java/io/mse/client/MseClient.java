@@ -82,7 +82,12 @@ public final class MseClient implements AutoCloseable {
    * Makes and starts a client from settings.
    *
    * @throws IllegalArgumentException when no engine on the class path accepts the server address
-   * @throws ServerUnavailableException when the engine cannot reach its server at start
+   * <p>An unreachable server does not stop the start: the engine keeps connecting, reads are served
+   * from snapshots, and requests fail with {@link ServerUnavailableException} until it answers.
+   *
+   * @throws IllegalArgumentException when no engine on the class path accepts the server address, or
+   *     the address or an engine property is malformed
+   * @throws ServerUnavailableException only when the embedded server cannot be started
    */
   public static MseClient create(MseClientConfig settings) {
     Objects.requireNonNull(settings, "settings");
@@ -266,7 +271,8 @@ public final class MseClient implements AutoCloseable {
      * Makes and starts the client.
      *
      * @throws IllegalArgumentException when no engine on the class path accepts the server address
-     * @throws ServerUnavailableException when the engine cannot reach its server at start
+     * @throws ServerUnavailableException only when the embedded server cannot be started; an
+     *     unreachable server does not stop the start (see {@link MseClient#create})
      */
     public MseClient build() {
       return create(toConfig());

@@ -71,7 +71,7 @@ public interface NamingService {
 
   /**
    * Selects one healthy, enabled instance at random with probability proportional to its weight.
-   * No allocation and O(log n): the weights are prepared once per change of the list.
+   * No allocation and O(1) (an alias table prepared once per change of the list).
    *
    * @throws NoInstanceAvailableException when no instance is healthy, enabled and of positive weight
    * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}

@@ -23,7 +23,12 @@ public interface EngineProvider {
    * Makes and starts an engine.
    *
    * @throws IllegalArgumentException when the address or a setting is malformed
-   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached at start
+   * <p>Should not fail because the server is unreachable: an engine keeps connecting in the
+   * background and fails requests with {@link io.mse.client.ServerUnavailableException} meanwhile,
+   * so that the client can serve its snapshots.
+   *
+   * @throws io.mse.client.ServerUnavailableException when a local resource the engine needs (an
+   *     embedded server) cannot be started
    */
   Engine create(EngineContext context);
 }

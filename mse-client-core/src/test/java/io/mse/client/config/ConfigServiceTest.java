@@ -191,6 +191,17 @@ class ConfigServiceTest {
   }
 
   @Test
+  void aRemovedConfigDoesNotComeBackFromTheSnapshot() {
+    config.publishConfig("a", "G", "old");
+    config.getConfig("a", "G");
+    await().until(() -> Files.exists(snapshotFile("a")));
+    config.removeConfig("a", "G");
+    await().until(() -> !Files.exists(snapshotFile("a")));
+    engine.down(true);
+    assertThatThrownBy(() -> config.getConfig("a", "G")).isInstanceOf(ServerUnavailableException.class);
+  }
+
+  @Test
   void pushedChangesAreWrittenToTheSnapshot() {
     config.addListener("a", "G", event -> { });
     config.publishConfig("a", "G", "pushed");

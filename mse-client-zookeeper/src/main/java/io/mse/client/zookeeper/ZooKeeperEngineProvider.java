@@ -59,12 +59,12 @@ public final class ZooKeeperEngineProvider implements EngineProvider {
 
   /**
    * Connects to the ZooKeeper ensemble (starting or joining the embedded server first for
-   * {@code embedded}) and waits up to the request timeout for the session.
+   * {@code embedded}) and waits up to the request timeout for the session; without one it starts
+   * anyway and keeps connecting.
    *
    * @throws IllegalArgumentException when the address, {@value #ROOT_PROPERTY} or
    *     {@value #SESSION_TIMEOUT_PROPERTY} is malformed; the message quotes the value and the rule
-   * @throws io.mse.client.ServerUnavailableException when no session is made within the request
-   *     timeout, or the embedded server cannot start
+   * @throws io.mse.client.ServerUnavailableException when the embedded server cannot start
    */
   @Override
   public Engine create(EngineContext context) {

@@ -57,11 +57,11 @@ public final class Quickstart {
       step(1, "start two inventory-service instances and register them");
       Instance first = register(inventoryClient.naming(), one);
       register(inventoryClient.naming(), two);
-      out.printf("   => two live HTTP services are in the registry under one name%n%n");
-
-      step(2, "order-service discovers inventory-service by name and calls it 10 times");
       NamingService naming = orderClient.naming();
       awaitInstances(naming, 2);
+      out.printf("   => order-service's client sees both under the one name '%s'%n%n", INVENTORY);
+
+      step(2, "order-service discovers inventory-service by name and calls it 10 times");
       Map<String, Integer> answers = callInventory(naming, 10, true);
       out.printf("   => order-service found inventory-service by name alone; calls per instance: %s%n%n", answers);
 
@@ -72,7 +72,10 @@ public final class Quickstart {
       BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
       naming.subscribe(INVENTORY, GROUP, events::add);
       NamingEvent initial = events.poll(10, TimeUnit.SECONDS);
-      out.printf("   subscribed: %d instance(s) now%n", initial == null ? -1 : initial.instances().size());
+      if (initial == null) {
+        throw new IllegalStateException("the subscriber got no first event within 10 s");
+      }
+      out.printf("   subscribed: %d instance(s) now%n", initial.instances().size());
       long start = System.nanoTime();
       inventoryClient.naming().deregisterInstance(INVENTORY, GROUP, first);
       NamingEvent removal = events.poll(10, TimeUnit.SECONDS);
@@ -89,6 +92,7 @@ public final class Quickstart {
 
       step(5, "close the clients and the servers");
     }
+    deleteRecursively(snapshots);
     long left = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("mse-")).count();
     out.printf("   => closed; %d client thread(s) left running%n", left);
@@ -107,7 +111,8 @@ public final class Quickstart {
     Instance instance = Instance.builder().ip(server.ip()).port(server.port())
         .metadata("instance-id", server.instanceId()).build();
     naming.registerInstance(INVENTORY, GROUP, instance);
-    out.printf("   registered %s at %s%n", server.instanceId(), instance.address());
+    out.printf("   registered %s at %s (registry id %s)%n", server.instanceId(), instance.address(),
+        instance.instanceId());
     return instance;
   }
 
@@ -140,6 +145,9 @@ public final class Quickstart {
   private void configRoundTrip(ConfigService config) throws Exception {
     config.publishConfig(DATA_ID, GROUP, "greeting=hello", "properties");
     String read = awaitContent(config, "greeting=hello");
+    if (!"greeting=hello".equals(read)) {
+      throw new IllegalStateException("read back '" + read + "' instead of 'greeting=hello'");
+    }
     out.printf("   published and read back: %s%n", read);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>();
     ConfigListener listener = event -> changes.add(event.removed() ? "<removed>" : event.content());
@@ -167,12 +175,20 @@ public final class Quickstart {
     return content;
   }
 
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
   private void step(int number, String what) {
     out.printf("%d. %s%n", number, what);
   }
 
   private static String ids(java.util.List<Instance> instances) {
-    return instances.stream().map(i -> i.metadata().getOrDefault("instance-id", i.address()))
+    return instances.stream().map(i -> i.metadata().getOrDefault("instance-id", "?") + " (" + i.instanceId() + ")")
         .collect(Collectors.joining(", ", "[", "]"));
   }
 }

@@ -81,7 +81,13 @@ public final class DefaultConfigService implements ConfigService {
 
   @Override
   public boolean removeConfig(String dataId, String group) {
-    return engine.removeConfig(key(dataId, group));
+    ConfigKey key = key(dataId, group);
+    boolean removed = engine.removeConfig(key);
+    if (removed) {
+      // A removed config must not come back from the snapshot when the server is down later.
+      cache.dispatcher().execute(() -> cache.snapshots().writeConfig(key, null));
+    }
+    return removed;
   }
 
   @Override

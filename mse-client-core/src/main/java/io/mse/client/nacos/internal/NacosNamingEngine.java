@@ -76,8 +76,8 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
 
   /**
    * Registers an instance, replacing one with the same ip, port and cluster. An ephemeral instance is
-   * then kept alive by beats; if the server could not be reached the beats still start, and register
-   * the instance once the server answers again (beat answered 20404), while this call throws.
+   * then kept alive by beats. When this call throws, the instance is not registered and no beat is
+   * left behind to register it later.
    *
    * @throws ServerUnavailableException when the server cannot be reached
    * @throws IllegalStateException when the server refuses with 400 (e.g. a persistent instance into a
@@ -88,14 +88,9 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
   public void registerInstance(ServiceKey service, Instance instance) {
     checkOpen();
     beats.stop(service, instance);
-    try {
-      api.register(service, instance, settings.requestTimeout());
-    } catch (ServerUnavailableException e) {
-      if (instance.ephemeral()) {
-        beats.start(service, instance);
-      }
-      throw e;
-    }
+    // A failed registration leaves nothing behind: no beat would register the instance later, so
+    // an exception always means "not registered" and the caller decides whether to retry.
+    api.register(service, instance, settings.requestTimeout());
     if (instance.ephemeral()) {
       beats.start(service, instance);
     }

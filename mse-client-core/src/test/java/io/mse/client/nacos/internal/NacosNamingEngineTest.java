@@ -191,15 +191,17 @@ class NacosNamingEngineTest {
   }
 
   @Test
-  void unreachableServerIsReportedAndTheBeatRegistersTheInstanceLater() {
+  void unreachableServerIsReportedAndLeavesNoBeatBehind() {
     server.stubFor(post(urlPathEqualTo(INSTANCE)).willReturn(aResponse().withStatus(503)));
 
     assertThatThrownBy(() -> engine.registerInstance(demo, full)).isInstanceOf(ServerUnavailableException.class);
+    assertThat(engine.isBeating(demo, full)).isFalse();
 
     server.stubFor(post(urlPathEqualTo(INSTANCE)).willReturn(ok("ok")));
     server.stubFor(put(urlPathEqualTo(BEAT)).willReturn(okJson("{\"clientBeatInterval\":5000,\"code\":20404}")));
     advance(5000);
-    assertThat(count(postRequestedFor(urlPathEqualTo(INSTANCE)))).isEqualTo(2);
+    assertThat(count(putRequestedFor(urlPathEqualTo(BEAT)))).isZero();
+    assertThat(count(postRequestedFor(urlPathEqualTo(INSTANCE)))).isEqualTo(1);
   }
 
   @Test

@@ -55,6 +55,10 @@ public final class ZooKeeperEngine implements Engine {
     Duration sessionTimeout = sessionTimeout(settings);
     boolean embedded = MseClientConfig.EMBEDDED.equals(settings.serverAddr());
     ZooKeeperAddress address = embedded ? null : ZooKeeperAddress.parse(settings.serverAddr());
+    if (settings.username() != null) {
+      LOG.warn("Credentials of user '{}' are ignored: the ZooKeeper engine does not authenticate yet",
+          settings.username());
+    }
     ThreadFactory threads = context.threadFactory("zk");
     EmbeddedZooKeeperServers.Lease lease = embedded ? EmbeddedZooKeeperServers.acquire(settings.embeddedDataDir()) : null;
     ZooKeeperSession zk = null;
