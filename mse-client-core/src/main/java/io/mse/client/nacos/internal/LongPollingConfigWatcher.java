@@ -54,7 +54,13 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   /** What the engine holds for one key: the MD5 of what it last reported, and whether a poll compared it. */
   private record Watch(String md5, boolean initializing) {}
 
-  private final NacosTransport transport;
+  /** Sends one poll: {@link NacosTransport#send(NacosRequest, NacosTransport.CallHandle)}; tests wrap it. */
+  @FunctionalInterface
+  interface PollSender {
+    NacosResponse send(NacosRequest request, NacosTransport.CallHandle handle);
+  }
+
+  private final PollSender sender;
   private final ConfigScheduler scheduler;
   private final ConfigEventSink sink;
   private final Function<ConfigKey, ConfigData> fetcher;
@@ -71,9 +77,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
    * @param overridden true for keys the failover directory overrides: their server content is not reported
    * @param hold the {@code Long-Pulling-Timeout}
    */
-  LongPollingConfigWatcher(NacosTransport transport, ConfigScheduler scheduler, ConfigEventSink sink,
+  LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
       Function<ConfigKey, ConfigData> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
-    this.transport = transport;
+    this.sender = sender;
     this.scheduler = scheduler;
     this.sink = sink;
     this.fetcher = fetcher;
@@ -228,7 +234,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     NacosRequest request = new NacosRequest("POST", LISTENER_PATH, Map.of(),
         Map.of("Listening-Configs", ListeningConfigs.encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
         sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs");
-    NacosResponse response = transport.send(request, handle);
+    NacosResponse response = sender.send(request, handle);
     if (!response.ok()) {
       throw new MseException(request.resource(), "Nacos listener answered " + response.status() + " "
           + response.body().strip());

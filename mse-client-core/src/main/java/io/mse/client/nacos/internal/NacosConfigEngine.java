@@ -99,7 +99,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
       throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
           + MIN_LONG_POLL_MILLIS + " ms (the server never holds a poll for less)");
     }
-    this.watcher = new LongPollingConfigWatcher(transport, scheduler, context.configSink(),
+    this.watcher = new LongPollingConfigWatcher(transport::send, scheduler, context.configSink(),
         key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
   }
 
