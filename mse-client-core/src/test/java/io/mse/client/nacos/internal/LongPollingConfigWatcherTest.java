@@ -173,25 +173,28 @@ class LongPollingConfigWatcherTest {
 
   @Test
   void packs7000KeysIntoThreeBatchesOfAtMost3000() {
-    stubListener("", 10_000);
+    stubListener("", 3_000);
 
     for (int i = 0; i < 7000; i++) {
       watcher.watch(ConfigKey.of("key-" + i, null), "");
     }
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> firstKeysOfHangingPolls().size() == 3);
+    // keys fill the batches in order: key-0.. in batch 0, key-3000.. in batch 1, key-6000.. in batch 2
+    await().atMost(Duration.ofSeconds(40)).until(() -> fullHangingPoll(0, 3000) != null
+        && fullHangingPoll(3000, 3000) != null && fullHangingPoll(6000, 1000) != null);
     assertThat(sender.sent).allSatisfy(r -> assertThat(entries(r)).hasSizeLessThanOrEqualTo(3000));
     Set<String> covered = new HashSet<>();
-    sender.hanging().forEach(r -> covered.addAll(entries(r)));
+    for (int anchor : new int[] {0, 3000, 6000}) {
+      covered.addAll(entries(fullHangingPoll(anchor, anchor == 6000 ? 1000 : 3000)));
+    }
     assertThat(covered).hasSize(7000);
-    assertThat(sender.hanging().stream().map(r -> entries(r).size()).distinct()).containsExactlyInAnyOrder(3000, 1000);
     assertThat(sender.max.get()).isLessThanOrEqualTo(3);
     assertThat(watcher.activeBatches()).isEqualTo(3);
   }
 
   @Test
   void tenThousandKeysOpenAtMostFourConcurrentPollsOnAtMostFourThreads() {
-    stubListener("", 10_000);
+    stubListener("", 3_000);
     watcher.close();
     ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.internal.NamedThreadFactory("mse-t10k-config"));
     watcher = watcher(real);
@@ -200,8 +203,10 @@ class LongPollingConfigWatcherTest {
         watcher.watch(ConfigKey.of("key-" + i, null), "");
       }
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> firstKeysOfHangingPolls().size() == 4);
-      await().until(() -> sender.inFlight.get() == 4);
+      await().atMost(Duration.ofSeconds(40)).until(() -> fullHangingPoll(0, 3000) != null
+          && fullHangingPoll(3000, 3000) != null && fullHangingPoll(6000, 3000) != null
+          && fullHangingPoll(9000, 1000) != null);
+      await().atMost(Duration.ofSeconds(20)).until(() -> sender.inFlight.get() == 4);
       assertThat(sender.max.get()).isLessThanOrEqualTo(4);
       assertThat(Thread.getAllStackTraces().keySet().stream()
           .filter(t -> t.getName().startsWith("mse-t10k-config")).count()).isLessThanOrEqualTo(4);
@@ -277,10 +282,13 @@ class LongPollingConfigWatcherTest {
     assertThat(sender.sent).hasSize(sent);
   }
 
-  private Set<String> firstKeysOfHangingPolls() {
-    Set<String> first = new HashSet<>();
-    sender.hanging().forEach(r -> first.add(entries(r).get(0)));
-    return first;
+  /** Returns a holding poll of {@code size} keys that carries {@code key-<anchor>}, or null. */
+  private NacosRequest fullHangingPoll(int anchor, int size) {
+    String entry = "key-" + anchor + "\u0002DEFAULT_GROUP\u0002";
+    return sender.hanging().stream().filter(r -> {
+      List<String> entries = entries(r);
+      return entries.size() == size && entries.contains(entry);
+    }).findFirst().orElse(null);
   }
 
   /** The entries of a poll's Listening-Configs, each "dataId 0x02 group 0x02 md5 [0x02 tenant]". */

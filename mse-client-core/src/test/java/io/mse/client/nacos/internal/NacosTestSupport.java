@@ -29,7 +29,9 @@ final class NacosTestSupport {
   private NacosTestSupport() {}
 
   static WireMockServer startWireMock() {
-    WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    // Enough request threads for polls the client cancelled while the stub still "holds" them.
+    WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
+        .containerThreads(150));
     server.start();
     return server;
   }
