@@ -20,6 +20,11 @@ public final class NacosEngineProvider implements EngineProvider {
 
   @Override
   public boolean supports(String serverAddr) {
+    return supportsAddress(serverAddr);
+  }
+
+  /** Returns whether {@code serverAddr} is a Nacos address (no I/O). */
+  static boolean supportsAddress(String serverAddr) {
     return NacosAddress.looksLikeNacos(serverAddr);
   }
 

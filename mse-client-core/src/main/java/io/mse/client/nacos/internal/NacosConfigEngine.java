@@ -1,47 +1,303 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.AuthenticationException;
+import io.mse.client.MseClientConfig;
+import io.mse.client.MseException;
+import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
+import io.mse.client.internal.Md5;
+import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.EngineContext;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The Nacos config engine (v1 open API, long polling). Thread-safe. */
+/**
+ * The Nacos config engine over the v1 open API.
+ *
+ * <ul>
+ *   <li>read: {@code GET {ctx}/v1/cs/configs?dataId=&group=[&tenant=]}; 200 is the raw content
+ *       (type from {@code Config-Type}), 404 means absent, 409 (being modified) is reported as
+ *       {@link ServerUnavailableException} so the caller may serve its snapshot, 403 as
+ *       {@link AuthenticationException};</li>
+ *   <li>publish: {@code POST {ctx}/v1/cs/configs}, everything in the form body (never the query):
+ *       {@code dataId, group, [tenant], content, [type], [casMd5]};</li>
+ *   <li>remove: {@code DELETE {ctx}/v1/cs/configs?dataId=&group=[&tenant=]};</li>
+ *   <li>watch: long polling, see {@link LongPollingConfigWatcher}.</li>
+ * </ul>
+ * The tenant is the client's namespace id; the public namespace is sent as no tenant at all.
+ *
+ * <p><b>Failover directory</b> (property {@value #FAILOVER_DIR}, default
+ * {@code <snapshotDir>/<escaped server>/<namespace>/failover}): a file
+ * {@code config/<group>/<dataId>} there overrides the server for reads and, checked every
+ * {@value #FAILOVER_CHECK} ms (default 5000) on the engine's own thread, is reported to listeners
+ * when it appears or changes; once it is removed the server's content is fetched and reported again.
+ *
+ * <p>Properties: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
+ * at least 10000), {@value #FAILOVER_DIR}, {@value #FAILOVER_CHECK}.
+ *
+ * <p>Threads: none until the first watch; then the pool of {@link ExecutorConfigScheduler} (named
+ * {@code mse-<client>-config-N}), one thread per batch of 3000 watched keys plus one, at most 4.
+ * Thread-safe. {@link #close()} cancels the polls in flight and stops the threads.
+ */
 public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NacosConfigEngine.class);
+  public static final String LONG_POLL_TIMEOUT = "nacos.longPollTimeoutMillis";
+  public static final String FAILOVER_DIR = "nacos.failoverDir";
+  public static final String FAILOVER_CHECK = "nacos.failoverCheckMillis";
+  static final long DEFAULT_LONG_POLL_MILLIS = 30_000;
+  static final long MIN_LONG_POLL_MILLIS = 10_000;
+  static final String CONFIGS_PATH = "/v1/cs/configs";
 
   private final EngineContext context;
   private final NacosTransport transport;
+  private final ConfigScheduler scheduler;
+  private final NamespaceCheck namespaceCheck;
+  private final Duration requestTimeout;
+  private final FailoverDirectory failover;
+  private final Duration failoverInterval;
+  private final LongPollingConfigWatcher watcher;
+  /** Watched keys the failover directory overrides, with the content reported for them. */
+  private final Map<ConfigKey, String> overrides = new ConcurrentHashMap<>();
+  private final Set<ConfigKey> failoverReadsLogged = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean scanStarted = new AtomicBoolean();
+  private volatile boolean closed;
 
+  /** Makes the engine with its own scheduler and a namespace check of its own. */
   public NacosConfigEngine(EngineContext context, NacosTransport transport) {
+    this(context, transport, new NamespaceCheck(context.config().namespace(), transport,
+        context.config().requestTimeout()));
+  }
+
+  /** Makes the engine with its own scheduler, sharing {@code namespaceCheck} with its engine. */
+  public NacosConfigEngine(EngineContext context, NacosTransport transport, NamespaceCheck namespaceCheck) {
+    this(context, transport, namespaceCheck, new ExecutorConfigScheduler(context.threadFactory("config")));
+  }
+
+  NacosConfigEngine(EngineContext context, NacosTransport transport, NamespaceCheck namespaceCheck,
+      ConfigScheduler scheduler) {
+    MseClientConfig settings = context.config();
     this.context = context;
     this.transport = transport;
+    this.scheduler = scheduler;
+    this.namespaceCheck = namespaceCheck;
+    this.requestTimeout = settings.requestTimeout();
+    this.failover = new FailoverDirectory(failoverDir(settings));
+    this.failoverInterval = Duration.ofMillis(positiveMillis(settings, FAILOVER_CHECK, 5000));
+    long hold = positiveMillis(settings, LONG_POLL_TIMEOUT, DEFAULT_LONG_POLL_MILLIS);
+    if (hold < MIN_LONG_POLL_MILLIS) {
+      throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
+          + MIN_LONG_POLL_MILLIS + " ms (the server never holds a poll for less)");
+    }
+    this.watcher = new LongPollingConfigWatcher(transport::send, scheduler, context.configSink(),
+        key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
+  }
+
+  /** Returns the failover directory of these settings: the property, or the default under the snapshots. */
+  public static Path failoverDir(MseClientConfig settings) {
+    String configured = settings.property(FAILOVER_DIR, null);
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    return new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace()).root()
+        .resolve("failover");
   }
 
   @Override
   public ConfigData getConfig(ConfigKey key, Duration timeout) {
-    throw new UnsupportedOperationException("not yet");
+    namespaceCheck.verify();
+    Optional<String> overriding = failover.read(key);
+    if (overriding.isPresent()) {
+      if (failoverReadsLogged.add(key)) {
+        LOG.info("Serving '{}' from the failover file '{}'", key, failover.file(key));
+      }
+      return new ConfigData(overriding.get(), null);
+    }
+    failoverReadsLogged.remove(key);
+    return fetch(key, timeout);
+  }
+
+  /** Reads a config from the server, ignoring the failover directory. */
+  ConfigData fetch(ConfigKey key, Duration timeout) {
+    NacosResponse response = transport.send(NacosRequest.get(CONFIGS_PATH, keyParams(key), timeout, key.toString()));
+    switch (response.status()) {
+      case 200:
+        return new ConfigData(response.body(), response.header("Config-Type"));
+      case 404:
+        return null;
+      case 409:
+        throw new ServerUnavailableException(key.toString(), "Config '" + key + "' is being modified on "
+            + response.server() + " (409); read it again shortly");
+      case 403:
+        throw forbidden(key, "read", response);
+      default:
+        throw refused(key, "read", response);
+    }
   }
 
   @Override
   public boolean publishConfig(ConfigKey key, String content, String type, String casMd5) {
-    throw new UnsupportedOperationException("not yet");
+    namespaceCheck.verify();
+    if (casMd5 != null && casMd5.isEmpty()) {
+      // Nacos treats a blank casMd5 as "no CAS": "must not exist" is checked here, not atomically.
+      if (fetch(key, requestTimeout) != null) {
+        return false;
+      }
+      casMd5 = null;
+    }
+    Map<String, String> form = keyParams(key);
+    form.put("content", content);
+    if (type != null && !type.isBlank()) {
+      form.put("type", type);
+    }
+    if (casMd5 != null) {
+      form.put("casMd5", casMd5);
+    }
+    NacosResponse response = transport.send(NacosRequest.post(CONFIGS_PATH, form, requestTimeout, key.toString()));
+    if (response.ok()) {
+      return response.body().strip().equals("true");
+    }
+    if (casMd5 != null && (response.status() == 500 || response.status() == 409)) {
+      LOG.debug("Compare-and-set publish of '{}' refused: {}", key, NacosNamespaces.abbreviate(response.body()));
+      return false;
+    }
+    if (response.status() == 403) {
+      throw forbidden(key, "publish", response);
+    }
+    throw refused(key, "publish", response);
   }
 
   @Override
   public boolean removeConfig(ConfigKey key) {
-    throw new UnsupportedOperationException("not yet");
+    namespaceCheck.verify();
+    NacosResponse response = transport.send(NacosRequest.delete(CONFIGS_PATH, keyParams(key), requestTimeout,
+        key.toString()));
+    if (response.ok()) {
+      return response.body().strip().equals("true");
+    }
+    if (response.status() == 403) {
+      throw forbidden(key, "remove", response);
+    }
+    throw refused(key, "remove", response);
   }
 
   @Override
   public void watch(ConfigKey key, String md5) {
-    throw new UnsupportedOperationException("not yet");
+    if (closed) {
+      throw new IllegalStateException("the Nacos config engine is closed");
+    }
+    watcher.watch(key, md5 == null ? "" : md5);
+    if (scanStarted.compareAndSet(false, true)) {
+      scheduler.schedule("failover", this::scanFailover, failoverInterval);
+    }
   }
 
   @Override
   public void unwatch(ConfigKey key) {
-    throw new UnsupportedOperationException("not yet");
+    watcher.unwatch(key);
+    overrides.remove(key);
   }
 
+  /** Compares the failover directory with what was reported for each watched key; reschedules itself. */
+  void scanFailover() {
+    try {
+      if (failover.present() || !overrides.isEmpty()) {
+        Set<ConfigKey> watched = watcher.keys();
+        overrides.keySet().retainAll(watched);
+        for (ConfigKey key : watched) {
+          checkFailover(key);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Checking the failover directory '{}' failed: {}", failover.root(), e.toString());
+    } finally {
+      if (!closed) {
+        scheduler.schedule("failover", this::scanFailover, failoverInterval);
+      }
+    }
+  }
+
+  private void checkFailover(ConfigKey key) {
+    Optional<String> file = failover.read(key);
+    String reported = overrides.get(key);
+    if (file.isPresent()) {
+      if (!file.get().equals(reported)) {
+        overrides.put(key, file.get());
+        LOG.info("The failover file '{}' overrides '{}'", failover.file(key), key);
+        context.configSink().onConfig(key, file.get());
+      }
+    } else if (reported != null) {
+      ConfigData data;
+      try {
+        data = fetch(key, requestTimeout);
+      } catch (MseException e) {
+        LOG.debug("Failover file of '{}' removed, but the server cannot be read yet: {}", key, e.getMessage());
+        return; // keep the override; tried again at the next check
+      }
+      String content = data == null ? null : data.content();
+      overrides.remove(key);
+      watcher.held(key, Md5.of(content));
+      LOG.info("The failover file of '{}' was removed; back to the server's content", key);
+      context.configSink().onConfig(key, content);
+    }
+  }
+
+  private static Map<String, String> keyParams(ConfigKey key) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("dataId", key.dataId());
+    params.put("group", key.group());
+    if (!key.namespace().isEmpty()) {
+      params.put("tenant", key.namespace());
+    }
+    return params;
+  }
+
+  private AuthenticationException forbidden(ConfigKey key, String action, NacosResponse response) {
+    String body = NacosNamespaces.abbreviate(response.body());
+    String hint = context.config().username() == null && NacosAuth.speaksOfToken(body)
+        ? "the server requires a login: give the client credentials(username, password)"
+        : "the user '" + context.config().username() + "' lacks the permission to " + action + " in namespace '"
+            + (key.namespace().isEmpty() ? "public" : key.namespace()) + "'";
+    return new AuthenticationException(key.toString(), "Nacos " + response.server() + " refused to " + action
+        + " '" + key + "' (403 " + body + "): " + hint);
+  }
+
+  private static MseException refused(ConfigKey key, String action, NacosResponse response) {
+    return new MseException(key.toString(), "Nacos " + response.server() + " refused to " + action + " '" + key
+        + "': " + response.status() + " " + NacosNamespaces.abbreviate(response.body()));
+  }
+
+  private static long positiveMillis(MseClientConfig settings, String property, long defaultValue) {
+    String value = settings.property(property, null);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      long millis = Long.parseLong(value.strip());
+      if (millis > 0) {
+        return millis;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(property + " '" + value + "' is invalid: it is a positive number of ms");
+  }
+
+  /** Cancels the polls in flight and stops the engine's threads. Idempotent. */
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+    watcher.close();
+    scheduler.close();
+  }
 }

@@ -1,24 +1,77 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.MseClientConfig;
+import io.mse.client.ServerUnavailableException;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
 import io.mse.client.spi.EngineContext;
 import io.mse.client.spi.NamingEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A Nacos engine: one transport shared by the config and naming halves. Thread-safe. */
+/**
+ * A Nacos engine: one transport (with the login of the client's credentials, if any) shared by the
+ * config and naming halves.
+ *
+ * <p>At start it logs in (wrong credentials fail the start with an
+ * {@link io.mse.client.AuthenticationException}) and checks that the namespace is an id, not a
+ * display name ({@link NamespaceCheck}); a server that cannot be reached at start does not fail it,
+ * both are then done on first use. Thread-safe.
+ */
 public final class NacosEngine implements Engine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NacosEngine.class);
 
   private final NacosTransport transport;
   private final NacosConfigEngine config;
   private final NacosNamingEngine naming;
 
   public NacosEngine(EngineContext context) {
-    NacosAddress address = NacosAddress.parse(context.config().serverAddr(),
-        context.config().property("nacos.contextPath", null));
-    this.transport = new NacosTransport(address, NacosTransport.defaultClient(context.config().requestTimeout()),
-        context.config().ticker());
-    this.config = new NacosConfigEngine(context, transport);
-    this.naming = new NacosNamingEngine(context, transport);
+    MseClientConfig settings = context.config();
+    this.transport = transport(settings);
+    NacosConfigEngine configEngine = null;
+    try {
+      NamespaceCheck namespaceCheck = new NamespaceCheck(settings.namespace(), transport, settings.requestTimeout());
+      start(transport, namespaceCheck);
+      configEngine = new NacosConfigEngine(context, transport, namespaceCheck);
+      this.naming = new NacosNamingEngine(context, transport);
+    } catch (RuntimeException e) {
+      if (configEngine != null) {
+        configEngine.close();
+      }
+      transport.close();
+      throw e;
+    }
+    this.config = configEngine;
+  }
+
+  /**
+   * Makes the transport of a client's settings: address (with the {@code nacos.contextPath}
+   * property), OkHttp client (with the {@code nacos.tls.*} trust store) and, when the settings hold
+   * credentials, the login.
+   *
+   * @throws IllegalArgumentException when the address or a property is malformed
+   */
+  public static NacosTransport transport(MseClientConfig settings) {
+    NacosAddress address = NacosAddress.parse(settings.serverAddr(), settings.property("nacos.contextPath", null));
+    NacosTransport transport = new NacosTransport(address, NacosTransport.client(settings), settings.ticker());
+    if (settings.username() != null) {
+      transport.authenticator(new NacosAuth(settings.username(), settings.password(), transport, settings.ticker(),
+          settings.requestTimeout()));
+    }
+    return transport;
+  }
+
+  private static void start(NacosTransport transport, NamespaceCheck namespaceCheck) {
+    try {
+      if (transport.authenticator() instanceof NacosAuth auth) {
+        auth.ensureLoggedIn();
+      }
+    } catch (ServerUnavailableException e) {
+      LOG.debug("Could not log in at start; will on first use: {}", e.getMessage());
+      return;
+    }
+    namespaceCheck.verify();
   }
 
   @Override

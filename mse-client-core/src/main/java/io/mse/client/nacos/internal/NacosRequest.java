@@ -32,6 +32,32 @@ public record NacosRequest(String method, String path, Map<String, String> query
     return new NacosRequest("POST", path, Map.of(), form, Map.of(), timeout, resource);
   }
 
+  /** Returns a DELETE request whose parameters travel in the query string. */
+  public static NacosRequest delete(String path, Map<String, String> query, Duration timeout, String resource) {
+    return new NacosRequest("DELETE", path, query, Map.of(), Map.of(), timeout, resource);
+  }
+
+  /** Returns a copy with one more (or a replaced) query parameter. */
+  public NacosRequest withQuery(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(query);
+    more.put(name, value);
+    return new NacosRequest(method, path, more, form, headers, timeout, resource);
+  }
+
+  /** Returns a copy with another deadline. */
+  public NacosRequest withTimeout(Duration newTimeout) {
+    return new NacosRequest(method, path, query, form, headers, newTimeout, resource);
+  }
+
+  /**
+   * Returns the request without its form values, for logs: form bodies may carry a password or a
+   * config's content, query strings an access token.
+   */
+  @Override
+  public String toString() {
+    return method + " " + path + " (" + resource + ")";
+  }
+
   /** Returns a copy with one more header. */
   public NacosRequest withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);

@@ -1,0 +1,77 @@
+package io.mse.client.nacos.internal;
+
+import io.mse.client.config.ConfigKey;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wire format of Nacos config long polling ({@code POST {ctx}/v1/cs/configs/listener}).
+ *
+ * <p>Request: the form field {@code Listening-Configs} is the concatenation of one entry per key,
+ * {@code dataId 0x02 group 0x02 md5 0x01}, or with a tenant {@code dataId 0x02 group 0x02 md5 0x02
+ * tenant 0x01}; the public namespace has no tenant field. Answer: the changed keys, URL-encoded,
+ * {@code dataId 0x02 group [0x02 tenant] 0x01 ...} plus a trailing newline; empty when nothing
+ * changed. Stateless and thread-safe.
+ */
+final class ListeningConfigs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ListeningConfigs.class);
+  static final char FIELD = '\u0002';
+  static final char ENTRY = '\u0001';
+
+  private ListeningConfigs() {}
+
+  /** Encodes keys and the MD5 the client holds for each ("" when it holds none). */
+  static String encode(Map<ConfigKey, String> md5ByKey) {
+    StringBuilder out = new StringBuilder(md5ByKey.size() * 80);
+    md5ByKey.forEach((key, md5) -> {
+      out.append(key.dataId()).append(FIELD).append(key.group()).append(FIELD).append(md5);
+      if (!key.namespace().isEmpty()) {
+        out.append(FIELD).append(key.namespace());
+      }
+      out.append(ENTRY);
+    });
+    return out.toString();
+  }
+
+  /**
+   * Decodes a listener answer into the changed keys; entries that are not 2 or 3 fields of legal
+   * names are logged and skipped.
+   */
+  static List<ConfigKey> decodeChanged(String body) {
+    List<ConfigKey> changed = new ArrayList<>();
+    if (body == null || body.isBlank()) {
+      return changed;
+    }
+    String decoded = URLDecoder.decode(body.strip(), StandardCharsets.UTF_8);
+    for (String entry : decoded.split(String.valueOf(ENTRY))) {
+      String trimmed = entry.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      String[] fields = trimmed.split(String.valueOf(FIELD), -1);
+      try {
+        if (fields.length == 2) {
+          changed.add(new ConfigKey("", fields[1], fields[0]));
+        } else if (fields.length == 3) {
+          changed.add(new ConfigKey(fields[2], fields[1], fields[0]));
+        } else {
+          LOG.warn("Ignoring a changed-config entry of {} fields in a listener answer: '{}'", fields.length,
+              printable(trimmed));
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("Ignoring a malformed changed-config entry '{}': {}", printable(trimmed), e.getMessage());
+      }
+    }
+    return changed;
+  }
+
+  private static String printable(String text) {
+    return text.replace(FIELD, '|').replace(ENTRY, ';');
+  }
+}

@@ -1,0 +1,308 @@
+package io.mse.client.nacos.internal;
+
+import io.mse.client.MseException;
+import io.mse.client.config.ConfigKey;
+import io.mse.client.internal.Md5;
+import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ConfigEventSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches configs by Nacos long polling ({@code POST {ctx}/v1/cs/configs/listener}).
+ *
+ * <p><b>Batches.</b> Watched keys are packed into batches of at most {@value #MAX_KEYS_PER_POLL};
+ * each batch has one poll in flight at a time, and the batches poll concurrently on the
+ * {@link ConfigScheduler}'s threads. Every poll iteration is one task that resubmits itself, so
+ * batches share the (at most {@value ExecutorConfigScheduler#MAX_THREADS}) threads fairly: 10,000
+ * keys make 4 batches and at most 4 concurrent polls, never one connection per key.
+ *
+ * <p><b>One iteration.</b> The batch's keys and the MD5 the engine holds for each are sent with
+ * {@code Long-Pulling-Timeout} (the server holds the request that long minus 0.5 s when nothing
+ * changed; the call's deadline is 1.5 times that). While a key was just added and not yet compared
+ * by a poll, the request carries {@code Long-Pulling-Timeout-No-Hangup: true} so the server answers
+ * at once; adding a key to a batch whose poll is holding cancels that poll, and the batch polls
+ * again at once. The changed keys of the answer are each fetched and reported to the
+ * {@link ConfigEventSink} (which drops repeats), and their MD5 kept for the next poll.
+ *
+ * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
+ * that failed, an unexpected status) is retried after an exponential back-off: 1 s, 2 s, 4 s... up to
+ * 30 s, reset by the first success. One WARN per fault episode, INFO on recovery.
+ *
+ * <p>Thread-safe. {@link #close()} cancels every poll in flight; the scheduler's owner stops its threads.
+ */
+final class LongPollingConfigWatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LongPollingConfigWatcher.class);
+  static final int MAX_KEYS_PER_POLL = 3000;
+  static final String LISTENER_PATH = "/v1/cs/configs/listener";
+  static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** What the engine holds for one key: the MD5 of what it last reported, and whether a poll compared it. */
+  private record Watch(String md5, boolean initializing) {}
+
+  /** Sends one poll: {@link NacosTransport#send(NacosRequest, NacosTransport.CallHandle)}; tests wrap it. */
+  @FunctionalInterface
+  interface PollSender {
+    NacosResponse send(NacosRequest request, NacosTransport.CallHandle handle);
+  }
+
+  private final PollSender sender;
+  private final ConfigScheduler scheduler;
+  private final ConfigEventSink sink;
+  private final Function<ConfigKey, ConfigData> fetcher;
+  private final Predicate<ConfigKey> overridden;
+  private final Duration hold;
+  private final Object lock = new Object();
+  /** Guarded by lock. */
+  private final List<Batch> batches = new ArrayList<>();
+  private final Map<ConfigKey, Batch> owners = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * @param fetcher reads a key from the server (not from the failover directory); null content = absent
+   * @param overridden true for keys the failover directory overrides: their server content is not reported
+   * @param hold the {@code Long-Pulling-Timeout}
+   */
+  LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
+      Function<ConfigKey, ConfigData> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
+    this.sender = sender;
+    this.scheduler = scheduler;
+    this.sink = sink;
+    this.fetcher = fetcher;
+    this.overridden = overridden;
+    this.hold = hold;
+  }
+
+  private final class Batch {
+    final int id;
+    final Map<ConfigKey, Watch> keys = new ConcurrentHashMap<>();
+    /** True while an iteration is queued, running or waiting out a back-off. */
+    final AtomicBoolean scheduled = new AtomicBoolean();
+    final AtomicReference<NacosTransport.CallHandle> inFlight = new AtomicReference<>();
+    volatile boolean inFlightHangs;
+    /** Touched only by the batch's one iteration at a time. */
+    int failures;
+
+    Batch(int id) {
+      this.id = id;
+    }
+  }
+
+  /** Starts (or restarts) watching {@code key}, holding {@code md5} ("" for none) as its content. */
+  void watch(ConfigKey key, String md5) {
+    Batch batch;
+    synchronized (lock) {
+      batch = owners.get(key);
+      if (batch == null) {
+        batch = roomyBatch();
+        owners.put(key, batch);
+      }
+      batch.keys.put(key, new Watch(md5, true));
+      scheduler.parallelism(activeBatches() + 1);
+    }
+    wake(batch);
+  }
+
+  /** Stops watching {@code key}; unknown keys are ignored. */
+  void unwatch(ConfigKey key) {
+    Batch batch;
+    synchronized (lock) {
+      batch = owners.remove(key);
+      if (batch == null) {
+        return;
+      }
+      batch.keys.remove(key);
+    }
+    if (batch.keys.isEmpty()) {
+      cancelInFlight(batch);
+    }
+  }
+
+  /** Returns the watched keys; a snapshot. */
+  Set<ConfigKey> keys() {
+    return Set.copyOf(owners.keySet());
+  }
+
+  /** Records that the engine reported {@code md5} for {@code key} outside a poll (failover changes). */
+  void held(ConfigKey key, String md5) {
+    Batch batch = owners.get(key);
+    if (batch != null) {
+      batch.keys.computeIfPresent(key, (k, w) -> new Watch(md5, w.initializing()));
+    }
+  }
+
+  /** Returns the number of batches holding keys. */
+  int activeBatches() {
+    synchronized (lock) {
+      return (int) batches.stream().filter(b -> !b.keys.isEmpty()).count();
+    }
+  }
+
+  private Batch roomyBatch() {
+    for (Batch batch : batches) {
+      if (batch.keys.size() < MAX_KEYS_PER_POLL) {
+        return batch;
+      }
+    }
+    Batch batch = new Batch(batches.size());
+    batches.add(batch);
+    return batch;
+  }
+
+  private void wake(Batch batch) {
+    if (batch.scheduled.compareAndSet(false, true)) {
+      submit(batch);
+      return;
+    }
+    NacosTransport.CallHandle handle = batch.inFlight.get();
+    if (handle != null && batch.inFlightHangs) {
+      handle.cancel(); // the holding poll does not carry the new key: poll again at once
+    }
+  }
+
+  private void submit(Batch batch) {
+    if (!closed) {
+      scheduler.execute(() -> poll(batch));
+    }
+  }
+
+  private void poll(Batch batch) {
+    if (closed) {
+      return;
+    }
+    NacosTransport.CallHandle handle = new NacosTransport.CallHandle();
+    batch.inFlightHangs = true;
+    batch.inFlight.set(handle);
+    Map<ConfigKey, Watch> sent = new LinkedHashMap<>(batch.keys);
+    if (sent.isEmpty()) {
+      batch.inFlight.compareAndSet(handle, null);
+      batch.scheduled.set(false);
+      if (!batch.keys.isEmpty() && batch.scheduled.compareAndSet(false, true)) {
+        submit(batch);
+      }
+      return;
+    }
+    boolean noHangup = sent.values().stream().anyMatch(Watch::initializing);
+    batch.inFlightHangs = !noHangup;
+    try {
+      List<ConfigKey> changed = listen(sent, noHangup, handle);
+      for (Map.Entry<ConfigKey, Watch> entry : sent.entrySet()) {
+        if (entry.getValue().initializing()) {
+          batch.keys.replace(entry.getKey(), entry.getValue(), new Watch(entry.getValue().md5(), false));
+        }
+      }
+      for (ConfigKey key : changed) {
+        refresh(batch, key);
+      }
+      recovered(batch);
+      submit(batch);
+    } catch (CancellationException e) {
+      LOG.debug("Poll of batch {} restarted", batch.id);
+      submit(batch);
+    } catch (RuntimeException e) {
+      if (closed) {
+        return;
+      }
+      backOff(batch, e);
+    } finally {
+      batch.inFlight.compareAndSet(handle, null);
+    }
+  }
+
+  private List<ConfigKey> listen(Map<ConfigKey, Watch> sent, boolean noHangup, NacosTransport.CallHandle handle) {
+    Map<ConfigKey, String> md5s = new LinkedHashMap<>();
+    sent.forEach((key, watch) -> md5s.put(key, watch.md5()));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Long-Pulling-Timeout", Long.toString(hold.toMillis()));
+    if (noHangup) {
+      headers.put("Long-Pulling-Timeout-No-Hangup", "true");
+    }
+    NacosRequest request = new NacosRequest("POST", LISTENER_PATH, Map.of(),
+        Map.of("Listening-Configs", ListeningConfigs.encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
+        sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs");
+    NacosResponse response = sender.send(request, handle);
+    if (!response.ok()) {
+      throw new MseException(request.resource(), "Nacos listener answered " + response.status() + " "
+          + response.body().strip());
+    }
+    List<ConfigKey> changed = ListeningConfigs.decodeChanged(response.body());
+    if (!changed.isEmpty()) {
+      LOG.debug("Changed configs: {}", changed);
+    }
+    return changed;
+  }
+
+  private void refresh(Batch batch, ConfigKey key) {
+    if (!batch.keys.containsKey(key)) {
+      return; // unwatched meanwhile, or a key of another client
+    }
+    ConfigData data = fetcher.apply(key);
+    String content = data == null ? null : data.content();
+    String md5 = Md5.of(content);
+    if (batch.keys.computeIfPresent(key, (k, w) -> new Watch(md5, w.initializing())) == null) {
+      return;
+    }
+    if (overridden.test(key)) {
+      LOG.debug("'{}' changed on the server but the failover directory overrides it", key);
+      return;
+    }
+    sink.onConfig(key, content);
+  }
+
+  private void recovered(Batch batch) {
+    if (batch.failures > 0) {
+      LOG.info("Listening to configs works again (batch {}, after {} failed polls)", batch.id, batch.failures);
+      batch.failures = 0;
+    }
+  }
+
+  private void backOff(Batch batch, RuntimeException cause) {
+    batch.failures++;
+    Duration delay = backoff(batch.failures);
+    if (batch.failures == 1) {
+      LOG.warn("Listening to configs failed (batch {}); retrying with back-off from {} ms: {}", batch.id,
+          delay.toMillis(), cause.getMessage());
+    } else {
+      LOG.debug("Poll of batch {} failed {} times; next in {} ms: {}", batch.id, batch.failures,
+          delay.toMillis(), cause.toString());
+    }
+    scheduler.schedule("backoff", () -> poll(batch), delay);
+  }
+
+  /** Returns the wait after the {@code failures}-th consecutive failure: 1 s doubling up to 30 s. */
+  static Duration backoff(int failures) {
+    int shift = Math.min(failures - 1, 10);
+    Duration delay = MIN_BACKOFF.multipliedBy(1L << Math.max(0, shift));
+    return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+  }
+
+  private static void cancelInFlight(Batch batch) {
+    NacosTransport.CallHandle handle = batch.inFlight.get();
+    if (handle != null) {
+      handle.cancel();
+    }
+  }
+
+  /** Stops polling: cancels every poll in flight. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (lock) {
+      batches.forEach(LongPollingConfigWatcher::cancelInFlight);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.mse.client.nacos.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mse.client.AuthenticationException;
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.Ticker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Username/password login to a Nacos server and the access token that results.
+ *
+ * <p>Protocol: {@code POST {ctx}/v1/auth/login} with the form {@code username}, {@code password}
+ * answers {@code {"accessToken":"...","tokenTtl":18000}} (TTL in seconds); every request then
+ * carries the query parameter {@code accessToken}. A wrong password is a 403 {@code user not found!}.
+ *
+ * <p>Refresh: lazily, on the request path. Once 90% of the TTL has passed (measured with the
+ * client's {@link Ticker}, whatever the host's CPU count), the first request to notice logs in
+ * again while the others go on with the still valid token; only when there is no valid token do
+ * requests wait for the login. A 403 whose body speaks of the token ({@code token invalid!},
+ * {@code token expired}, {@code user not found!}) makes the transport call {@link #renew}, which logs
+ * in once (unless another thread already did) so the request is retried once.
+ *
+ * <p>Thread-safe. The password is never logged, never put in an exception message, and masked
+ * in {@link #toString()}.
+ */
+public final class NacosAuth implements NacosTransport.Authenticator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NacosAuth.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String LOGIN_PATH = "/v1/auth/login";
+  static final long DEFAULT_TTL_SECONDS = 18_000;
+
+  private final String username;
+  private final String password;
+  private final NacosTransport transport;
+  private final Ticker ticker;
+  private final Duration timeout;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile Token token;
+
+  /** An access token and when it was obtained, in ticker nanoseconds. */
+  private record Token(String value, long obtainedNanos, long ttlNanos) {
+    boolean dueForRefresh(long now) {
+      return now - obtainedNanos >= ttlNanos / 10 * 9;
+    }
+
+    boolean valid(long now) {
+      return now - obtainedNanos < ttlNanos;
+    }
+  }
+
+  /**
+   * @param username non-blank
+   * @param password not null
+   * @param transport where to log in; the login itself is sent unsigned
+   * @param ticker the time source of the TTL
+   * @param timeout the deadline of one login
+   */
+  public NacosAuth(String username, String password, NacosTransport transport, Ticker ticker, Duration timeout) {
+    this.username = username;
+    this.password = password;
+    this.transport = transport;
+    this.ticker = ticker;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public NacosRequest sign(NacosRequest request) {
+    return request.withQuery("accessToken", current().value());
+  }
+
+  @Override
+  public boolean renew(NacosRequest signed, NacosResponse forbidden) {
+    if (!speaksOfToken(forbidden.body())) {
+      return false;
+    }
+    String used = signed.query().get("accessToken");
+    lock.lock();
+    try {
+      Token held = token;
+      if (held != null && !held.value().equals(used) && held.valid(ticker.read())) {
+        return true; // another thread logged in again since this request was signed
+      }
+      LOG.info("Nacos refused the access token of '{}' ({}); logging in again", username,
+          abbreviate(forbidden.body()));
+      token = login();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Logs in now unless a valid token is held; for a check at start. */
+  public void ensureLoggedIn() {
+    current();
+  }
+
+  private Token current() {
+    Token held = token;
+    long now = ticker.read();
+    if (held != null && !held.dueForRefresh(now)) {
+      return held;
+    }
+    boolean usable = held != null && held.valid(now);
+    if (usable) {
+      if (!lock.tryLock()) {
+        return held; // another thread is refreshing; the held token is still valid
+      }
+    } else {
+      lock.lock();
+    }
+    try {
+      Token again = token;
+      if (again != null && !again.dueForRefresh(ticker.read())) {
+        return again;
+      }
+      try {
+        token = login();
+      } catch (ServerUnavailableException e) {
+        if (usable) {
+          LOG.debug("Could not refresh the access token of '{}' yet: {}", username, e.getMessage());
+          return held;
+        }
+        throw e;
+      }
+      return token;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Token login() {
+    NacosRequest request = NacosRequest.post(LOGIN_PATH, Map.of("username", username, "password", password),
+        timeout, transport.address().servers().toString());
+    long started = ticker.read();
+    NacosResponse response = transport.sendUnsigned(request, null);
+    if (response.status() == 403 || response.status() == 401) {
+      throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+          + response.server() + " was refused (" + response.status() + " " + abbreviate(response.body())
+          + "): check the username and password");
+    }
+    if (!response.ok()) {
+      throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+          + response.server() + " failed with " + response.status() + " " + abbreviate(response.body()));
+    }
+    try {
+      JsonNode json = JSON.readTree(response.body());
+      String value = json.path("accessToken").asText("");
+      if (value.isEmpty()) {
+        throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+            + response.server() + " answered without an accessToken");
+      }
+      long ttlSeconds = json.path("tokenTtl").asLong(DEFAULT_TTL_SECONDS);
+      if (ttlSeconds <= 0) {
+        ttlSeconds = DEFAULT_TTL_SECONDS;
+      }
+      LOG.debug("Logged in to {} as '{}'; token valid for {} s", response.server(), username, ttlSeconds);
+      return new Token(value, started, Duration.ofSeconds(ttlSeconds).toNanos());
+    } catch (IOException e) {
+      throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+          + response.server() + " answered no JSON: " + abbreviate(response.body()));
+    }
+  }
+
+  /** Returns whether a 403 body concerns the token (missing, invalid or expired) rather than rights. */
+  static boolean speaksOfToken(String body) {
+    String lower = body.toLowerCase(Locale.ROOT);
+    return lower.contains("token") || lower.contains("user not found");
+  }
+
+  private static String abbreviate(String body) {
+    String oneLine = body.replace('\n', ' ').strip();
+    return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 120) + "...";
+  }
+
+  @Override
+  public String toString() {
+    return "NacosAuth[username=" + username + ", password=******, token=" + (token == null ? "none" : "******")
+        + "]";
+  }
+}

@@ -1,0 +1,171 @@
+package io.mse.client.nacos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mse.client.AuthenticationException;
+import io.mse.client.MseClient;
+import io.mse.client.config.ConfigChangeEvent;
+import io.mse.client.internal.Md5;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Conformance of the config half, long polling, auth and namespaces against a real Nacos 2.x
+ * server: {@code MSE_IT_NACOS_ADDR} (and {@code MSE_IT_NACOS_USERNAME} / {@code MSE_IT_NACOS_PASSWORD}
+ * for an auth-enabled one). Skipped when the address is not set. Every run uses fresh dataIds and
+ * namespace ids, waits for conditions (a read right after a publish may be 404 for ~100 ms) and
+ * removes what it created.
+ */
+@EnabledIfEnvironmentVariable(named = "MSE_IT_NACOS_ADDR", matches = ".+")
+class NacosConfigConformanceIT {
+
+  private static final Duration VISIBLE = Duration.ofSeconds(10);
+  private static final Duration PUSHED = Duration.ofSeconds(45);
+
+  @TempDir
+  Path snapshots;
+
+  private final String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final List<Runnable> cleanups = new ArrayList<>();
+
+  private MseClient.Builder builder() {
+    MseClient.Builder builder = MseClient.builder().serverAddr(System.getenv("MSE_IT_NACOS_ADDR"))
+        .snapshotDir(snapshots).requestTimeout(Duration.ofSeconds(5));
+    String username = System.getenv("MSE_IT_NACOS_USERNAME");
+    if (username != null && !username.isBlank()) {
+      builder.credentials(username, System.getenv("MSE_IT_NACOS_PASSWORD"));
+    }
+    return builder;
+  }
+
+  private MseClient client(MseClient.Builder builder) {
+    MseClient client = builder.build();
+    cleanups.add(0, client::close);
+    return client;
+  }
+
+  private String dataId(String name) {
+    return run + "-" + name + ".properties";
+  }
+
+  private void removeLater(MseClient client, String dataId) {
+    cleanups.add(0, () -> client.config().removeConfig(dataId, null));
+  }
+
+  @AfterEach
+  void cleanUp() {
+    for (Runnable cleanup : cleanups) {
+      try {
+        cleanup.run();
+      } catch (RuntimeException e) {
+        System.err.println("cleanup failed: " + e);
+      }
+    }
+  }
+
+  @Test
+  void publishesReadsUpdatesAndRemovesAConfig() {
+    MseClient client = client(builder());
+    String dataId = dataId("crud");
+    removeLater(client, dataId);
+
+    assertThat(client.config().getConfig(dataId, null)).isNull();
+    assertThat(client.config().publishConfig(dataId, null, "k=v1", "properties")).isTrue();
+    await().atMost(VISIBLE).until(() -> "k=v1".equals(client.config().getConfig(dataId, null)));
+    assertThat(client.config().publishConfig(dataId, null, "k=v2\nü=ß")).isTrue();
+    await().atMost(VISIBLE).until(() -> "k=v2\nü=ß".equals(client.config().getConfig(dataId, null)));
+    assertThat(client.config().removeConfig(dataId, null)).isTrue();
+    await().atMost(VISIBLE).until(() -> client.config().getConfig(dataId, null) == null);
+  }
+
+  @Test
+  void publishesALargeContentThroughTheFormBody() {
+    MseClient client = client(builder());
+    String dataId = dataId("large");
+    removeLater(client, dataId);
+    String content = "k=" + "x".repeat(64 * 1024) + "&+%=";
+
+    assertThat(client.config().publishConfig(dataId, "IT_GROUP", content)).isTrue();
+    cleanups.add(0, () -> client.config().removeConfig(dataId, "IT_GROUP"));
+    await().atMost(VISIBLE).until(() -> content.equals(client.config().getConfig(dataId, "IT_GROUP")));
+  }
+
+  @Test
+  void compareAndSetPublishesOnlyOverTheExpectedContent() {
+    MseClient client = client(builder());
+    String dataId = dataId("cas");
+    removeLater(client, dataId);
+    assertThat(client.config().publishConfig(dataId, null, "v1")).isTrue();
+    await().atMost(VISIBLE).until(() -> "v1".equals(client.config().getConfig(dataId, null)));
+
+    assertThat(client.config().publishConfigCas(dataId, null, "v2", Md5.of("not-v1"))).isFalse();
+    assertThat(client.config().publishConfigCas(dataId, null, "v2", Md5.of("v1"))).isTrue();
+    await().atMost(VISIBLE).until(() -> "v2".equals(client.config().getConfig(dataId, null)));
+  }
+
+  @Test
+  void aListenerHearsEveryPublishOfAnotherClientByLongPolling() {
+    MseClient listening = client(builder());
+    MseClient publishing = client(builder());
+    String dataId = dataId("listen");
+    removeLater(publishing, dataId);
+    List<ConfigChangeEvent> events = new CopyOnWriteArrayList<>();
+
+    assertThat(listening.config().getConfigAndAddListener(dataId, null, Duration.ofSeconds(5), events::add)).isNull();
+    publishing.config().publishConfig(dataId, null, "v1");
+    await().atMost(PUSHED).until(() -> events.stream().anyMatch(e -> "v1".equals(e.content())));
+    publishing.config().publishConfig(dataId, null, "v2");
+    await().atMost(PUSHED).until(() -> "v2".equals(events.get(events.size() - 1).content()));
+    assertThat(listening.config().getConfig(dataId, null)).isEqualTo("v2");
+    publishing.config().removeConfig(dataId, null);
+    await().atMost(PUSHED).until(() -> events.get(events.size() - 1).removed());
+  }
+
+  @Test
+  void namespacesIsolateConfigsAndANameIsNotTakenForAnId() {
+    String id = run + "-ns";
+    String name = run + "-name";
+    try (NacosAdmin admin = NacosAdmin.create(builder().toConfig())) {
+      assertThat(admin.createNamespace(id, name, "mse-client conformance")).isTrue();
+      cleanups.add(() -> admin.deleteNamespace(id));
+      await().atMost(VISIBLE).until(() -> admin.listNamespaces().stream()
+          .anyMatch(n -> n.id().equals(id) && n.name().equals(name)));
+
+      MseClient inNamespace = client(builder().namespace(id));
+      MseClient inPublic = client(builder().namespace("public"));
+      String dataId = dataId("ns");
+      removeLater(inNamespace, dataId);
+      assertThat(inNamespace.config().publishConfig(dataId, null, "tenant=yes")).isTrue();
+      await().atMost(VISIBLE).until(() -> "tenant=yes".equals(inNamespace.config().getConfig(dataId, null)));
+      assertThat(inPublic.config().getConfig(dataId, null)).isNull();
+
+      assertThatThrownBy(() -> builder().namespace(name).build()).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("namespace '" + name + "' is a name; its id is '" + id + "'");
+
+      inNamespace.config().removeConfig(dataId, null);
+      // runs the cleanups (client close, namespace delete) while the admin client is open
+      cleanUp();
+      cleanups.clear();
+      await().atMost(VISIBLE).until(() -> admin.listNamespaces().stream().noneMatch(n -> n.id().equals(id)));
+    }
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = "MSE_IT_NACOS_USERNAME", matches = ".+")
+  void wrongCredentialsAreRefusedClearly() {
+    String wrong = "wrong-" + run;
+    assertThatThrownBy(() -> builder().credentials(System.getenv("MSE_IT_NACOS_USERNAME"), wrong).build())
+        .isInstanceOf(AuthenticationException.class).hasMessageContaining("check the username and password")
+        .hasMessageNotContaining(wrong);
+  }
+}

@@ -1,0 +1,303 @@
+package io.mse.client.nacos.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.MseClientConfig;
+import io.mse.client.config.ConfigKey;
+import io.mse.client.internal.Md5;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Long polling against stubs: wire format, batching, no-hangup, back-off, restart and close. */
+class LongPollingConfigWatcherTest {
+
+  private static final String LISTENER = "/nacos/v1/cs/configs/listener";
+  private static final String CONFIGS = "/nacos/v1/cs/configs";
+  private static final Duration HOLD = Duration.ofSeconds(30);
+
+  @TempDir
+  Path snapshots;
+
+  private WireMockServer server;
+  private NacosTransport transport;
+  private NacosConfigEngine fetchEngine;
+  private final NacosTestSupport.RecordingSink sink = new NacosTestSupport.RecordingSink();
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private CountingSender sender;
+  private LongPollingConfigWatcher watcher;
+
+  /** Wraps the transport to see every poll the watcher opens and how many are open at once. */
+  static final class CountingSender implements LongPollingConfigWatcher.PollSender {
+    final LongPollingConfigWatcher.PollSender delegate;
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger max = new AtomicInteger();
+    final List<NacosRequest> sent = new CopyOnWriteArrayList<>();
+
+    CountingSender(LongPollingConfigWatcher.PollSender delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public NacosResponse send(NacosRequest request, NacosTransport.CallHandle handle) {
+      sent.add(request);
+      max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        return delegate.send(request, handle);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    List<NacosRequest> hanging() {
+      return sent.stream().filter(r -> !r.headers().containsKey("Long-Pulling-Timeout-No-Hangup")).toList();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    server = NacosTestSupport.startWireMock();
+    MseClientConfig settings = NacosTestSupport.builder(server, snapshots).toConfig();
+    transport = NacosEngine.transport(settings);
+    fetchEngine = new NacosConfigEngine(NacosTestSupport.context(settings, sink), transport,
+        new NamespaceCheck("", transport, settings.requestTimeout()), new ManualScheduler());
+    sender = new CountingSender(transport::send);
+    watcher = watcher(scheduler);
+  }
+
+  private LongPollingConfigWatcher watcher(ConfigScheduler on) {
+    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetch(key, Duration.ofSeconds(2)),
+        key -> false, HOLD);
+  }
+
+  @AfterEach
+  void stop() {
+    watcher.close();
+    scheduler.close();
+    fetchEngine.close();
+    transport.close();
+    server.stop();
+  }
+
+  /** No-hangup polls answer at once with {@code body}; holding polls answer "" after {@code holdMillis}. */
+  private void stubListener(String noHangupBody, int holdMillis) {
+    server.stubFor(post(urlPathEqualTo(LISTENER)).withHeader("Long-Pulling-Timeout-No-Hangup", equalTo("true"))
+        .willReturn(aResponse().withStatus(200).withBody(noHangupBody)));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).withHeader("Long-Pulling-Timeout-No-Hangup", absent())
+        .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(holdMillis)));
+  }
+
+  @Test
+  void sendsTheExactListeningConfigsBytesWithNoHangupUntilTheKeyWasCompared() {
+    stubListener("", 20_000);
+
+    watcher.watch(ConfigKey.of("demo.properties", "DEFAULT_GROUP"), NacosTestSupport.MD5_K_V1);
+
+    await().until(() -> !sender.hanging().isEmpty());
+    List<LoggedRequest> polls = server.findAll(postRequestedFor(urlPathEqualTo(LISTENER)));
+    LoggedRequest first = polls.get(0);
+    assertThat(first.getHeader("Long-Pulling-Timeout")).isEqualTo("30000");
+    assertThat(first.getHeader("Long-Pulling-Timeout-No-Hangup")).isEqualTo("true");
+    assertThat(first.getBodyAsString())
+        .isEqualTo("Listening-Configs=demo.properties%02DEFAULT_GROUP%02" + NacosTestSupport.MD5_K_V1 + "%01");
+    LoggedRequest second = polls.get(1);
+    assertThat(second.containsHeader("Long-Pulling-Timeout-No-Hangup")).isFalse();
+    assertThat(second.getHeader("Long-Pulling-Timeout")).isEqualTo("30000");
+    assertThat(second.getBodyAsString()).isEqualTo(first.getBodyAsString());
+  }
+
+  @Test
+  void sendsTheTenantAsFourthFieldForANamespace() {
+    stubListener("", 20_000);
+
+    watcher.watch(new ConfigKey("dev-ns", "DEFAULT_GROUP", "demo.properties"), "deadbeef");
+
+    await().until(() -> !server.findAll(postRequestedFor(urlPathEqualTo(LISTENER))).isEmpty());
+    assertThat(server.findAll(postRequestedFor(urlPathEqualTo(LISTENER))).get(0).getBodyAsString())
+        .isEqualTo("Listening-Configs=demo.properties%02DEFAULT_GROUP%02deadbeef%02dev-ns%01");
+  }
+
+  @Test
+  void fetchesEachChangedKeyReportsItAndPollsWithItsNewMd5() {
+    stubListener("demo.properties%02DEFAULT_GROUP%01dev.yaml%02G%02dev-ns%01\n", 20_000);
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("demo.properties"))
+        .willReturn(aResponse().withStatus(200).withBody("k=v2")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("dev.yaml"))
+        .withQueryParam("tenant", equalTo("dev-ns")).willReturn(aResponse().withStatus(404)));
+    ConfigKey demo = ConfigKey.of("demo.properties", null);
+    ConfigKey dev = new ConfigKey("dev-ns", "G", "dev.yaml");
+
+    watcher.watch(demo, NacosTestSupport.MD5_K_V1);
+    watcher.watch(dev, "0123");
+
+    await().until(() -> !sender.hanging().isEmpty());
+    assertThat(sink.contentsOf(demo)).contains("k=v2");
+    assertThat(sink.contentsOf(dev)).containsOnlyNulls().isNotEmpty();
+    assertThat(entries(sender.hanging().get(0))).containsExactlyInAnyOrder(
+        "demo.properties\u0002DEFAULT_GROUP\u0002" + Md5.of("k=v2"), "dev.yaml\u0002G\u0002\u0002dev-ns");
+  }
+
+  @Test
+  void aKeyAddedWhileThePollHoldsRestartsThePollWithNoHangup() {
+    stubListener("", 20_000);
+    ConfigKey a = ConfigKey.of("a", null);
+    watcher.watch(a, "");
+    await().until(() -> sender.inFlight.get() == 1 && !sender.hanging().isEmpty());
+
+    watcher.watch(ConfigKey.of("b", null), "");
+
+    await().until(() -> sender.sent.stream().anyMatch(r -> r.headers().containsKey("Long-Pulling-Timeout-No-Hangup")
+        && entries(r).size() == 2));
+  }
+
+  @Test
+  void packs7000KeysIntoThreeBatchesOfAtMost3000() {
+    stubListener("", 3_000);
+
+    for (int i = 0; i < 7000; i++) {
+      watcher.watch(ConfigKey.of("key-" + i, null), "");
+    }
+
+    // keys fill the batches in order: key-0.. in batch 0, key-3000.. in batch 1, key-6000.. in batch 2
+    await().atMost(Duration.ofSeconds(40)).until(() -> fullHangingPoll(0, 3000) != null
+        && fullHangingPoll(3000, 3000) != null && fullHangingPoll(6000, 1000) != null);
+    assertThat(sender.sent).allSatisfy(r -> assertThat(entries(r)).hasSizeLessThanOrEqualTo(3000));
+    Set<String> covered = new HashSet<>();
+    for (int anchor : new int[] {0, 3000, 6000}) {
+      covered.addAll(entries(fullHangingPoll(anchor, anchor == 6000 ? 1000 : 3000)));
+    }
+    assertThat(covered).hasSize(7000);
+    assertThat(sender.max.get()).isLessThanOrEqualTo(3);
+    assertThat(watcher.activeBatches()).isEqualTo(3);
+  }
+
+  @Test
+  void tenThousandKeysOpenAtMostFourConcurrentPollsOnAtMostFourThreads() {
+    stubListener("", 3_000);
+    watcher.close();
+    ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.internal.NamedThreadFactory("mse-t10k-config"));
+    watcher = watcher(real);
+    try {
+      for (int i = 0; i < 10_000; i++) {
+        watcher.watch(ConfigKey.of("key-" + i, null), "");
+      }
+
+      await().atMost(Duration.ofSeconds(40)).until(() -> fullHangingPoll(0, 3000) != null
+          && fullHangingPoll(3000, 3000) != null && fullHangingPoll(6000, 3000) != null
+          && fullHangingPoll(9000, 1000) != null);
+      await().atMost(Duration.ofSeconds(20)).until(() -> sender.inFlight.get() == 4);
+      assertThat(sender.max.get()).isLessThanOrEqualTo(4);
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("mse-t10k-config")).count()).isLessThanOrEqualTo(4);
+    } finally {
+      watcher.close();
+      real.close();
+    }
+    assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("mse-t10k-config") && t.isAlive())).isEmpty();
+  }
+
+  @Test
+  void failedPollsAreRetriedWithExponentialBackOffResetBySuccessAnd503BacksOffToo() {
+    server.stubFor(post(urlPathEqualTo(LISTENER)).willReturn(aResponse().withStatus(500).withBody("boom")));
+    watcher.watch(ConfigKey.of("a", null), "");
+
+    List<Duration> delays = new java.util.ArrayList<>();
+    ManualScheduler.Delayed retry = null;
+    for (int i = 0; i < 4; i++) {
+      retry = scheduler.awaitDelayed("backoff");
+      delays.add(retry.delay());
+      assertThat(sender.sent).hasSize(i + 1); // nothing is sent while the back-off waits
+      if (i < 3) {
+        scheduler.run(retry);
+      }
+    }
+    assertThat(delays).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+        Duration.ofSeconds(8));
+
+    server.resetAll();
+    server.stubFor(post(urlPathEqualTo(LISTENER)).withHeader("Long-Pulling-Timeout-No-Hangup", equalTo("true"))
+        .willReturn(aResponse().withStatus(200).withBody("")));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).withHeader("Long-Pulling-Timeout-No-Hangup", absent())
+        .willReturn(aResponse().withStatus(503).withBody("server is too busy")));
+    scheduler.run(retry);
+
+    assertThat(scheduler.awaitDelayed("backoff").delay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(LongPollingConfigWatcher.backoff(20)).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void unwatchDropsTheKeyFromItsBatchAndTheLastOneEndsThePoll() {
+    stubListener("", 300);
+    ConfigKey a = ConfigKey.of("a", null);
+    ConfigKey b = ConfigKey.of("b", null);
+    watcher.watch(a, "");
+    watcher.watch(b, "");
+    await().until(() -> sender.hanging().stream().anyMatch(r -> entries(r).size() == 2));
+
+    watcher.unwatch(b);
+    int before = sender.sent.size();
+    await().until(() -> sender.sent.stream().skip(before).anyMatch(r -> entries(r).equals(List.of("a\u0002DEFAULT_GROUP\u0002"))));
+
+    stubListener("", 20_000);
+    await().until(() -> sender.inFlight.get() == 1 && sender.hanging().get(sender.hanging().size() - 1)
+        == sender.sent.get(sender.sent.size() - 1));
+    watcher.unwatch(a);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sender.inFlight.get() == 0);
+    assertThat(watcher.keys()).isEmpty();
+  }
+
+  @Test
+  void closeCancelsTheHoldingPollAtOnce() {
+    stubListener("", 20_000);
+    watcher.watch(ConfigKey.of("a", null), "");
+    await().until(() -> sender.inFlight.get() == 1 && !sender.hanging().isEmpty());
+
+    watcher.close();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sender.inFlight.get() == 0);
+    int sent = sender.sent.size();
+    assertThat(scheduler.pending("backoff")).isEmpty();
+    assertThat(sender.sent).hasSize(sent);
+  }
+
+  /** Returns a holding poll of {@code size} keys that carries {@code key-<anchor>}, or null. */
+  private NacosRequest fullHangingPoll(int anchor, int size) {
+    String entry = "key-" + anchor + "\u0002DEFAULT_GROUP\u0002";
+    return sender.hanging().stream().filter(r -> {
+      List<String> entries = entries(r);
+      return entries.size() == size && entries.contains(entry);
+    }).findFirst().orElse(null);
+  }
+
+  /** The entries of a poll's Listening-Configs, each "dataId 0x02 group 0x02 md5 [0x02 tenant]". */
+  static List<String> entries(NacosRequest request) {
+    String value = request.form().get("Listening-Configs");
+    return Arrays.stream(value.split("\u0001")).filter(s -> !s.isEmpty()).toList();
+  }
+
+  static String decodeForm(String body) {
+    return URLDecoder.decode(body, StandardCharsets.UTF_8);
+  }
+}

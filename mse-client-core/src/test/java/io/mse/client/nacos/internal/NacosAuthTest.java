@@ -1,0 +1,178 @@
+package io.mse.client.nacos.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.AuthenticationException;
+import io.mse.client.MseClient;
+import io.mse.client.MseClientConfig;
+import io.mse.client.config.ConfigKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Login, token on every request, refresh ahead of the TTL, one re-login on a token 403, wrong credentials. */
+class NacosAuthTest {
+
+  private static final String LOGIN = "/nacos/v1/auth/login";
+  private static final String CONFIGS = "/nacos/v1/cs/configs";
+  private static final String PASSWORD = "s3cret-Pa55";
+  private static final ConfigKey KEY = ConfigKey.of("demo.properties", null);
+
+  @TempDir
+  Path snapshots;
+
+  private WireMockServer server;
+  private final NacosTestSupport.FakeTicker ticker = new NacosTestSupport.FakeTicker();
+  private NacosTransport transport;
+  private NacosConfigEngine engine;
+
+  @BeforeEach
+  void start() {
+    server = NacosTestSupport.startWireMock();
+    MseClientConfig settings = NacosTestSupport.builder(server, snapshots).credentials("nacos", PASSWORD)
+        .ticker(ticker).toConfig();
+    transport = NacosEngine.transport(settings);
+    engine = new NacosConfigEngine(NacosTestSupport.context(settings, new NacosTestSupport.RecordingSink()), transport,
+        new NamespaceCheck("", transport, settings.requestTimeout()), new ManualScheduler());
+  }
+
+  @AfterEach
+  void stop() {
+    engine.close();
+    transport.close();
+    server.stop();
+  }
+
+  /** The first login answers tok-1, the next ones tok-2 (TTL 100 s). */
+  private void stubLogins() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(loginAnswer("tok-1")).willSetStateTo("again"));
+    server.stubFor(post(urlPathEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs("again")
+        .willReturn(loginAnswer("tok-2")));
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder loginAnswer(String token) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody("{\"accessToken\":\"" + token + "\",\"tokenTtl\":100,\"globalAdmin\":true,\"username\":\"nacos\"}");
+  }
+
+  private void stubConfigFor(String token, int status, String body) {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("accessToken", equalTo(token))
+        .willReturn(aResponse().withStatus(status).withBody(body)));
+  }
+
+  @Test
+  void logsInWithAFormAndSendsTheTokenAsQueryParameterOnEveryRequest() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(loginAnswer(NacosTestSupport.TOKEN)));
+    stubConfigFor(NacosTestSupport.TOKEN, 200, "k=v1");
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+
+    List<LoggedRequest> logins = server.findAll(postRequestedFor(urlPathEqualTo(LOGIN)));
+    assertThat(logins).hasSize(1);
+    assertThat(logins.get(0).getUrl()).isEqualTo(LOGIN);
+    assertThat(NacosConfigEngineTest.form(logins.get(0))).containsExactlyInAnyOrder("username=nacos", "password=" + PASSWORD);
+    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)).withQueryParam("accessToken", equalTo(NacosTestSupport.TOKEN)));
+  }
+
+  @Test
+  void refreshesTheTokenOnce90PercentOfItsTtlHasPassedByTheTicker() {
+    stubLogins();
+    stubConfigFor("tok-1", 200, "one");
+    stubConfigFor("tok-2", 200, "two");
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("one");
+    ticker.advance(Duration.ofSeconds(89));
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("one");
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+
+    ticker.advance(Duration.ofSeconds(2));
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("two");
+    server.verify(2, postRequestedFor(urlPathEqualTo(LOGIN)));
+  }
+
+  @Test
+  void logsInAgainOnceAndRetriesOnceWhenTheServerSaysTokenInvalid() {
+    stubLogins();
+    stubConfigFor("tok-1", 403, "{\"status\":403,\"error\":\"Forbidden\",\"message\":\"token invalid!\"}");
+    stubConfigFor("tok-2", 200, "k=v1");
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+
+    server.verify(2, postRequestedFor(urlPathEqualTo(LOGIN)));
+    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)));
+  }
+
+  @Test
+  void aTokenRefusedAgainAfterTheReLoginIsNotRetriedInALoop() {
+    stubLogins();
+    stubConfigFor("tok-1", 403, "{\"message\":\"token expired!\"}");
+    stubConfigFor("tok-2", 403, "{\"message\":\"token expired!\"}");
+
+    assertThatThrownBy(() -> engine.getConfig(KEY, Duration.ofSeconds(1))).isInstanceOf(AuthenticationException.class);
+
+    server.verify(2, postRequestedFor(urlPathEqualTo(LOGIN)));
+    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)));
+  }
+
+  @Test
+  void noPermissionIsNotATokenProblem() {
+    stubLogins();
+    stubConfigFor("tok-1", 403, "{\"status\":403,\"message\":\"authorization failed!\"}");
+
+    assertThatThrownBy(() -> engine.getConfig(KEY, Duration.ofSeconds(1))).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("lacks the permission to read").hasMessageContaining("'nacos'");
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+  }
+
+  @Test
+  void wrongCredentialsFailTheClientStartClearlyOnceAndNeverShowThePassword() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(403).withBody("user not found!")));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    MseClient.Builder builder = NacosTestSupport.builder(server, snapshots).credentials("nacos", PASSWORD);
+
+    String logs = NacosTestSupport.captureStderr(() -> {
+      try (MseClient client = builder.build()) {
+        failure.set(null);
+      } catch (RuntimeException e) {
+        failure.set(e);
+      }
+    });
+
+    assertThat(failure.get()).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("login as 'nacos'").hasMessageContaining("check the username and password")
+        .hasMessageNotContaining(PASSWORD);
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+    assertThat(logs).doesNotContain(PASSWORD);
+    assertThat(builder.toConfig().toString()).doesNotContain(PASSWORD).contains("******");
+    assertThat(transport.authenticator().toString()).doesNotContain(PASSWORD).contains("******");
+  }
+
+  @Test
+  void noPasswordOrTokenInTheLogsOfAWorkingSession() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(loginAnswer(NacosTestSupport.TOKEN)));
+    stubConfigFor(NacosTestSupport.TOKEN, 503, "busy");
+
+    String logs = NacosTestSupport.captureStderr(() ->
+        assertThatThrownBy(() -> engine.getConfig(KEY, Duration.ofSeconds(1))).isInstanceOf(RuntimeException.class));
+
+    assertThat(logs).contains("Logged in").doesNotContain(PASSWORD).doesNotContain(NacosTestSupport.TOKEN);
+  }
+}

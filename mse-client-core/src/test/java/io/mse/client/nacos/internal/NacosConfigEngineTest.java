@@ -1,0 +1,178 @@
+package io.mse.client.nacos.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.AuthenticationException;
+import io.mse.client.MseClientConfig;
+import io.mse.client.ServerUnavailableException;
+import io.mse.client.config.ConfigKey;
+import io.mse.client.spi.ConfigData;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The config requests of the v1 open API, checked against stubs built from the transcripts. */
+class NacosConfigEngineTest {
+
+  private static final String CONFIGS = "/nacos/v1/cs/configs";
+
+  @TempDir
+  Path snapshots;
+
+  private WireMockServer server;
+  private NacosTransport transport;
+  private NacosConfigEngine engine;
+  private final ManualScheduler scheduler = new ManualScheduler();
+
+  @BeforeEach
+  void start() {
+    server = NacosTestSupport.startWireMock();
+    engine = engine(NacosTestSupport.builder(server, snapshots).toConfig());
+  }
+
+  private NacosConfigEngine engine(MseClientConfig settings) {
+    transport = NacosEngine.transport(settings);
+    return new NacosConfigEngine(NacosTestSupport.context(settings, new NacosTestSupport.RecordingSink()), transport,
+        new NamespaceCheck(settings.namespace(), transport, settings.requestTimeout()), scheduler);
+  }
+
+  @AfterEach
+  void stop() {
+    engine.close();
+    transport.close();
+    server.stop();
+  }
+
+  @Test
+  void readsContentAndTypeOfThePublicNamespaceWithoutTenant() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/plain;charset=UTF-8").withHeader("Config-Type", "properties")
+        .withHeader("Content-MD5", NacosTestSupport.MD5_K_V1).withBody("k=v1")));
+
+    ConfigData data = engine.getConfig(new ConfigKey("public", "DEFAULT_GROUP", "demo.properties"),
+        java.time.Duration.ofSeconds(1));
+
+    assertThat(data).isEqualTo(new ConfigData("k=v1", "properties"));
+    server.verify(getRequestedFor(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("demo.properties"))
+        .withQueryParam("group", equalTo("DEFAULT_GROUP")).withQueryParam("tenant", absent()));
+  }
+
+  @Test
+  void readsWithTheNamespaceAsTenant() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("tenant", equalTo("dev-ns"))
+        .willReturn(aResponse().withStatus(200).withBody("tenant=yes")));
+
+    assertThat(engine.getConfig(new ConfigKey("dev-ns", null, "demo.properties"), java.time.Duration.ofSeconds(1)))
+        .isEqualTo(new ConfigData("tenant=yes", null));
+  }
+
+  @Test
+  void mapsNotFoundToNullAndConflictAndForbiddenToClearExceptions() {
+    ConfigKey key = ConfigKey.of("missing", "DEFAULT_GROUP");
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(404).withBody("config data not exist\n")));
+    assertThat(engine.getConfig(key, java.time.Duration.ofSeconds(1))).isNull();
+
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(409).withBody("")));
+    assertThatThrownBy(() -> engine.getConfig(key, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(ServerUnavailableException.class).hasMessageContaining("being modified");
+
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(403).withBody(
+        "{\"status\":403,\"error\":\"Forbidden\",\"message\":\"user not found!\",\"path\":\"/nacos/v1/cs/configs\"}")));
+    assertThatThrownBy(() -> engine.getConfig(key, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(AuthenticationException.class).hasMessageContaining("requires a login");
+  }
+
+  @Test
+  void publishesEverythingInTheFormBodyNeverTheQuery() {
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
+    String content = "k=v1\nlong=" + "x".repeat(10_000) + "\nunicode=ü&=+%";
+
+    assertThat(engine.publishConfig(ConfigKey.of("demo.properties", null), content, "properties", null)).isTrue();
+
+    LoggedRequest request = single(postRequestedFor(urlPathEqualTo(CONFIGS)));
+    assertThat(request.getUrl()).isEqualTo(CONFIGS);
+    assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+    assertThat(form(request)).containsExactly("dataId=demo.properties", "group=DEFAULT_GROUP", "content=" + content,
+        "type=properties");
+  }
+
+  @Test
+  void publishesWithTenantAndCasMd5AndReportsAFailedCompareAndSetAsFalse() {
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(500)
+        .withBody("{\"code\":500,\"message\":\"Cas publish fail, server md5 may have changed.\"}")));
+
+    assertThat(engine.publishConfig(new ConfigKey("dev-ns", "G", "a.yaml"), "a: 2", null, NacosTestSupport.MD5_K_V1))
+        .isFalse();
+
+    LoggedRequest request = single(postRequestedFor(urlPathEqualTo(CONFIGS)));
+    assertThat(form(request)).containsExactly("dataId=a.yaml", "group=G", "tenant=dev-ns", "content=a: 2",
+        "casMd5=" + NacosTestSupport.MD5_K_V1);
+
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
+    assertThat(engine.publishConfig(new ConfigKey("dev-ns", "G", "a.yaml"), "a: 2", null, NacosTestSupport.MD5_K_V1))
+        .isTrue();
+  }
+
+  @Test
+  void casOnAbsentConfigRefusesWhenTheConfigExists() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v1")));
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
+
+    assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, "")).isFalse();
+    server.verify(0, postRequestedFor(urlPathEqualTo(CONFIGS)));
+
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(404)));
+    assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, "")).isTrue();
+    assertThat(form(single(postRequestedFor(urlPathEqualTo(CONFIGS))))).noneMatch(f -> f.startsWith("casMd5"));
+  }
+
+  @Test
+  void removesWithDeleteAndQueryParameters() {
+    server.stubFor(delete(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
+
+    assertThat(engine.removeConfig(new ConfigKey("dev-ns", null, "demo.properties"))).isTrue();
+
+    server.verify(deleteRequestedFor(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("demo.properties"))
+        .withQueryParam("group", equalTo("DEFAULT_GROUP")).withQueryParam("tenant", equalTo("dev-ns")));
+  }
+
+  @Test
+  void serverErrorsOfEveryServerBecomeServerUnavailable() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(503)));
+
+    assertThatThrownBy(() -> engine.getConfig(ConfigKey.of("a", null), java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(ServerUnavailableException.class).hasMessageContaining("503");
+  }
+
+  private LoggedRequest single(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder pattern) {
+    List<LoggedRequest> requests = server.findAll(pattern);
+    assertThat(requests).hasSize(1);
+    server.resetRequests();
+    return requests.get(0);
+  }
+
+  /** Decodes a form body into "name=value" strings, in order. */
+  static List<String> form(LoggedRequest request) {
+    String body = request.getBodyAsString();
+    return java.util.Arrays.stream(body.split("&"))
+        .map(pair -> URLDecoder.decode(pair, StandardCharsets.UTF_8)).toList();
+  }
+}
