@@ -83,6 +83,13 @@ public interface Governance extends AutoCloseable {
    */
   void decide(GovernedRequest request, Decision decision);
 
+  /**
+   * Returns the timeout of one attempt of {@code request} by the rules in force (its resource's,
+   * else its service's, else the {@code *} rule); null when none applies. For adapters that bound
+   * their own I/O, such as the OkHttp interceptor.
+   */
+  Duration timeoutOf(GovernedRequest request);
+
   /** Returns a reusable, empty decision for {@link #decide(GovernedRequest, Decision)}. */
   Decision newDecision();
 

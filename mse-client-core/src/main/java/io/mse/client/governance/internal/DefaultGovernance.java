@@ -134,6 +134,16 @@ public final class DefaultGovernance implements Governance {
   }
 
   @Override
+  public Duration timeoutOf(GovernedRequest request) {
+    RuleSnapshot s = snapshot;
+    ResourcePolicy policy = s.policies.get(request.resource());
+    if (policy == null) {
+      policy = resolve(s, request.resource(), request.service());
+    }
+    return policy.timeout;
+  }
+
+  @Override
   public Decision newDecision() {
     return new DecisionImpl(this, ticker);
   }
