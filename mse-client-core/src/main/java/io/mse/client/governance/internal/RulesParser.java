@@ -113,11 +113,12 @@ public final class RulesParser {
     if (!problems.isEmpty()) {
       return null;
     }
-    return build("$", () -> new GovernanceRules(GovernanceRules.VERSION, routes, lbs, outliers, rateLimits, breakers,
+    return build("$", 0, () -> new GovernanceRules(GovernanceRules.VERSION, routes, lbs, outliers, rateLimits, breakers,
         retries, timeouts));
   }
 
   private RouteRule route(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -129,10 +130,11 @@ public final class RulesParser {
     if (!node.has("destinations")) {
       problem(path + ".destinations", null, "it is required");
     }
-    return build(path, () -> new RouteRule(service, match, destinations, fallback));
+    return build(path, mark, () -> new RouteRule(service, match, destinations, fallback));
   }
 
   private RouteMatch match(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -143,10 +145,11 @@ public final class RulesParser {
     String method = text(node, "method", path);
     String caller = text(node, "caller", path);
     String tag = text(node, "tag", path);
-    return build(path, () -> new RouteMatch(headers, pathMatch, method, caller, tag));
+    return build(path, mark, () -> new RouteMatch(headers, pathMatch, method, caller, tag));
   }
 
   private StringMatch stringMatch(JsonNode node, String path) {
+    int mark = problems.size();
     if (node.isTextual()) {
       return StringMatch.exact(node.asText());
     }
@@ -157,10 +160,11 @@ public final class RulesParser {
     String exact = text(node, "exact", path);
     String prefix = text(node, "prefix", path);
     String regex = text(node, "regex", path);
-    return build(path, () -> new StringMatch(exact, prefix, regex));
+    return build(path, mark, () -> new StringMatch(exact, prefix, regex));
   }
 
   private Destination destination(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -168,13 +172,14 @@ public final class RulesParser {
     Map<String, String> subset = map(node, "subset", (value, p) -> value.isTextual() ? value.asText()
         : typeProblem(p, value, "a string"));
     Integer weight = integer(node, "weight", path);
-    return build(path, () -> new Destination(subset, weight == null ? 100 : weight));
+    return build(path, mark, () -> new Destination(subset, weight == null ? 100 : weight));
   }
 
   private LoadBalancerRule loadBalancer(JsonNode node, String path) {
+    int mark = problems.size();
     if (node.isTextual()) {
       LoadBalancerType type = enumOf(node.asText(), path, LoadBalancerType.class);
-      return type == null ? null : build(path, () -> LoadBalancerRule.of(type));
+      return type == null ? null : build(path, mark, () -> LoadBalancerRule.of(type));
     }
     if (!isObject(node, path)) {
       return null;
@@ -183,10 +188,11 @@ public final class RulesParser {
     LoadBalancerType type = enumValue(node, "type", path, LoadBalancerType.class);
     String hashKey = text(node, "hashKey", path);
     Duration warmup = duration(node, "warmup", path, null);
-    return build(path, () -> new LoadBalancerRule(type, hashKey, warmup));
+    return build(path, mark, () -> new LoadBalancerRule(type, hashKey, warmup));
   }
 
   private OutlierDetectionRule outlier(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -212,10 +218,11 @@ public final class RulesParser {
     b.interval(duration(node, "interval", path, Duration.ofSeconds(10)));
     b.baseEjectionTime(duration(node, "baseEjectionTime", path, Duration.ofSeconds(30)));
     b.maxEjectionTime(duration(node, "maxEjectionTime", path, Duration.ofSeconds(300)));
-    return build(path, b::build);
+    return build(path, mark, b::build);
   }
 
   private RateLimitRule rateLimit(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -233,13 +240,14 @@ public final class RulesParser {
       return null;
     }
     if (perSecond != null) {
-      return build(path, () -> new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", perSecond),
+      return build(path, mark, () -> new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", perSecond),
           Duration.ofSeconds(1)));
     }
-    return build(path, () -> new RateLimitRule(resource, perPeriod, period));
+    return build(path, mark, () -> new RateLimitRule(resource, perPeriod, period));
   }
 
   private CircuitBreakerRule circuitBreaker(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -267,10 +275,11 @@ public final class RulesParser {
     if (halfOpen != null) {
       b.permittedNumberOfCallsInHalfOpenState(halfOpen);
     }
-    return build(path, b::build);
+    return build(path, mark, b::build);
   }
 
   private RetryRule retry(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
@@ -284,18 +293,19 @@ public final class RulesParser {
       problem(path + ".maxAttempts", null, "it is required");
       return null;
     }
-    return build(path, () -> new RetryRule(resource, maxAttempts, budget == null ? 20 : budget, window,
+    return build(path, mark, () -> new RetryRule(resource, maxAttempts, budget == null ? 20 : budget, window,
         minRetries == null ? 3 : minRetries));
   }
 
   private TimeoutRule timeout(JsonNode node, String path) {
+    int mark = problems.size();
     if (!isObject(node, path)) {
       return null;
     }
     checkFields(node, path, "timeout");
     String resource = text(node, "resource", path);
     Duration timeout = duration(node, "timeout", path, null);
-    return build(path, () -> new TimeoutRule(resource, timeout));
+    return build(path, mark, () -> new TimeoutRule(resource, timeout));
   }
 
   // ---- helpers ----
@@ -456,7 +466,10 @@ public final class RulesParser {
     problems.add(path + ": " + (value == null ? "" : RuleValueException.quote(value) + " is invalid: ") + reason);
   }
 
-  private <T> T build(String path, Supplier<T> factory) {
+  private <T> T build(String path, int mark, Supplier<T> factory) {
+    if (problems.size() > mark) {
+      return null; // a field of this object was already reported; do not report its consequences
+    }
     try {
       return factory.get();
     } catch (RuleValueException e) {
