@@ -72,7 +72,8 @@ final class DecisionImpl implements Decision {
     }
     open = false;
     if (p.breaker != null) {
-      p.breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
+      p.breaker.breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
+      p.breaker.check();
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();
@@ -95,7 +96,8 @@ final class DecisionImpl implements Decision {
     open = false;
     ResourcePolicy p = policy;
     if (p.breaker != null) {
-      p.breaker.onError(duration, TimeUnit.NANOSECONDS, error);
+      p.breaker.breaker.onError(duration, TimeUnit.NANOSECONDS, error);
+      p.breaker.check();
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();
@@ -114,7 +116,7 @@ final class DecisionImpl implements Decision {
     }
     open = false;
     if (policy.breaker != null) {
-      policy.breaker.releasePermission();
+      policy.breaker.breaker.releasePermission();
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();

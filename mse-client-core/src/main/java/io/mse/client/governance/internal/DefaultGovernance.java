@@ -1,6 +1,5 @@
 package io.mse.client.governance.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
@@ -183,10 +182,14 @@ public final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    CircuitBreaker breaker = policy.breaker;
-    if (breaker != null && !breaker.tryAcquirePermission()) {
-      policy.counters.circuitOpen.increment();
-      throw new CircuitOpenException(policy.resource, LiveObjects.state(breaker.getState()));
+    BreakerWatch watch = policy.breaker;
+    if (watch != null) {
+      boolean permitted = watch.breaker.tryAcquirePermission();
+      watch.check();
+      if (!permitted) {
+        policy.counters.circuitOpen.increment();
+        throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
+      }
     }
     boolean tracked = pool.balancer.tracksOutstanding();
     if (tracked) {
@@ -292,7 +295,7 @@ public final class DefaultGovernance implements Governance {
       }
       policy = resolve(s, resource, resource);
     }
-    return policy.breaker == null ? null : LiveObjects.state(policy.breaker.getState());
+    return policy.breaker == null ? null : LiveObjects.state(policy.breaker.breaker.getState());
   }
 
   @Override

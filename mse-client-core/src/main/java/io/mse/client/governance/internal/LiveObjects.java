@@ -40,7 +40,7 @@ final class LiveObjects {
   private final Supplier<Long> nanoTime;
 
   private final Map<String, Live<RateLimitRule, RateLimiter>> limiters = new HashMap<>();
-  private final Map<String, Live<CircuitBreakerRule, CircuitBreaker>> breakers = new HashMap<>();
+  private final Map<String, Live<CircuitBreakerRule, BreakerWatch>> breakers = new HashMap<>();
   private final Map<String, Live<RetryRule, RetryBudget>> budgets = new HashMap<>();
 
   private static final class Live<R, T> {
@@ -81,8 +81,8 @@ final class LiveObjects {
     return limiter;
   }
 
-  synchronized CircuitBreaker breaker(String key, CircuitBreakerRule rule) {
-    Live<CircuitBreakerRule, CircuitBreaker> live = breakers.get(key);
+  synchronized BreakerWatch breaker(String key, CircuitBreakerRule rule) {
+    Live<CircuitBreakerRule, BreakerWatch> live = breakers.get(key);
     if (live != null && live.rule.equals(rule)) {
       return live.object;
     }
@@ -99,14 +99,13 @@ final class LiveObjects {
         .writableStackTraceEnabled(false)
         .clock(clock)
         .build();
-    CircuitBreaker breaker = CircuitBreaker.of(key, config);
-    breaker.getEventPublisher().onStateTransition(e -> listeners.circuit(key,
-        state(e.getStateTransition().getFromState()), state(e.getStateTransition().getToState())));
-    if (live != null && live.object.getState() == CircuitBreaker.State.OPEN) {
-      breaker.transitionToOpenState();
+    BreakerWatch watch = new BreakerWatch(key, CircuitBreaker.of(key, config), listeners);
+    if (live != null && live.object.breaker.getState() == CircuitBreaker.State.OPEN) {
+      watch.breaker.transitionToOpenState();
+      watch.check();
     }
-    breakers.put(key, new Live<>(rule, breaker));
-    return breaker;
+    breakers.put(key, new Live<>(rule, watch));
+    return watch;
   }
 
   synchronized RetryBudget budget(String key, RetryRule rule) {

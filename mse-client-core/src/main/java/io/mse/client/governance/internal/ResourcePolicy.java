@@ -1,6 +1,5 @@
 package io.mse.client.governance.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.mse.client.governance.RetryRule;
 import java.time.Duration;
@@ -14,14 +13,14 @@ final class ResourcePolicy {
 
   final String resource;
   final RateLimiter limiter;
-  final CircuitBreaker breaker;
+  final BreakerWatch breaker;
   final RetryRule retry;
   final RetryBudget budget;
   final long timeoutNanos;
   final Duration timeout;
   final ResourceCounters counters;
 
-  ResourcePolicy(String resource, RateLimiter limiter, CircuitBreaker breaker, RetryRule retry, RetryBudget budget,
+  ResourcePolicy(String resource, RateLimiter limiter, BreakerWatch breaker, RetryRule retry, RetryBudget budget,
       Duration timeout, ResourceCounters counters) {
     this.resource = resource;
     this.limiter = limiter;

@@ -344,7 +344,7 @@ public final class RulesParser {
       return Map.of();
     }
     Map<String, T> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().isBlank()) {
         problem(path, e.getKey(), "keys must not be blank");
