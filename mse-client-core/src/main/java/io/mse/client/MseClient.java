@@ -3,6 +3,7 @@ package io.mse.client;
 import io.mse.client.config.ConfigService;
 import io.mse.client.config.internal.ConfigCache;
 import io.mse.client.config.internal.DefaultConfigService;
+import io.mse.client.governance.Governance;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.internal.NamedThreadFactory;
 import io.mse.client.internal.SnapshotStore;
@@ -53,6 +54,7 @@ public final class MseClient implements AutoCloseable {
   private final ConfigService config;
   private final NamingService naming;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Governance governance;
 
   private MseClient(MseClientConfig settings, EngineProvider provider) {
     this.settings = settings;
@@ -106,6 +108,32 @@ public final class MseClient implements AutoCloseable {
     return naming;
   }
 
+  /**
+   * Returns the traffic governance of this client, made on first use: rules from the baseline
+   * document and from {@code <applicationName>.governance.json} (when an application name is set)
+   * in group {@code MSE_GOVERNANCE}, instances from {@link #naming()}, time from the client's
+   * ticker. The same object on every call; closed with the client.
+   */
+  public Governance governance() {
+    checkOpen();
+    Governance g = governance;
+    if (g == null) {
+      synchronized (this) {
+        g = governance;
+        if (g == null) {
+          Governance.Builder builder = Governance.builder(naming).config(config).ticker(settings.ticker())
+              .configTimeout(settings.requestTimeout());
+          if (settings.applicationName() != null) {
+            builder.applicationName(settings.applicationName());
+          }
+          g = builder.build();
+          governance = g;
+        }
+      }
+    }
+    return g;
+  }
+
   /** Returns the settings this client was made with. */
   public MseClientConfig settings() {
     return settings;
@@ -123,6 +151,10 @@ public final class MseClient implements AutoCloseable {
       return;
     }
     try {
+      Governance g = governance;
+      if (g != null) {
+        g.close();
+      }
       engine.close();
     } finally {
       dispatcher.close();

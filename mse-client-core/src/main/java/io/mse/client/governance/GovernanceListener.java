@@ -1,0 +1,30 @@
+package io.mse.client.governance;
+
+import io.mse.client.naming.Instance;
+import java.time.Duration;
+
+/**
+ * Observes governance decisions. Called synchronously on the thread where the event happens (a
+ * caller's thread, or the notification thread for rule changes): keep it short and non-blocking.
+ * A listener that throws is logged; the others still run. Every method does nothing by default.
+ */
+public interface GovernanceListener {
+
+  /** A circuit breaker changed state. */
+  default void onCircuitStateChange(String resource, CircuitState from, CircuitState to) {}
+
+  /** An instance was ejected from load balancing for {@code ejectionTime}; {@code reason} says why. */
+  default void onEjection(String service, Instance instance, Duration ejectionTime, String reason) {}
+
+  /** An ejected instance's time is up; it takes traffic again. */
+  default void onReadmission(String service, Instance instance) {}
+
+  /** A call to {@code resource} was rejected by its rate limit. */
+  default void onRateLimited(String resource) {}
+
+  /** A new set of rules is in force; {@code source} names the document (or {@code local}) that changed. */
+  default void onRulesApplied(String source, GovernanceRules effectiveRules) {}
+
+  /** A rule document was rejected; the previous rules stay in force. */
+  default void onRulesRejected(String source, String reason) {}
+}

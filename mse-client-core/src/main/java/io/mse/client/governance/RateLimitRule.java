@@ -1,0 +1,28 @@
+package io.mse.client.governance;
+
+import io.mse.client.governance.internal.RuleChecks;
+import java.time.Duration;
+
+/**
+ * A rate limit of a resource: at most {@code limitForPeriod} calls start in each {@code period}
+ * (a Resilience4j {@code RateLimiter}, which never waits here: a call over the limit is rejected at
+ * once with {@link RateLimitedException}). Immutable and thread-safe.
+ *
+ * @param resource the resource, a service name, or {@code *} for every resource without its own
+ *     rule (each resource then gets its own limiter); non-blank
+ * @param limitForPeriod permits per period; positive
+ * @param period the refresh period; positive, at least 1 ms
+ */
+public record RateLimitRule(String resource, int limitForPeriod, Duration period) {
+
+  public RateLimitRule {
+    resource = RuleChecks.nonBlank("resource", resource);
+    RuleChecks.positive("limitForPeriod", limitForPeriod);
+    RuleChecks.positive("period", period);
+  }
+
+  /** Returns a limit of {@code permitsPerSecond} per second. */
+  public static RateLimitRule perSecond(String resource, int permitsPerSecond) {
+    return new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", permitsPerSecond), Duration.ofSeconds(1));
+  }
+}

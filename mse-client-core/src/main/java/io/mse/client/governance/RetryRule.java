@@ -1,0 +1,34 @@
+package io.mse.client.governance;
+
+import io.mse.client.governance.internal.RuleChecks;
+import java.time.Duration;
+
+/**
+ * Retries of a resource, each on another instance when there is one, within a retry budget: over
+ * the last {@code budgetWindow}, retries may not exceed {@code budgetPercent} percent of the calls
+ * plus {@code minRetries}, so a failing dependency never sees a retry storm. Immutable and
+ * thread-safe.
+ *
+ * @param resource the resource, a service name, or {@code *}; non-blank
+ * @param maxAttempts attempts in all, the first included (2 = one retry); at least 1
+ * @param budgetPercent retries as a percent of calls in the window, 0 to 100 (default 20)
+ * @param budgetWindow the window the budget is measured over, by the client's ticker; positive
+ *     (default 10 s)
+ * @param minRetries retries always allowed per window, on top of the percentage, so that low traffic
+ *     can still retry; 0 or more (default 3)
+ */
+public record RetryRule(String resource, int maxAttempts, int budgetPercent, Duration budgetWindow, int minRetries) {
+
+  public RetryRule {
+    resource = RuleChecks.nonBlank("resource", resource);
+    RuleChecks.positive("maxAttempts", maxAttempts);
+    RuleChecks.range("budgetPercent", budgetPercent, 0, 100);
+    RuleChecks.positive("budgetWindow", budgetWindow);
+    RuleChecks.atLeast("minRetries", minRetries, 0);
+  }
+
+  /** Returns a rule of {@code maxAttempts} with the default budget (20% over 10 s, 3 minimum). */
+  public static RetryRule of(String resource, int maxAttempts) {
+    return new RetryRule(resource, maxAttempts, 20, Duration.ofSeconds(10), 3);
+  }
+}

@@ -1,0 +1,18 @@
+package io.mse.client.governance;
+
+import io.mse.client.governance.internal.RuleChecks;
+import java.time.Duration;
+
+/**
+ * The time limit of one attempt of a call to a resource. Immutable and thread-safe.
+ *
+ * @param resource the resource, a service name, or {@code *}; non-blank
+ * @param timeout positive
+ */
+public record TimeoutRule(String resource, Duration timeout) {
+
+  public TimeoutRule {
+    resource = RuleChecks.nonBlank("resource", resource);
+    RuleChecks.positive("timeout", timeout);
+  }
+}

@@ -1,0 +1,125 @@
+package io.mse.client.governance.internal;
+
+import io.mse.client.Ticker;
+import io.mse.client.governance.CallTimeoutException;
+import io.mse.client.governance.Decision;
+import io.mse.client.naming.Instance;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The one implementation of {@link Decision}: mutable, reusable once reported. Not thread-safe. */
+final class DecisionImpl implements Decision {
+
+  final DefaultGovernance owner;
+  private final Ticker ticker;
+
+  ResourcePolicy policy;
+  ServiceRuntime service;
+  Endpoint endpoint;
+  boolean tracked;
+  long startNanos;
+  boolean open;
+
+  DecisionImpl(DefaultGovernance owner, Ticker ticker) {
+    this.owner = owner;
+    this.ticker = ticker;
+  }
+
+  void fill(ResourcePolicy policy, ServiceRuntime service, Endpoint endpoint, boolean tracked, long startNanos) {
+    this.policy = policy;
+    this.service = service;
+    this.endpoint = endpoint;
+    this.tracked = tracked;
+    this.startNanos = startNanos;
+    this.open = true;
+  }
+
+  @Override
+  public Instance instance() {
+    if (endpoint == null) {
+      throw new IllegalStateException("no decision has been made yet");
+    }
+    return endpoint.instance;
+  }
+
+  @Override
+  public String resource() {
+    return policy == null ? null : policy.resource;
+  }
+
+  @Override
+  public long timeoutNanos() {
+    return policy == null ? 0 : policy.timeoutNanos;
+  }
+
+  @Override
+  public long elapsedNanos() {
+    return ticker.read() - startNanos;
+  }
+
+  @Override
+  public CallTimeoutException onSuccess() {
+    if (!open) {
+      return null;
+    }
+    long now = ticker.read();
+    long duration = now - startNanos;
+    ResourcePolicy p = policy;
+    if (p.timeoutNanos > 0 && duration > p.timeoutNanos) {
+      CallTimeoutException timeout = new CallTimeoutException(p.resource, p.timeout, Duration.ofNanos(duration));
+      fail(timeout, now, duration);
+      return timeout;
+    }
+    open = false;
+    if (p.breaker != null) {
+      p.breaker.breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
+      p.breaker.check();
+    }
+    if (tracked) {
+      endpoint.outstanding.decrementAndGet();
+    }
+    service.recordSuccess(endpoint, now);
+    p.counters.successes.increment();
+    return null;
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    if (!open) {
+      return;
+    }
+    long now = ticker.read();
+    fail(error, now, now - startNanos);
+  }
+
+  private void fail(Throwable error, long now, long duration) {
+    open = false;
+    ResourcePolicy p = policy;
+    if (p.breaker != null) {
+      p.breaker.breaker.onError(duration, TimeUnit.NANOSECONDS, error);
+      p.breaker.check();
+    }
+    if (tracked) {
+      endpoint.outstanding.decrementAndGet();
+    }
+    service.recordFailure(endpoint, now);
+    p.counters.failures.increment();
+    if (error instanceof CallTimeoutException) {
+      p.counters.timeouts.increment();
+    }
+  }
+
+  @Override
+  public void release() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    if (policy.breaker != null) {
+      policy.breaker.breaker.releasePermission();
+    }
+    if (tracked) {
+      endpoint.outstanding.decrementAndGet();
+    }
+  }
+}

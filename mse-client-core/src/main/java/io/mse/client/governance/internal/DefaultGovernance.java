@@ -1,0 +1,351 @@
+package io.mse.client.governance.internal;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.mse.client.Ticker;
+import io.mse.client.config.ConfigService;
+import io.mse.client.governance.CallTimeoutException;
+import io.mse.client.governance.CircuitOpenException;
+import io.mse.client.governance.CircuitState;
+import io.mse.client.governance.Decision;
+import io.mse.client.governance.Governance;
+import io.mse.client.governance.GovernanceCounters;
+import io.mse.client.governance.GovernanceListener;
+import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.GovernedCall;
+import io.mse.client.governance.GovernedRequest;
+import io.mse.client.governance.RateLimitRule;
+import io.mse.client.governance.RateLimitedException;
+import io.mse.client.governance.RetryRule;
+import io.mse.client.governance.CircuitBreakerRule;
+import io.mse.client.governance.TimeoutRule;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingService;
+import io.mse.client.naming.NoInstanceAvailableException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Governance} implementation. A decision reads two volatile references (the rule
+ * snapshot, the service's route table), does two hash lookups (resource policy, service), and then
+ * works on prepared arrays: no lock, no allocation beyond Resilience4j's own. Thread-safe.
+ */
+public final class DefaultGovernance implements Governance {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
+
+  private final NamingService naming;
+  private final Ticker ticker;
+  private final Listeners listeners = new Listeners();
+  private final LiveObjects live;
+  private final RuleSources sources;
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
+
+  /** Use {@link Governance#builder(NamingService)}. */
+  public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
+      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
+    this.naming = Objects.requireNonNull(naming, "naming");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.live = new LiveObjects(ticker, listeners);
+    this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, listeners,
+        this::applyRules);
+    sources.start(configTimeout);
+  }
+
+  // ---- decisions ----
+
+  @Override
+  public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
+    Objects.requireNonNull(call, "call");
+    ResourcePolicy policy = admit(request);
+    RetryRule retry = policy.retry;
+    int maxAttempts = retry == null ? 1 : retry.maxAttempts();
+    if (policy.budget != null) {
+      policy.budget.recordCall(ticker.read());
+    }
+    DecisionImpl decision = new DecisionImpl(this, ticker);
+    Exception last = null;
+    Endpoint previous = null;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        attempt(request, policy, decision, previous);
+      } catch (RuntimeException rejection) {
+        if (last == null) {
+          throw rejection;
+        }
+        last.addSuppressed(rejection);
+        throw last;
+      }
+      try {
+        T result = call.call(decision.endpoint.instance);
+        CallTimeoutException timeout = decision.onSuccess();
+        if (timeout == null) {
+          return result;
+        }
+        last = timeout;
+      } catch (Exception e) {
+        decision.onError(e);
+        last = e;
+      } catch (Error e) {
+        decision.release();
+        throw e;
+      }
+      if (attempt >= maxAttempts) {
+        throw last;
+      }
+      if (!policy.budget.tryRetry(ticker.read())) {
+        policy.counters.retriesDenied.increment();
+        LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
+        throw last;
+      }
+      policy.counters.retries.increment();
+      previous = decision.endpoint;
+    }
+  }
+
+  @Override
+  public Decision decide(GovernedRequest request) {
+    DecisionImpl decision = new DecisionImpl(this, ticker);
+    attempt(request, admit(request), decision, null);
+    return decision;
+  }
+
+  @Override
+  public void decide(GovernedRequest request, Decision decision) {
+    if (!(decision instanceof DecisionImpl) || ((DecisionImpl) decision).owner != this) {
+      throw new IllegalArgumentException("decision " + decision + " was not made by this governance's newDecision()");
+    }
+    DecisionImpl d = (DecisionImpl) decision;
+    if (d.open) {
+      throw new IllegalStateException("decision for '" + d.resource() + "' has not been reported yet");
+    }
+    attempt(request, admit(request), d, null);
+  }
+
+  @Override
+  public Duration timeoutOf(GovernedRequest request) {
+    RuleSnapshot s = snapshot;
+    ResourcePolicy policy = s.policies.get(request.resource());
+    if (policy == null) {
+      policy = resolve(s, request.resource(), request.service());
+    }
+    return policy.timeout;
+  }
+
+  @Override
+  public Decision newDecision() {
+    return new DecisionImpl(this, ticker);
+  }
+
+  /** Resolves the request's policy and takes a rate-limit permit. */
+  ResourcePolicy admit(GovernedRequest request) {
+    if (closed.get()) {
+      throw new IllegalStateException("this governance is closed");
+    }
+    RuleSnapshot s = snapshot;
+    ResourcePolicy policy = s.policies.get(request.resource());
+    if (policy == null) {
+      policy = resolve(s, request.resource(), request.service());
+    }
+    RateLimiter limiter = policy.limiter;
+    if (limiter != null && !limiter.acquirePermission()) {
+      policy.counters.rateLimited.increment();
+      listeners.rateLimited(policy.resource);
+      throw new RateLimitedException(policy.resource);
+    }
+    return policy;
+  }
+
+  /** Routes, balances and takes a breaker permit for one attempt, filling {@code decision}. */
+  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude) {
+    ServiceRuntime service = service(request.group(), request.service());
+    long now = ticker.read();
+    RouteTable table = service.table;
+    if (now >= table.nextEventNanos) {
+      service.onTimer(now);
+      table = service.table;
+    }
+    Pool pool = table.select(request);
+    if (pool == null || pool.isEmpty()) {
+      policy.counters.noInstance.increment();
+      throw new NoInstanceAvailableException(request.service(), "no selectable instance of '" + request.service()
+          + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
+    }
+    Endpoint endpoint = pool.pick(request, now, exclude);
+    BreakerWatch watch = policy.breaker;
+    if (watch != null) {
+      boolean permitted = watch.breaker.tryAcquirePermission();
+      watch.check();
+      if (!permitted) {
+        policy.counters.circuitOpen.increment();
+        throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
+      }
+    }
+    boolean tracked = pool.balancer.tracksOutstanding();
+    if (tracked) {
+      endpoint.outstanding.incrementAndGet();
+    }
+    policy.counters.calls.increment();
+    decision.fill(policy, service, endpoint, tracked, now);
+  }
+
+  private ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
+    ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
+    RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
+    CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
+    RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
+    TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
+    ResourcePolicy policy = new ResourcePolicy(resource,
+        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl),
+        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb),
+        retry,
+        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry),
+        timeout == null ? null : timeout.timeout(),
+        c);
+    ResourcePolicy raced = s.policies.putIfAbsent(resource, policy);
+    return raced == null ? policy : raced;
+  }
+
+  private static String liveKey(String ruleResource, String requestResource) {
+    return RuleSnapshot.ANY.equals(ruleResource) ? requestResource : ruleResource;
+  }
+
+  private ServiceRuntime service(String group, String name) {
+    ConcurrentHashMap<String, ServiceRuntime> byName = services.get(group);
+    if (byName != null) {
+      ServiceRuntime runtime = byName.get(name);
+      if (runtime != null) {
+        return runtime;
+      }
+    }
+    return follow(group, name);
+  }
+
+  /** First use of a service: read its instances (may wait for the registry) and subscribe. */
+  private synchronized ServiceRuntime follow(String group, String name) {
+    ConcurrentHashMap<String, ServiceRuntime> byName = services.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
+    ServiceRuntime runtime = byName.get(name);
+    if (runtime != null) {
+      return runtime;
+    }
+    runtime = new ServiceRuntime(group, name, ticker, listeners);
+    RuleSnapshot s = snapshot;
+    runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
+    runtime.setInstances(naming.getAllInstances(name, group));
+    naming.subscribe(name, group, runtime);
+    byName.put(name, runtime);
+    LOG.debug("Governing calls to '{}' in group '{}'", name, group);
+    return runtime;
+  }
+
+  // ---- rules ----
+
+  private synchronized void applyRules(String source, GovernanceRules rules) {
+    RuleSnapshot current = snapshot;
+    if (current.rules.equals(rules) && !"start".equals(source)) {
+      return;
+    }
+    RuleSnapshot next = new RuleSnapshot(rules);
+    Set<String> rl = new HashSet<>(next.rateLimits.keySet());
+    Set<String> cb = new HashSet<>(next.breakers.keySet());
+    Set<String> rt = new HashSet<>(next.retries.keySet());
+    live.retain(rl, cb, rt);
+    snapshot = next;
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        runtime.setRules(next.routes(runtime.service), next.balancer(runtime.service), next.outlier(runtime.service));
+      }
+    }
+    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
+        + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
+        rules.retries().size(), rules.timeouts().size());
+    listeners.rulesApplied(source, rules);
+  }
+
+  @Override
+  public void setLocalRules(GovernanceRules rules) {
+    sources.setLocal(Objects.requireNonNull(rules, "rules"));
+  }
+
+  @Override
+  public GovernanceRules rules() {
+    return snapshot.rules;
+  }
+
+  // ---- observation ----
+
+  @Override
+  public CircuitState circuitState(String resource) {
+    RuleSnapshot s = snapshot;
+    ResourcePolicy policy = s.policies.get(resource);
+    if (policy == null) {
+      CircuitBreakerRule rule = RuleSnapshot.lookup(s.breakers, resource, resource);
+      if (rule == null) {
+        return null;
+      }
+      policy = resolve(s, resource, resource);
+    }
+    return policy.breaker == null ? null : LiveObjects.state(policy.breaker.breaker.getState());
+  }
+
+  @Override
+  public List<Instance> ejectedInstances(String service) {
+    ConcurrentHashMap<String, ServiceRuntime> byName = services.get("DEFAULT_GROUP");
+    ServiceRuntime runtime = byName == null ? null : byName.get(service);
+    return runtime == null ? List.of() : runtime.ejected();
+  }
+
+  @Override
+  public GovernanceCounters counters() {
+    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, listeners.ejections.sum(),
+        listeners.readmissions.sum());
+    for (ResourceCounters c : counters.values()) {
+      total = ResourceCounters.add(total, c.snapshot());
+    }
+    return total;
+  }
+
+  @Override
+  public GovernanceCounters counters(String resource) {
+    ResourceCounters c = counters.get(resource);
+    return c == null ? new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : c.snapshot();
+  }
+
+  @Override
+  public void addListener(GovernanceListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(GovernanceListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    sources.stop();
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        try {
+          naming.unsubscribe(runtime.service, runtime.group, runtime);
+        } catch (RuntimeException e) {
+          LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
+        }
+      }
+    }
+    LOG.debug("Governance closed");
+  }
+}

@@ -1,0 +1,34 @@
+package io.mse.client.governance.internal;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.mse.client.governance.RetryRule;
+import java.time.Duration;
+
+/**
+ * What applies to calls of one resource under one set of rules: its live limiter and breaker (or
+ * null), retry rule and budget (or null), timeout (0 when none) and counters. Resolved once per
+ * resource and rule change. Immutable. Thread-safe.
+ */
+final class ResourcePolicy {
+
+  final String resource;
+  final RateLimiter limiter;
+  final BreakerWatch breaker;
+  final RetryRule retry;
+  final RetryBudget budget;
+  final long timeoutNanos;
+  final Duration timeout;
+  final ResourceCounters counters;
+
+  ResourcePolicy(String resource, RateLimiter limiter, BreakerWatch breaker, RetryRule retry, RetryBudget budget,
+      Duration timeout, ResourceCounters counters) {
+    this.resource = resource;
+    this.limiter = limiter;
+    this.breaker = breaker;
+    this.retry = retry;
+    this.budget = budget;
+    this.timeout = timeout;
+    this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+    this.counters = counters;
+  }
+}

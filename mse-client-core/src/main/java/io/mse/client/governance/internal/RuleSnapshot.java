@@ -1,0 +1,65 @@
+package io.mse.client.governance.internal;
+
+import io.mse.client.governance.CircuitBreakerRule;
+import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.LoadBalancerRule;
+import io.mse.client.governance.OutlierDetectionRule;
+import io.mse.client.governance.RateLimitRule;
+import io.mse.client.governance.RetryRule;
+import io.mse.client.governance.RouteRule;
+import io.mse.client.governance.TimeoutRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rules in force, indexed for lookup, with the per-resource policies resolved from them so far.
+ * Replaced as a whole on every rule change. Thread-safe.
+ */
+final class RuleSnapshot {
+
+  static final String ANY = "*";
+
+  final GovernanceRules rules;
+  final Map<String, RateLimitRule> rateLimits = new HashMap<>();
+  final Map<String, CircuitBreakerRule> breakers = new HashMap<>();
+  final Map<String, RetryRule> retries = new HashMap<>();
+  final Map<String, TimeoutRule> timeouts = new HashMap<>();
+  final Map<String, List<RouteRule>> routes = new HashMap<>();
+  /** Resolved policies by request resource. */
+  final ConcurrentHashMap<String, ResourcePolicy> policies = new ConcurrentHashMap<>();
+
+  RuleSnapshot(GovernanceRules rules) {
+    this.rules = rules;
+    rules.rateLimits().forEach(r -> rateLimits.put(r.resource(), r));
+    rules.circuitBreakers().forEach(r -> breakers.put(r.resource(), r));
+    rules.retries().forEach(r -> retries.put(r.resource(), r));
+    rules.timeouts().forEach(r -> timeouts.put(r.resource(), r));
+    rules.routes().forEach(r -> routes.computeIfAbsent(r.service(), s -> new ArrayList<>()).add(r));
+  }
+
+  /** Returns the rule for the resource, else its service, else {@code *}; null when none. */
+  static <T> T lookup(Map<String, T> rules, String resource, String service) {
+    T rule = rules.get(resource);
+    if (rule == null && !resource.equals(service)) {
+      rule = rules.get(service);
+    }
+    return rule == null ? rules.get(ANY) : rule;
+  }
+
+  List<RouteRule> routes(String service) {
+    return routes.getOrDefault(service, List.of());
+  }
+
+  LoadBalancerRule balancer(String service) {
+    LoadBalancerRule rule = rules.loadBalancers().get(service);
+    return rule == null ? rules.loadBalancers().get(ANY) : rule;
+  }
+
+  OutlierDetectionRule outlier(String service) {
+    OutlierDetectionRule rule = rules.outlierDetection().get(service);
+    return rule == null ? rules.outlierDetection().get(ANY) : rule;
+  }
+}

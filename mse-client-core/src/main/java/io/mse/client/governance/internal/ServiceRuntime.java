@@ -1,0 +1,275 @@
+package io.mse.client.governance.internal;
+
+import io.mse.client.Ticker;
+import io.mse.client.governance.LoadBalancerRule;
+import io.mse.client.governance.OutlierDetectionRule;
+import io.mse.client.governance.RouteRule;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingEvent;
+import io.mse.client.naming.NamingListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The governance state of one service: its endpoints (selectable instances with their statistics),
+ * its rules, and the {@link RouteTable} decisions read. Every change (instance list from the
+ * registry, rules, ejection, readmission, end of a warm-up) happens under this object's lock and
+ * publishes a new table; decisions never lock. Thread-safe.
+ */
+final class ServiceRuntime implements NamingListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
+
+  final String group;
+  final String service;
+  private final Ticker ticker;
+  private final Listeners listeners;
+
+  // guarded by this
+  private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+  private boolean listed;
+  private List<RouteRule> routes = List.of();
+  private LoadBalancerRule balancerRule;
+
+  volatile OutlierDetectionRule outlierRule;
+  volatile RouteTable table;
+
+  ServiceRuntime(String group, String service, Ticker ticker, Listeners listeners) {
+    this.group = group;
+    this.service = service;
+    this.ticker = ticker;
+    this.listeners = listeners;
+    this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0), Long.MAX_VALUE);
+  }
+
+  @Override
+  public void onEvent(NamingEvent event) {
+    setInstances(event.instances());
+  }
+
+  /** Replaces the instance list; endpoints of instances still listed keep their state. */
+  void setInstances(List<Instance> instances) {
+    long now = ticker.read();
+    synchronized (this) {
+      Map<String, Endpoint> previous = new HashMap<>(endpoints);
+      endpoints.clear();
+      for (Instance instance : instances) {
+        if (!instance.isSelectable()) {
+          continue;
+        }
+        String key = Endpoint.key(instance);
+        Endpoint e = previous.get(key);
+        if (e == null) {
+          e = new Endpoint(instance, listed ? now : Endpoint.WARM);
+          e.window = newWindow(outlierRule);
+        } else {
+          e.instance = instance;
+          e.weight = instance.weight();
+        }
+        endpoints.put(key, e);
+      }
+      listed = true;
+      rebuild(now);
+    }
+    LOG.debug("'{}' has {} selectable instances", service, endpoints.size());
+  }
+
+  /** Applies this service's rules. Ejections are kept unless outlier detection is removed. */
+  void setRules(List<RouteRule> routes, LoadBalancerRule balancerRule, OutlierDetectionRule outlierRule) {
+    long now = ticker.read();
+    List<Instance> readmitted = new ArrayList<>();
+    synchronized (this) {
+      this.routes = routes;
+      this.balancerRule = balancerRule;
+      OutlierDetectionRule old = this.outlierRule;
+      this.outlierRule = outlierRule;
+      if (outlierRule == null || old == null || !old.interval().equals(outlierRule.interval())
+          || (old.errorRateThreshold() == 0) != (outlierRule.errorRateThreshold() == 0)) {
+        for (Endpoint e : endpoints.values()) {
+          e.window = newWindow(outlierRule);
+        }
+      }
+      if (outlierRule == null) {
+        for (Endpoint e : endpoints.values()) {
+          if (e.ejected) {
+            readmit(e, now);
+            readmitted.add(e.instance);
+          }
+        }
+      }
+      rebuild(now);
+    }
+    readmitted.forEach(i -> listeners.readmission(service, i));
+  }
+
+  /** Readmits endpoints whose ejection is over and ends finished warm-ups, by rebuilding. */
+  void onTimer(long now) {
+    List<Instance> readmitted = new ArrayList<>();
+    synchronized (this) {
+      if (now < table.nextEventNanos) {
+        return;
+      }
+      for (Endpoint e : endpoints.values()) {
+        if (e.ejected && e.ejectedUntilNanos <= now) {
+          readmit(e, now);
+          readmitted.add(e.instance);
+        }
+      }
+      rebuild(now);
+    }
+    readmitted.forEach(i -> listeners.readmission(service, i));
+  }
+
+  /** Records a successful call to {@code e} for outlier detection. */
+  void recordSuccess(Endpoint e, long now) {
+    if (outlierRule == null) {
+      return;
+    }
+    if (e.consecutiveErrors.get() != 0) {
+      e.consecutiveErrors.set(0);
+    }
+    WindowCounter w = e.window;
+    if (w != null) {
+      w.add(now, 0);
+    }
+  }
+
+  /** Records a failed call to {@code e}; ejects it when the rule says so. */
+  void recordFailure(Endpoint e, long now) {
+    OutlierDetectionRule rule = outlierRule;
+    if (rule == null) {
+      return;
+    }
+    int consecutive = e.consecutiveErrors.incrementAndGet();
+    WindowCounter w = e.window;
+    if (w != null) {
+      w.add(now, 0);
+      w.add(now, 1);
+    }
+    String reason = null;
+    if (rule.consecutiveErrors() > 0 && consecutive >= rule.consecutiveErrors()) {
+      reason = consecutive + " consecutive errors";
+    } else if (rule.errorRateThreshold() > 0 && w != null) {
+      long calls = w.sum(now, 0);
+      long errors = w.sum(now, 1);
+      if (calls >= rule.minimumCalls() && errors * 100 >= calls * rule.errorRateThreshold()) {
+        reason = "error rate " + (errors * 100 / calls) + "% over " + calls + " calls";
+      }
+    }
+    if (reason != null) {
+      Duration time = tryEject(e, now, rule);
+      if (time != null) {
+        listeners.ejection(service, e.instance, time, reason);
+      }
+    }
+  }
+
+  /** Returns the instances ejected now. */
+  synchronized List<Instance> ejected() {
+    List<Instance> out = new ArrayList<>();
+    for (Endpoint e : endpoints.values()) {
+      if (e.ejected) {
+        out.add(e.instance);
+      }
+    }
+    return out;
+  }
+
+  private synchronized Duration tryEject(Endpoint e, long now, OutlierDetectionRule rule) {
+    if (e.ejected || endpoints.get(Endpoint.key(e.instance)) != e || rule != outlierRule) {
+      return null;
+    }
+    int ejectedCount = 0;
+    for (Endpoint x : endpoints.values()) {
+      if (x.ejected) {
+        ejectedCount++;
+      }
+    }
+    int cap = endpoints.size() * rule.maxEjectionPercent() / 100;
+    if (ejectedCount + 1 > cap) {
+      LOG.debug("Not ejecting {} of '{}': {} of {} instances are ejected, the most allowed is {}%",
+          e, service, ejectedCount, endpoints.size(), rule.maxEjectionPercent());
+      return null;
+    }
+    long max = rule.maxEjectionTime().toNanos();
+    if (e.readmittedAtNanos != Long.MIN_VALUE && now - e.readmittedAtNanos >= max) {
+      e.ejections = 0;
+    }
+    e.ejections++;
+    long base = rule.baseEjectionTime().toNanos();
+    long time = e.ejections > max / base ? max : Math.min(max, base * e.ejections);
+    e.ejected = true;
+    e.ejectedAtNanos = now;
+    e.ejectedUntilNanos = now + time;
+    rebuild(now);
+    return Duration.ofNanos(time);
+  }
+
+  private static void readmit(Endpoint e, long now) {
+    e.ejected = false;
+    e.readmittedAtNanos = now;
+    e.consecutiveErrors.set(0);
+    WindowCounter w = e.window;
+    if (w != null) {
+      w.clear();
+    }
+  }
+
+  private static WindowCounter newWindow(OutlierDetectionRule rule) {
+    return rule == null || rule.errorRateThreshold() == 0 ? null : new WindowCounter(rule.interval().toNanos(), 2);
+  }
+
+  // guarded by this
+  private void rebuild(long now) {
+    Endpoint[] all = endpoints.values().toArray(new Endpoint[0]);
+    long next = Long.MAX_VALUE;
+    for (Endpoint e : all) {
+      if (e.ejected) {
+        next = Math.min(next, e.ejectedUntilNanos);
+      }
+    }
+    Pool allPool = Pool.build(all, balancerRule, true, now);
+    next = warmEnd(allPool, next);
+    CompiledRoute[] compiled = new CompiledRoute[routes.size()];
+    for (int r = 0; r < compiled.length; r++) {
+      RouteRule rule = routes.get(r);
+      Pool[] pools = new Pool[rule.destinations().size()];
+      for (int d = 0; d < pools.length; d++) {
+        Map<String, String> subset = rule.destinations().get(d).subset();
+        Endpoint[] members = subset.isEmpty() ? all : subset(all, subset);
+        pools[d] = Pool.build(members, balancerRule, false, now);
+        next = warmEnd(pools[d], next);
+      }
+      compiled[r] = new CompiledRoute(rule, pools, allPool);
+    }
+    table = new RouteTable(compiled, allPool, next);
+  }
+
+  private static long warmEnd(Pool pool, long next) {
+    return pool.warmUntilNanos == Long.MIN_VALUE ? next : Math.min(next, pool.warmUntilNanos);
+  }
+
+  private static Endpoint[] subset(Endpoint[] all, Map<String, String> labels) {
+    List<Endpoint> out = new ArrayList<>();
+    for (Endpoint e : all) {
+      Map<String, String> metadata = e.instance.metadata();
+      boolean match = true;
+      for (Map.Entry<String, String> label : labels.entrySet()) {
+        if (!label.getValue().equals(metadata.get(label.getKey()))) {
+          match = false;
+          break;
+        }
+      }
+      if (match) {
+        out.add(e);
+      }
+    }
+    return out.toArray(new Endpoint[0]);
+  }
+}

@@ -1,0 +1,190 @@
+package io.mse.client.governance.okhttp;
+
+import io.mse.client.MseException;
+import io.mse.client.governance.CallTimeoutException;
+import io.mse.client.governance.Governance;
+import io.mse.client.governance.GovernedRequest;
+import io.mse.client.governance.TagContext;
+import io.mse.client.naming.Instance;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * An OkHttp application interceptor that governs calls to services by name: a request to
+ * {@code http://inventory-service/orders} is rate limited, routed, load balanced, sent to the chosen
+ * instance's address, bounded by the resource's timeout, and retried on another instance per the
+ * rules, with the tag ({@value TagContext#HEADER}: the request's own, else
+ * {@link TagContext#current()}) propagated.
+ *
+ * <pre>{@code
+ * OkHttpClient http = new OkHttpClient.Builder()
+ *     .addInterceptor(MseOkHttpInterceptor.builder(client.governance()).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Which hosts are services: by default, hosts without a dot other than {@code localhost} (set
+ * {@link Builder#governedHosts}). The resource is the service name unless
+ * {@link Builder#resource} says otherwise. A response with status 5xx is a failure (set
+ * {@link Builder#failure}); an {@link IOException} is a failure too. When every attempt failed, the
+ * last failed response is returned, or the last {@link IOException} thrown (an
+ * {@link java.io.InterruptedIOException} when the last attempt timed out). Refusals are thrown as
+ * {@link GovernanceRejectedIOException}. The timeout becomes the attempt's connect, read and write
+ * timeouts; a response later than it is a failure. Requests with one-shot bodies are not retried.
+ * Register it with {@code addInterceptor} (not as a network interceptor). Thread-safe.
+ */
+public final class MseOkHttpInterceptor implements Interceptor {
+
+  private final Governance governance;
+  private final Predicate<String> governedHosts;
+  private final Function<Request, String> resource;
+  private final Predicate<Response> failure;
+
+  private MseOkHttpInterceptor(Builder b) {
+    this.governance = b.governance;
+    this.governedHosts = b.governedHosts;
+    this.resource = b.resource;
+    this.failure = b.failure;
+  }
+
+  /** Returns a builder over {@code governance}. */
+  public static Builder builder(Governance governance) {
+    return new Builder(governance);
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request original = chain.request();
+    String service = original.url().host();
+    if (!governedHosts.test(service)) {
+      return chain.proceed(original);
+    }
+    String tag = original.header(TagContext.HEADER);
+    if (tag == null) {
+      tag = TagContext.current();
+    }
+    GovernedRequest.Builder rb = GovernedRequest.builder(service).method(original.method())
+        .path(original.url().encodedPath()).tag(tag);
+    String resourceName = resource.apply(original);
+    if (resourceName != null) {
+      rb.resource(resourceName);
+    }
+    for (String name : original.headers().names()) {
+      rb.header(name, original.header(name));
+    }
+    GovernedRequest request = rb.build();
+    Request outbound = tag == null ? original : original.newBuilder().header(TagContext.HEADER, tag).build();
+    Chain bounded = bounded(chain, governance.timeoutOf(request));
+    boolean oneShot = original.body() != null && original.body().isOneShot();
+    Attempts attempts = new Attempts();
+    try {
+      Response response = governance.call(request, instance -> attempts.send(bounded, outbound, instance, oneShot));
+      attempts.last = null;
+      return response;
+    } catch (FailedResponse failed) {
+      Response response = attempts.last;
+      attempts.last = null;
+      return response;
+    } catch (CallTimeoutException timeout) {
+      java.io.InterruptedIOException e = new java.io.InterruptedIOException(timeout.getMessage());
+      e.initCause(timeout);
+      throw e;
+    } catch (MseException rejection) {
+      throw new GovernanceRejectedIOException(rejection);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    } finally {
+      attempts.closeLast();
+    }
+  }
+
+  private static Chain bounded(Chain chain, Duration timeout) {
+    if (timeout == null) {
+      return chain;
+    }
+    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    return chain.withConnectTimeout(ms, TimeUnit.MILLISECONDS).withReadTimeout(ms, TimeUnit.MILLISECONDS)
+        .withWriteTimeout(ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** The attempts of one call; keeps the last response so that superseded ones are closed. */
+  private final class Attempts {
+    Response last;
+    int count;
+
+    Response send(Chain chain, Request outbound, Instance instance, boolean oneShot) throws IOException, FailedResponse {
+      closeLast();
+      if (++count > 1 && oneShot) {
+        throw new IOException("not retrying " + outbound.method() + " " + outbound.url() + ": its body is one-shot");
+      }
+      HttpUrl url = outbound.url().newBuilder().host(instance.ip()).port(instance.port()).build();
+      Response response = chain.proceed(outbound.newBuilder().url(url).build());
+      last = response;
+      if (failure.test(response)) {
+        throw new FailedResponse(response.code());
+      }
+      return response;
+    }
+
+    void closeLast() {
+      if (last != null) {
+        last.close();
+        last = null;
+      }
+    }
+  }
+
+  /** A response that counts as a failure; carries no stack trace. */
+  private static final class FailedResponse extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    FailedResponse(int code) {
+      super("HTTP " + code, null, false, false);
+    }
+  }
+
+  /** Builds a {@link MseOkHttpInterceptor}. Not thread-safe. */
+  public static final class Builder {
+    private final Governance governance;
+    private Predicate<String> governedHosts = host -> host.indexOf('.') < 0 && host.indexOf(':') < 0
+        && !host.equalsIgnoreCase("localhost");
+    private Function<Request, String> resource = request -> null;
+    private Predicate<Response> failure = response -> response.code() >= 500;
+
+    private Builder(Governance governance) {
+      this.governance = Objects.requireNonNull(governance, "governance");
+    }
+
+    /** Sets which URL hosts are service names to govern; others pass through untouched. */
+    public Builder governedHosts(Predicate<String> governedHosts) {
+      this.governedHosts = Objects.requireNonNull(governedHosts, "governedHosts");
+      return this;
+    }
+
+    /** Sets the resource name of a request (null: the service name), e.g. {@code r -> host + ":" + r.method()}. */
+    public Builder resource(Function<Request, String> resource) {
+      this.resource = Objects.requireNonNull(resource, "resource");
+      return this;
+    }
+
+    /** Sets which responses are failures; default status 500 and above. */
+    public Builder failure(Predicate<Response> failure) {
+      this.failure = Objects.requireNonNull(failure, "failure");
+      return this;
+    }
+
+    /** Builds the interceptor. */
+    public MseOkHttpInterceptor build() {
+      return new MseOkHttpInterceptor(this);
+    }
+  }
+}

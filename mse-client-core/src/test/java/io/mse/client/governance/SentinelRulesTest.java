@@ -1,0 +1,70 @@
+package io.mse.client.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SentinelRulesTest {
+
+  @Test
+  void mapsQpsFlowRulesToRateLimits() {
+    var limits = SentinelRules.fromFlowRules("""
+        [{"resource": "GET:/orders", "limitApp": "default", "grade": 1, "count": 20, "strategy": 0,
+          "controlBehavior": 0, "clusterMode": false, "id": 3, "app": "order-service", "gmtCreate": 1700000000000},
+         {"resource": "GET:/slow", "count": 0.5},
+         {"resource": "GET:/orders", "count": 10}]
+        """);
+
+    assertThat(limits).containsExactly(RateLimitRule.perSecond("GET:/orders", 10),
+        new RateLimitRule("GET:/slow", 1, Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void mapsDegradeRulesToCircuitBreakers() {
+    var breakers = SentinelRules.fromDegradeRules("""
+        [{"resource": "inventory", "grade": 0, "count": 200, "timeWindow": 10, "minRequestAmount": 8,
+          "slowRatioThreshold": 0.6, "statIntervalMs": 2000},
+         {"resource": "payment", "grade": 1, "count": 0.25, "timeWindow": 5}]
+        """);
+
+    assertThat(breakers.get(0)).isEqualTo(CircuitBreakerRule.builder("inventory")
+        .slowCallDurationThreshold(Duration.ofMillis(200)).slowCallRateThreshold(60).failureRateThreshold(100)
+        .minimumNumberOfCalls(8).slidingWindow(SlidingWindowType.TIME_BASED, 2)
+        .waitDurationInOpenState(Duration.ofSeconds(10)).permittedNumberOfCallsInHalfOpenState(1).build());
+    assertThat(breakers.get(1)).isEqualTo(CircuitBreakerRule.builder("payment")
+        .failureRateThreshold(25).minimumNumberOfCalls(5).slidingWindow(SlidingWindowType.TIME_BASED, 1)
+        .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(1).build());
+  }
+
+  @Test
+  void rejectsWhatHasNoEquivalentNamingRuleAndField() {
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5}, {\"resource\": \"b\", \"grade\": 0, \"count\": 5}]"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Sentinel flow rule [1] (resource 'b'): field 'grade' = 0 has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"controlBehavior\": 1}]"))
+        .hasMessageContaining("field 'controlBehavior' = 1 has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"strategy\": 1, \"refResource\": \"b\"}]"))
+        .hasMessageContaining("field 'strategy' = 1 has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"limitApp\": \"web\"}]"))
+        .hasMessageContaining("field 'limitApp' = 'web' has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"clusterMode\": true}]"))
+        .hasMessageContaining("field 'clusterMode' = true has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromDegradeRules("[{\"resource\": \"a\", \"grade\": 2, \"count\": 5, \"timeWindow\": 10}]"))
+        .hasMessageStartingWith("Sentinel degrade rule [0] (resource 'a'): field 'grade' = 2 has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromDegradeRules("[{\"resource\": \"a\", \"grade\": 1, \"count\": 1.5, \"timeWindow\": 10}]"))
+        .hasMessageContaining("field 'count' = 1.5 is invalid");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("{\"resource\": \"a\"}"))
+        .hasMessageContaining("must be a JSON array");
+  }
+
+  @Test
+  void importedRulesMergeIntoADocument() {
+    GovernanceRules rules = SentinelRules.merge(GovernanceRules.EMPTY,
+        SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5}]"),
+        SentinelRules.fromDegradeRules("[{\"resource\": \"a\", \"grade\": 1, \"count\": 0.5, \"timeWindow\": 10}]"));
+    assertThat(rules.rateLimits()).hasSize(1);
+    assertThat(rules.circuitBreakers().get(0).failureRateThreshold()).isEqualTo(50);
+  }
+}

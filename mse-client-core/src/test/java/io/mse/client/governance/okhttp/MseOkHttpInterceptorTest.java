@@ -1,0 +1,139 @@
+package io.mse.client.governance.okhttp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.mse.client.governance.FakeNamingService;
+import io.mse.client.governance.Governance;
+import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.RateLimitRule;
+import io.mse.client.governance.RateLimitedException;
+import io.mse.client.governance.RetryRule;
+import io.mse.client.governance.TagContext;
+import io.mse.client.naming.Instance;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MseOkHttpInterceptorTest {
+
+  final WireMockServer healthy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  final WireMockServer failing = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  final FakeNamingService naming = new FakeNamingService();
+
+  @BeforeEach
+  void start() {
+    healthy.start();
+    failing.start();
+    healthy.stubFor(get(urlEqualTo("/orders")).willReturn(aResponse().withStatus(200).withBody("from healthy")));
+    failing.stubFor(get(urlEqualTo("/orders")).willReturn(aResponse().withStatus(503).withBody("down")));
+  }
+
+  @AfterEach
+  void stop() {
+    healthy.stop();
+    failing.stop();
+    TagContext.set(null);
+  }
+
+  OkHttpClient client(GovernanceRules rules) {
+    Governance governance = Governance.builder(naming).rules(rules).build();
+    return new OkHttpClient.Builder().addInterceptor(MseOkHttpInterceptor.builder(governance).build()).build();
+  }
+
+  static Instance local(WireMockServer server) {
+    return Instance.builder().ip("127.0.0.1").port(server.port()).build();
+  }
+
+  static Request orders() {
+    return new Request.Builder().url("http://inventory-service/orders").build();
+  }
+
+  @Test
+  void resolvesTheServiceNameAndPropagatesTheTag() throws IOException {
+    naming.set("inventory-service", local(healthy));
+    OkHttpClient http = client(GovernanceRules.EMPTY);
+
+    TagContext.set("gray");
+    try (Response response = http.newCall(orders()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().string()).isEqualTo("from healthy");
+    }
+
+    healthy.verify(getRequestedFor(urlEqualTo("/orders")).withHeader(TagContext.HEADER, equalTo("gray")));
+  }
+
+  @Test
+  void retriesA5xxOnAnotherInstance() throws IOException {
+    naming.set("inventory-service", local(healthy), local(failing));
+    OkHttpClient http = client(GovernanceRules.builder()
+        .retry(new RetryRule("inventory-service", 2, 100, Duration.ofSeconds(10), 0)).build());
+
+    for (int i = 0; i < 20; i++) {
+      try (Response response = http.newCall(orders()).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+      }
+    }
+
+    assertThat(healthy.getAllServeEvents()).hasSize(20);
+    assertThat(failing.getAllServeEvents()).isNotEmpty();
+  }
+
+  @Test
+  void returnsTheLastFailedResponseWhenNoAttemptSucceeds() throws IOException {
+    naming.set("inventory-service", local(failing));
+    OkHttpClient http = client(GovernanceRules.builder().retry(RetryRule.of("inventory-service", 2)).build());
+
+    try (Response response = http.newCall(orders()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+      assertThat(response.body().string()).isEqualTo("down");
+    }
+    assertThat(failing.getAllServeEvents()).hasSize(2);
+  }
+
+  @Test
+  void rejectionsBecomeIoExceptionsCarryingTheRefusal() throws IOException {
+    naming.set("inventory-service", local(healthy));
+    OkHttpClient http = client(GovernanceRules.builder().rateLimit(RateLimitRule.perSecond("inventory-service", 1)).build());
+    http.newCall(orders()).execute().close();
+
+    assertThatThrownBy(() -> http.newCall(orders()).execute())
+        .isInstanceOf(GovernanceRejectedIOException.class)
+        .satisfies(e -> assertThat(((GovernanceRejectedIOException) e).rejection())
+            .isInstanceOf(RateLimitedException.class)
+            .satisfies(r -> assertThat(r.resource()).isEqualTo("inventory-service")));
+  }
+
+  @Test
+  void boundsEachAttemptByTheTimeout() {
+    healthy.stubFor(get(urlEqualTo("/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(2000)));
+    naming.set("inventory-service", local(healthy));
+    OkHttpClient http = client(GovernanceRules.builder().timeout("inventory-service", Duration.ofMillis(100)).build());
+
+    assertThatThrownBy(() -> http.newCall(new Request.Builder().url("http://inventory-service/slow").build()).execute())
+        .isInstanceOf(InterruptedIOException.class);
+  }
+
+  @Test
+  void leavesOtherHostsAlone() throws IOException {
+    OkHttpClient http = client(GovernanceRules.EMPTY);
+
+    try (Response response = http.newCall(new Request.Builder().url(healthy.baseUrl() + "/orders").build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    assertThat(naming.reads).isZero();
+  }
+}
