@@ -44,6 +44,8 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperNamingEngine.class);
   private static final int MAX_ATTEMPTS = 5;
   private static final int MAX_REMEMBERED_BAD_NODES = 1024;
+  private static final long FIRST_RETRY_MILLIS = 1000;
+  private static final long MAX_RETRY_MILLIS = 30_000;
 
   /** An ephemeral instance this engine keeps registered. */
   private record Registration(ServiceKey service, Instance instance, byte[] data) {}
@@ -56,6 +58,9 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
   private final ConcurrentMap<ServiceKey, CuratorCache> subscriptions = new ConcurrentHashMap<>();
   private final Set<String> badNodes = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  /** Guarded by registrations: the wait before the next retry of a failed re-registration. */
+  private long retryMillis = FIRST_RETRY_MILLIS;
+  private final java.util.concurrent.atomic.AtomicInteger replayFailures = new java.util.concurrent.atomic.AtomicInteger();
 
   ZooKeeperNamingEngine(ZooKeeperSession zk, ZooKeeperLayout layout, NamingEventSink sink) {
     this.zk = zk;
@@ -234,7 +239,12 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
     return list;
   }
 
-  /** Registers every remembered ephemeral instance again, on a new session. */
+  /**
+   * Registers every remembered ephemeral instance again, on a new session. If any fails (the
+   * connection dropped again, a quota, an ACL), the whole replay is retried with a growing wait
+   * (1 s doubling to 30 s) until every instance is back: re-registering one that already is there
+   * only rewrites its data.
+   */
   private void registerAgain() {
     synchronized (registrations) {
       if (closed || registrations.isEmpty()) {
@@ -256,7 +266,20 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
       }
       LOG.info("Registered {} of {} ephemeral instance(s) again on the new ZooKeeper session", done,
           registrations.size());
+      if (done < registrations.size()) {
+        replayFailures.incrementAndGet();
+        LOG.warn("Will try the {} missing instance(s) again in {} ms", registrations.size() - done, retryMillis);
+        zk.schedule(this::registerAgain, retryMillis);
+        retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+      } else {
+        retryMillis = FIRST_RETRY_MILLIS;
+      }
     }
+  }
+
+  /** Returns how many replays after a new session left some instance unregistered (for tests). */
+  int replayFailures() {
+    return replayFailures.get();
   }
 
   /**

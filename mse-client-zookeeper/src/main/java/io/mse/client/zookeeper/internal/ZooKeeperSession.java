@@ -3,6 +3,7 @@ package io.mse.client.zookeeper.internal;
 import io.mse.client.ServerUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,9 @@ final class ZooKeeperSession implements AutoCloseable {
   private final CuratorFramework curator;
   /** Curator's "run safe" thread (cache listeners, our re-registration); Curator does not stop it on close, we do. */
   private final ExecutorService safeNotify;
+  private final ThreadFactory threadFactory;
+  /** Made on first use (a retry after a failed re-registration); guarded by this. */
+  private ScheduledExecutorService retries;
   private final String server;
   private final Duration requestTimeout;
   private final AtomicBoolean faulted = new AtomicBoolean();
@@ -58,6 +62,7 @@ final class ZooKeeperSession implements AutoCloseable {
     this.server = server;
     this.requestTimeout = requestTimeout;
     this.safeNotify = Executors.newSingleThreadExecutor(threadFactory);
+    this.threadFactory = threadFactory;
     int connectionTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     this.curator = CuratorFrameworkFactory.builder()
         .connectString(connectString)
@@ -197,6 +202,20 @@ final class ZooKeeperSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code task} on Curator's safe-notify thread after {@code delayMillis}; the timer thread is
+   * made on first use and stopped by {@link #close()}. Does nothing once closed.
+   */
+  synchronized void schedule(Runnable task, long delayMillis) {
+    if (closed.get()) {
+      return;
+    }
+    if (retries == null) {
+      retries = Executors.newSingleThreadScheduledExecutor(threadFactory);
+    }
+    retries.schedule(() -> curator.runSafe(task), delayMillis, TimeUnit.MILLISECONDS);
+  }
+
   /** Closes the client and its session (the server then removes its ephemeral nodes). Never throws. */
   @Override
   public void close() {
@@ -209,6 +228,11 @@ final class ZooKeeperSession implements AutoCloseable {
       LOG.warn("Closing the ZooKeeper client of '{}' failed", server, e);
     } finally {
       safeNotify.shutdownNow();
+      synchronized (this) {
+        if (retries != null) {
+          retries.shutdownNow();
+        }
+      }
     }
   }
 }

@@ -104,6 +104,37 @@ class SessionExpiryIT {
     }
   }
 
+  @Test
+  void aReplayThatFailsOnTheNewSessionIsRetriedUntilTheInstanceIsBack() throws Exception {
+    MseClientConfig settings = MseClient.builder().embeddedDataDir(dataDir).snapshotDir(snapshots.resolve("retry"))
+        .property(ZooKeeperEngineProvider.SESSION_TIMEOUT_PROPERTY, "4000").toConfig();
+    ServiceKey refunds = new ServiceKey("", "DEFAULT_GROUP", "refunds");
+    Instance instance = Instance.of("10.9.0.1", 80);
+    ZooKeeperLayout layout = new ZooKeeperLayout(ZooKeeperLayout.DEFAULT_ROOT);
+    String servicePath = layout.service(refunds);
+    String path = layout.instance(refunds, instance);
+    var admin = Probe.engine().session().curator();
+    try (ZooKeeperEngine engine = ZooKeeperEngine.start(new EngineContext(settings, "retry", (k, c) -> { },
+        (s, i, a) -> { }))) {
+      engine.naming().registerInstance(refunds, instance);
+      // A transient refusal on the new session: nobody may create children under the service for now.
+      admin.setACL().withACL(List.of(new org.apache.zookeeper.data.ACL(
+          org.apache.zookeeper.ZooDefs.Perms.READ | org.apache.zookeeper.ZooDefs.Perms.DELETE
+              | org.apache.zookeeper.ZooDefs.Perms.ADMIN,
+          org.apache.zookeeper.ZooDefs.Ids.ANYONE_ID_UNSAFE))).forPath(servicePath);
+      long oldSession = engine.session().currentSessionId();
+      engine.session().curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+      ZooKeeperNamingEngine naming = (ZooKeeperNamingEngine) engine.naming();
+      await().atMost(WAIT).until(() -> naming.replayFailures() > 0);
+      assertThat(engine.session().currentSessionId()).isNotEqualTo(oldSession);
+      assertThat(owner(path)).isNotEqualTo(engine.session().currentSessionId());
+
+      admin.setACL().withACL(org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath(servicePath);
+
+      await().atMost(WAIT).until(() -> owner(path) == engine.session().currentSessionId());
+    }
+  }
+
   /** Returns the ephemeral owner of a node, -1 when absent, read through the observer's own server. */
   private static long owner(String path) throws Exception {
     ZooKeeperEngine probe = Probe.engine();
