@@ -28,6 +28,13 @@ public final class DefaultConfigService implements ConfigService {
   private final ConfigCache cache;
   private final ConfigEngine engine;
   private final Duration requestTimeout;
+  /**
+   * Orders the engine's watch and unwatch calls with the entry index: each call is made under this
+   * lock after checking the index, so an unwatch of a forgotten entry can never undo the watch of a
+   * new entry for the same key (and a forgotten entry is never watched). Engines' watch/unwatch only
+   * register intent, so no I/O happens under it, and the read path never takes it.
+   */
+  private final Object watchLock = new Object();
 
   public DefaultConfigService(String namespace, ConfigCache cache, ConfigEngine engine, Duration requestTimeout) {
     this.namespace = namespace;
@@ -112,8 +119,12 @@ public final class DefaultConfigService implements ConfigService {
       }
     }
     if (stop) {
-      engine.unwatch(entry.key);
-      LOG.debug("Stopped listening to '{}'", entry.key);
+      synchronized (watchLock) {
+        if (cache.find(entry.key.group(), entry.key.dataId()) == null) {
+          engine.unwatch(entry.key);
+          LOG.debug("Stopped listening to '{}'", entry.key);
+        }
+      }
     }
   }
 
@@ -144,8 +155,12 @@ public final class DefaultConfigService implements ConfigService {
           throw e;
         }
         cache.initialize(entry, content);
-        engine.watch(key, entry.state.md5());
-        LOG.debug("Listening to '{}'", key);
+        synchronized (watchLock) {
+          if (cache.find(key.group(), key.dataId()) == entry) {
+            engine.watch(key, entry.state.md5());
+            LOG.debug("Listening to '{}'", key);
+          }
+        }
       } else {
         awaitStartingPoint(entry, timeout);
       }
