@@ -22,9 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Last known good data on disk: one file per config and per service, under
  * {@code <snapshotDir>/<server>/<namespace>/config/<group>/<dataId>} and
- * {@code .../naming/<group>/<service>.json}. Every path segment is escaped so that any legal name
- * (with ':' for instance) is a valid file name on every OS. Files are replaced atomically, so a
- * reader never sees half a file. Thread-safe. Failures to write are logged, never thrown.
+ * {@code .../naming/<group>/<service>.json}. Every path segment is escaped (see {@link #escape}) so
+ * that any legal name, with ':' or non-ASCII letters or 512 characters long, is a valid file name on
+ * every OS; segments with upper-case letters also get a hash suffix, so that names differing only in
+ * case never share a file on a case-insensitive file system (Windows, macOS). Files are replaced
+ * atomically, so a reader never sees half a file. Thread-safe. Failures to write are logged, never
+ * thrown.
  */
 public final class SnapshotStore {
 
@@ -35,6 +38,9 @@ public final class SnapshotStore {
       "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
       "lpt7", "lpt8", "lpt9");
 
+  private static final int MAX_SEGMENT = 150;
+  private static final int KEPT_PREFIX = 100;
+
   private final Path root;
 
   /**
@@ -43,7 +49,7 @@ public final class SnapshotStore {
    * @param namespace the namespace id, "" for public
    */
   public SnapshotStore(Path snapshotDir, String serverAddr, String namespace) {
-    this.root = snapshotDir.resolve(escape(serverAddr)).resolve(namespace.isEmpty() ? "public" : escape(namespace));
+    this.root = snapshotDir.resolve(caseSafe(serverAddr)).resolve(namespace.isEmpty() ? "public" : caseSafe(namespace));
   }
 
   /** Returns the directory of this server and namespace. */
@@ -53,12 +59,12 @@ public final class SnapshotStore {
 
   /** Returns the snapshot file of a config. */
   public Path configFile(ConfigKey key) {
-    return root.resolve("config").resolve(escape(key.group())).resolve(escape(key.dataId()));
+    return root.resolve("config").resolve(caseSafe(key.group())).resolve(caseSafe(key.dataId()));
   }
 
   /** Returns the snapshot file of a service's instance list. */
   public Path serviceFile(ServiceKey key) {
-    return root.resolve("naming").resolve(escape(key.group())).resolve(escape(key.service()) + ".json");
+    return root.resolve("naming").resolve(caseSafe(key.group())).resolve(caseSafe(key.service()) + ".json");
   }
 
   /** Stores a config's content; null content (the config does not exist) deletes the file. */
@@ -98,16 +104,22 @@ public final class SnapshotStore {
   }
 
   /**
-   * Escapes one path segment: letters and digits of ASCII, '.', '-' and '_' stay; every other
-   * character becomes {@code %XX} per UTF-8 byte; "", "." and ".." and the Windows device names
-   * are prefixed with {@code %}.
+   * Escapes one path segment into a portable file name: ASCII letters, digits, '.', '-' and '_'
+   * stay; every other character becomes {@code %XX} per UTF-8 byte, and so does a trailing '.'
+   * (Windows drops trailing dots); a Windows device name ({@code CON}, {@code nul.txt}...) gets a
+   * {@code %} prefix. An escaped segment longer than {@value #MAX_SEGMENT} characters keeps its first
+   * {@value #KEPT_PREFIX} and ends with {@code ~} and a hash of the whole name, so it fits every file
+   * system's 255-byte limit and stays unique. Case is kept: this is the form operators use for the
+   * failover directory.
    */
   public static String escape(String segment) {
     StringBuilder out = new StringBuilder(segment.length() + 8);
-    for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
-          || c == '_') {
+    byte[] bytes = segment.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      int c = bytes[i] & 0xff;
+      boolean last = i == bytes.length - 1;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+          || (c == '.' && !last)) {
         out.append((char) c);
       } else {
         out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
@@ -116,11 +128,42 @@ public final class SnapshotStore {
     }
     String escaped = out.toString();
     String base = escaped.contains(".") ? escaped.substring(0, escaped.indexOf('.')) : escaped;
-    if (escaped.isEmpty() || escaped.equals(".") || escaped.equals("..")
-        || WINDOWS_RESERVED.contains(base.toLowerCase(Locale.ROOT)) || escaped.endsWith(".")) {
-      return "%" + escaped;
+    if (escaped.isEmpty() || WINDOWS_RESERVED.contains(base.toLowerCase(Locale.ROOT))) {
+      escaped = "%" + escaped;
+    }
+    if (escaped.length() > MAX_SEGMENT) {
+      int cut = KEPT_PREFIX;
+      while (cut > 0 && escaped.lastIndexOf('%', cut - 1) > cut - 3) {
+        cut--; // do not split a %XX triple
+      }
+      escaped = escaped.substring(0, cut) + "~" + hash(segment, 16);
     }
     return escaped;
+  }
+
+  /**
+   * {@link #escape} plus, when the segment has upper-case letters, {@code ~} and a hash of it: the
+   * form of snapshot files, which must not collide on case-insensitive file systems.
+   */
+  static String caseSafe(String segment) {
+    String escaped = escape(segment);
+    if (segment.chars().anyMatch(c -> c >= 'A' && c <= 'Z') && !escaped.contains("~")) {
+      return escaped + "~" + hash(segment, 8);
+    }
+    return escaped;
+  }
+
+  private static String hash(String segment, int hexChars) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(segment.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(hexChars);
+      for (int i = 0; hex.length() < hexChars; i++) {
+        hex.append(Character.forDigit((digest[i] >> 4) & 0xf, 16)).append(Character.forDigit(digest[i] & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
   }
 
   private static void write(Path file, byte[] bytes) {

@@ -230,8 +230,8 @@ class ConfigServiceTest {
   }
 
   private Path snapshotFile(String dataId) {
-    return snapshots.resolve("fake%3A%2F%2F" + engineName()).resolve("public").resolve("config").resolve("G")
-        .resolve(dataId.replace(":", "%3A"));
+    return new io.mse.client.internal.SnapshotStore(snapshots, "fake://" + engineName(), "")
+        .configFile(ConfigKey.of(dataId, "G"));
   }
 
   private String engineName() {

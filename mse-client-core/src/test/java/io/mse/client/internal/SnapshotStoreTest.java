@@ -20,12 +20,38 @@ class SnapshotStoreTest {
   void escapesEverySegmentIntoAPortableFileName() {
     assertThat(SnapshotStore.escape("app:db.properties")).isEqualTo("app%3Adb.properties");
     assertThat(SnapshotStore.escape("数据")).isEqualTo("%E6%95%B0%E6%8D%AE");
-    assertThat(SnapshotStore.escape("..")).isEqualTo("%..");
+    assertThat(SnapshotStore.escape("..")).isEqualTo(".%2E");
     assertThat(SnapshotStore.escape("CON")).isEqualTo("%CON");
     assertThat(SnapshotStore.escape("nul.txt")).isEqualTo("%nul.txt");
-    assertThat(SnapshotStore.escape("a.")).isEqualTo("%a.");
+    assertThat(SnapshotStore.escape("a.")).isEqualTo("a%2E").isNotEqualTo(SnapshotStore.escape("a.."));
     assertThat(SnapshotStore.escape("127.0.0.1:8848")).isEqualTo("127.0.0.1%3A8848");
     assertThat(SnapshotStore.escape("a%3A")).isEqualTo("a%253A").isNotEqualTo(SnapshotStore.escape("a:"));
+  }
+
+  @Test
+  void theLongestLegalNamesFitInAFileName() {
+    SnapshotStore store = new SnapshotStore(dir, "127.0.0.1:8848", "");
+    ConfigKey longest = ConfigKey.of("a".repeat(Names.MAX_KEY_LENGTH), "G");
+    ConfigKey nonAscii = ConfigKey.of("配置".repeat(80), "G");
+    ConfigKey sameStart = ConfigKey.of("配置".repeat(79) + "x", "G");
+    ServiceKey service = new ServiceKey("", "G", "s".repeat(Names.MAX_SERVICE_LENGTH));
+    store.writeConfig(longest, "v1");
+    store.writeConfig(nonAscii, "v2");
+    store.writeConfig(sameStart, "v3");
+    store.writeInstances(service, List.of(Instance.of("10.0.0.1", 80)));
+    assertThat(store.readConfig(longest)).contains("v1");
+    assertThat(store.readConfig(nonAscii)).contains("v2");
+    assertThat(store.readConfig(sameStart)).contains("v3");
+    assertThat(store.readInstances(service)).hasValueSatisfying(list -> assertThat(list).hasSize(1));
+    assertThat(store.configFile(nonAscii).getFileName().toString()).hasSizeLessThanOrEqualTo(150);
+  }
+
+  @Test
+  void namesDifferingOnlyInCaseNeverShareASnapshotFile() {
+    SnapshotStore store = new SnapshotStore(dir, "embedded", "");
+    String upper = store.configFile(ConfigKey.of("App.properties", "G")).toString();
+    String lower = store.configFile(ConfigKey.of("app.properties", "G")).toString();
+    assertThat(upper).isNotEqualToIgnoringCase(lower);
   }
 
   @Test
@@ -35,6 +61,7 @@ class SnapshotStoreTest {
     store.writeConfig(key, "ü=1\n");
     assertThat(store.readConfig(key)).contains("ü=1\n");
     assertThat(store.configFile(key)).startsWith(dir.resolve("127.0.0.1%3A8848").resolve("dev"));
+    assertThat(store.configFile(key).getFileName().toString()).isEqualTo("app%3Adb.properties");
     store.writeConfig(key, null);
     assertThat(store.readConfig(key)).isEmpty();
   }

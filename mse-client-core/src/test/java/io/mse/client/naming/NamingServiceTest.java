@@ -164,8 +164,8 @@ class NamingServiceTest {
   void servesSnapshotOnlyWhileTheServerCannotBeReached() {
     naming.registerInstance("s", "10.0.0.1", 80);
     naming.getAllInstances("s");
-    await().until(() -> snapshots.resolve("fake%3A%2F%2F" + name).resolve("public/naming/DEFAULT_GROUP/s.json").toFile()
-        .exists());
+    await().until(() -> new io.mse.client.internal.SnapshotStore(snapshots, "fake://" + name, "")
+        .serviceFile(new ServiceKey("", null, "s")).toFile().exists());
     client.close();
     client = newClient(true);
     engine = FakeEngineProvider.engine(name);
