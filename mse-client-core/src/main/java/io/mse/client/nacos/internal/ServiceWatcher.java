@@ -11,8 +11,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the instance lists of services: remembers the newest list version ({@code lastRefTime}) seen
  * of each, polls subscribed services every {@code cacheMillis} the server asks for, and applies the
- * lists that polls, reads and UDP pushes bring, reporting each usable, not stale one to the sink with
- * {@code authoritative=false} (an empty Nacos list may come from a fault; the cache layer decides).
+ * lists that polls, reads and UDP pushes bring, reporting each usable, not stale one to the sink.
+ *
+ * <p>Empty lists: the first usable empty list after a non-empty one is reported with
+ * {@code authoritative=false} (it may come from a server fault, so push-empty protection in the cache
+ * layer keeps the instances held) and a confirming read is made {@value #CONFIRM_EMPTY_MILLIS} ms
+ * later; an empty list that follows an empty one (that read, a push or a poll) is reported as
+ * authoritative, so deregistering the last instance does reach subscribers.
  *
  * <p>Ignored: lists with {@code hosts} missing, lists with {@code valid:false}, lists older than the
  * one held, and lists of services nobody reads. A failed poll is retried after 1, 2, 4... s, at most
@@ -23,6 +28,7 @@ final class ServiceWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceWatcher.class);
   static final long MIN_POLL_MILLIS = 1000;
   static final long MAX_RETRY_MILLIS = 60_000;
+  static final long CONFIRM_EMPTY_MILLIS = 1000;
 
   /** Reads a list from the server; the engine adds the push address. */
   @FunctionalInterface
@@ -53,6 +59,8 @@ final class ServiceWatcher {
     volatile boolean unusableLogged;
     /** Only touched by the poll chain. */
     int failures;
+    /** Guarded by this: the last usable list reported was empty. */
+    boolean lastEmpty;
 
     Watch(ServiceKey service) {
       this.service = service;
@@ -179,7 +187,25 @@ final class ServiceWatcher {
       watch.lastRefTime = list.lastRefTime();
       LOG.debug("{} of '{}': {} instance(s), lastRefTime {}", source, watch.service, list.hosts().size(),
           list.lastRefTime());
-      sink.onInstances(watch.service, list.hosts(), false);
+      boolean empty = list.hosts().isEmpty();
+      boolean confirmed = empty && watch.lastEmpty;
+      if (empty && !watch.lastEmpty && watch.polling) {
+        scheduler.schedule(() -> confirmEmpty(watch), Duration.ofMillis(CONFIRM_EMPTY_MILLIS));
+      }
+      watch.lastEmpty = empty;
+      sink.onInstances(watch.service, list.hosts(), confirmed);
+    }
+  }
+
+  /** Reads a list again after an empty one; a second empty list is the server's real state. */
+  private void confirmEmpty(Watch watch) {
+    if (!watch.polling) {
+      return;
+    }
+    try {
+      apply(watch, reader.read(watch.service), "confirming read");
+    } catch (RuntimeException e) {
+      LOG.debug("Confirming read of '{}' failed: {}", watch.service, e.getMessage());
     }
   }
 

@@ -424,6 +424,37 @@ class NacosNamingEngineTest {
   }
 
   @Test
+  void anEmptyListIsReportedAsAuthoritativeOnlyOnceAConfirmingReadSeesItAgain() {
+    stubList(list("DEFAULT_GROUP@@demo-svc", 1, 10000, 9001));
+    engine.getInstances(demo, Duration.ofSeconds(2));
+    engine.subscribe(demo);
+    stubList(list("DEFAULT_GROUP@@demo-svc", 2, 10000));
+
+    advance(10000);
+    assertThat(sink.last().ports()).isEmpty();
+    assertThat(sink.last().authoritative()).isFalse();
+
+    advance(ServiceWatcher.CONFIRM_EMPTY_MILLIS);
+    assertThat(sink.last().ports()).isEmpty();
+    assertThat(sink.last().authoritative()).isTrue();
+  }
+
+  @Test
+  void anEmptyListThatTheConfirmingReadContradictsStaysUnconfirmed() {
+    stubList(list("DEFAULT_GROUP@@demo-svc", 1, 10000, 9001));
+    engine.getInstances(demo, Duration.ofSeconds(2));
+    engine.subscribe(demo);
+    stubList(list("DEFAULT_GROUP@@demo-svc", 2, 10000));
+    advance(10000);
+    stubList(list("DEFAULT_GROUP@@demo-svc", 3, 10000, 9001));
+
+    advance(ServiceWatcher.CONFIRM_EMPTY_MILLIS);
+
+    assertThat(sink.reports).noneMatch(report -> report.ports().isEmpty() && report.authoritative());
+    assertThat(sink.last().ports()).containsExactly(9001);
+  }
+
+  @Test
   void subscribingWithoutAReadPollsAtOnce() {
     stubList(list("DEFAULT_GROUP@@demo-svc", 1, 3000, 9001));
     engine.subscribe(demo);
