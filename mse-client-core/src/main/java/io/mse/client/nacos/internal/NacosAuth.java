@@ -147,7 +147,9 @@ public final class NacosAuth implements NacosTransport.Authenticator {
           + "): check the username and password");
     }
     if (!response.ok()) {
-      throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+      // Not a verdict on the credentials (404, 429, a 5xx the transport let through...): a server
+      // problem, so a refresh that meets it keeps using the token still held.
+      throw new ServerUnavailableException(response.server(), "Nacos login as '" + username + "' on "
           + response.server() + " failed with " + response.status() + " " + abbreviate(response.body()));
     }
     try {

@@ -109,6 +109,21 @@ class NacosAuthTest {
   }
 
   @Test
+  void aRefreshThatFailsForAServerReasonKeepsUsingTheStillValidToken() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).inScenario("refresh").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(loginAnswer("tok-1")).willSetStateTo("throttled"));
+    server.stubFor(post(urlPathEqualTo(LOGIN)).inScenario("refresh").whenScenarioStateIs("throttled")
+        .willReturn(aResponse().withStatus(429).withBody("too many requests")));
+    stubConfigFor("tok-1", 200, "one");
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("one");
+    ticker.advance(Duration.ofSeconds(91));
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("one");
+    server.verify(2, postRequestedFor(urlPathEqualTo(LOGIN)));
+  }
+
+  @Test
   void logsInAgainOnceAndRetriesOnceWhenTheServerSaysTokenInvalid() {
     stubLogins();
     stubConfigFor("tok-1", 403, "{\"status\":403,\"error\":\"Forbidden\",\"message\":\"token invalid!\"}");
