@@ -120,11 +120,18 @@ final class UdpPushReceiver implements AutoCloseable {
     }
   }
 
+  static final int MAX_INFLATED = 8 * 1024 * 1024;
+
   /** Decodes a datagram: UTF-8 JSON, gunzipped first when it starts with the gzip magic 1f 8b. */
   static String decode(byte[] data, int offset, int length) throws IOException {
     if (length >= 2 && (data[offset] & 0xff) == 0x1f && (data[offset + 1] & 0xff) == 0x8b) {
       try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(data, offset, length))) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        // A datagram of at most 64 KiB inflates to a few MiB for any real list; more is a bomb.
+        byte[] text = in.readNBytes(MAX_INFLATED + 1);
+        if (text.length > MAX_INFLATED) {
+          throw new IOException("the push inflates to more than " + MAX_INFLATED + " bytes");
+        }
+        return new String(text, StandardCharsets.UTF_8);
       }
     }
     return new String(data, offset, length, StandardCharsets.UTF_8);
