@@ -232,9 +232,12 @@ public final class MseClient implements AutoCloseable {
 
     /** Sets the credentials of an auth-enabled server; the password is never logged. */
     public Builder credentials(String username, String password) {
-      if (username == null || username.isBlank() || password == null) {
-        throw new IllegalArgumentException("username '" + username + "' is invalid: credentials need a non-blank"
-            + " username and a non-null password");
+      if (username == null || username.isBlank()) {
+        throw new IllegalArgumentException("username '" + username + "' is invalid: it must not be blank");
+      }
+      if (password == null) {
+        throw new IllegalArgumentException("the password of user '" + username + "' is null: give the password"
+            + " (it may be empty)");
       }
       this.username = username;
       this.password = password;

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param applicationName the name of the application using the client; null when not set
  * @param ticker the time source for every elapsed-time decision
  * @param properties engine-specific settings ({@code nacos.contextPath}...), unmodifiable
+ * @throws IllegalArgumentException when a value breaks its rule (blank address or username, null
+ *     password with a username, null directory, ticker or properties, non-positive timeout, invalid
+ *     application name); the message names the value
  */
 public record MseClientConfig(String serverAddr, String namespace, String username, String password,
     Path snapshotDir, Path embeddedDataDir, Duration requestTimeout, boolean pushEmptyProtection,
@@ -38,6 +41,32 @@ public record MseClientConfig(String serverAddr, String namespace, String userna
     }
     serverAddr = serverAddr.strip();
     namespace = Names.namespace(namespace);
+    if (username != null && username.isBlank()) {
+      throw new IllegalArgumentException("username '" + username + "' is invalid: it must not be blank");
+    }
+    if (username != null && password == null) {
+      throw new IllegalArgumentException("the password of user '" + username + "' is null");
+    }
+    if (snapshotDir == null) {
+      throw new IllegalArgumentException("snapshotDir is null: give a directory for snapshots");
+    }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout " + requestTimeout + " is invalid: it must be positive");
+    }
+    if (applicationName != null) {
+      Names.dataId(applicationName);
+    }
+    if (ticker == null) {
+      throw new IllegalArgumentException("ticker is null: use Ticker.system()");
+    }
+    if (properties == null) {
+      throw new IllegalArgumentException("properties is null: give an empty map for none");
+    }
+    properties.forEach((key, value) -> {
+      if (key == null || key.isBlank() || value == null) {
+        throw new IllegalArgumentException("property '" + key + "' is invalid: keys are non-blank, values non-null");
+      }
+    });
     properties = Map.copyOf(properties);
   }
 

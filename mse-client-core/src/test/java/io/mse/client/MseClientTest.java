@@ -43,6 +43,22 @@ class MseClientTest {
   }
 
   @Test
+  void settingsMadeWithoutTheBuilderAreCheckedToo() {
+    MseClientConfig good = MseClient.builder().serverAddr("fake://cfg").toConfig();
+    assertThatThrownBy(() -> new MseClientConfig("fake://cfg", "", null, null, good.snapshotDir(), null,
+        Duration.ZERO, true, null, Ticker.system(), java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestTimeout PT0S");
+    assertThatThrownBy(() -> new MseClientConfig("fake://cfg", "", null, null, null, null,
+        Duration.ofSeconds(1), true, null, Ticker.system(), java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotDir");
+    assertThatThrownBy(() -> new MseClientConfig("fake://cfg", "", "bob", null, good.snapshotDir(), null,
+        Duration.ofSeconds(1), true, null, Ticker.system(), java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password of user 'bob'");
+    assertThatThrownBy(() -> MseClient.builder().credentials("bob", null))
+        .hasMessageContaining("password of user 'bob'");
+  }
+
+  @Test
   void closeClosesTheEngineAndIsIdempotent() {
     MseClient client = MseClient.builder().serverAddr("fake://close").build();
     client.close();

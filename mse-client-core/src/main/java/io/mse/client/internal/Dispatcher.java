@@ -20,8 +20,15 @@ public final class Dispatcher implements AutoCloseable {
 
   private final ExecutorService executor;
 
+  /** The notification thread, once started. */
+  private volatile Thread thread;
+
   public Dispatcher(ThreadFactory threadFactory) {
-    this.executor = Executors.newSingleThreadExecutor(threadFactory);
+    this.executor = Executors.newSingleThreadExecutor(task -> {
+      Thread made = threadFactory.newThread(task);
+      thread = made;
+      return made;
+    });
   }
 
   /** Queues {@code task}; after {@link #close()} the task is dropped. */
@@ -63,12 +70,20 @@ public final class Dispatcher implements AutoCloseable {
     return Thread.currentThread().getName().contains("-notify-");
   }
 
+  /**
+   * Stops the thread after the queued work, waiting up to 2 s; what is still queued then is dropped
+   * (and counted in a warning). Called from a listener, it does not wait for itself.
+   */
   @Override
   public void close() {
     executor.shutdown();
+    if (Thread.currentThread() == thread) {
+      return;
+    }
     try {
       if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+        int dropped = executor.shutdownNow().size();
+        LOG.warn("A listener still ran 2 s after close; {} queued notification(s) dropped", dropped);
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();

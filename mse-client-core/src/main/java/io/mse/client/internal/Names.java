@@ -19,8 +19,9 @@ public final class Names {
   public static final int MAX_SERVICE_LENGTH = 512;
   public static final int MAX_NAMESPACE_LENGTH = 128;
 
-  private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{N}_\\-.:]+");
-  private static final Pattern NAMESPACE = Pattern.compile("[\\p{L}\\p{N}_\\-]*");
+  // Letters and decimal digits, as the server's Character.isLetterOrDigit: not '½' or '²'.
+  private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{Nd}_\\-.:]+");
+  private static final Pattern NAMESPACE = Pattern.compile("[\\p{L}\\p{Nd}_\\-]*");
 
   private Names() {}
 
@@ -88,9 +89,9 @@ public final class Names {
 
   /** Checks an instance address: a non-blank IPv4/IPv6 address or host name without spaces. */
   public static String ip(String ip) {
-    if (ip == null || ip.isBlank() || ip.length() > 255 || !ip.matches("[A-Za-z0-9.:\\-_%\\[\\]]+")) {
-      throw new IllegalArgumentException("ip '" + ip
-          + "' is invalid: an instance address is an IPv4/IPv6 address or host name (letters, digits, '.', ':', '-')");
+    if (ip == null || ip.isBlank() || ip.length() > 255 || !ip.matches("[A-Za-z0-9.:\\-_%]+")) {
+      throw new IllegalArgumentException("ip '" + ip + "' is invalid: an instance address is an IPv4 address,"
+          + " an IPv6 address without brackets or a host name (ASCII letters, digits, '.', ':', '-', '_', '%')");
     }
     return ip;
   }

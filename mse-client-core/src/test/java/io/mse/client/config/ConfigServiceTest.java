@@ -212,7 +212,9 @@ class ConfigServiceTest {
   void casPublishComparesTheMd5OfTheCurrentContent() {
     config.publishConfig("a", "G", "v1");
     assertThat(config.publishConfigCas("a", "G", "v2", Md5.of("wrong"))).isFalse();
-    assertThat(config.publishConfigCas("a", "G", "v2", Md5.of("v1"))).isTrue();
+    assertThat(config.publishConfigCas("a", "G", "v2", Md5.of("v1").toUpperCase(java.util.Locale.ROOT))).isTrue();
+    assertThatThrownBy(() -> config.publishConfigCas("a", "G", "v3", "not-an-md5"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("casMd5 'not-an-md5'");
     assertThat(config.getConfig("a", "G")).isEqualTo("v2");
   }
 

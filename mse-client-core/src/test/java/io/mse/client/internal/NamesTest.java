@@ -29,6 +29,9 @@ class NamesTest {
     assertThatThrownBy(() -> Names.port(65536)).hasMessageContaining("port 65536");
     assertThatThrownBy(() -> Names.weight(Double.NaN)).hasMessageContaining("weight NaN");
     assertThatThrownBy(() -> Names.ip("10.0.0.1 ")).hasMessageContaining("ip '10.0.0.1 '");
+    assertThatThrownBy(() -> Names.ip("[::1]")).hasMessageContaining("without brackets");
+    assertThatThrownBy(() -> Names.dataId("app½")).hasMessageContaining("dataId 'app½'");
+    assertThat(Names.dataId("app٣")).isEqualTo("app٣");
   }
 
   @Test

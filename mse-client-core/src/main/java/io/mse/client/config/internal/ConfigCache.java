@@ -57,13 +57,16 @@ public final class ConfigCache implements ConfigEventSink {
 
   /** Sets the starting point of an entry unless the engine already reported a newer content. */
   void initialize(ConfigEntry entry, String content) {
+    String held;
     synchronized (entry) {
       if (entry.state == null) {
         entry.state = new ConfigEntry.State(content, Md5.of(content));
       }
+      held = entry.state.content();
     }
     entry.started.complete(null);
-    dispatcher.execute(() -> snapshots.writeConfig(entry.key, content));
+    // The content held, which may be newer than the one read if the engine reported a change.
+    dispatcher.execute(() -> snapshots.writeConfig(entry.key, held));
   }
 
   @Override

@@ -83,7 +83,11 @@ public final class DefaultConfigService implements ConfigService {
   @Override
   public boolean publishConfigCas(String dataId, String group, String content, String casMd5) {
     Objects.requireNonNull(casMd5, "casMd5");
-    return publish(dataId, group, content, null, casMd5);
+    if (!casMd5.matches("|[0-9a-fA-F]{32}")) {
+      throw new IllegalArgumentException("casMd5 '" + casMd5 + "' is invalid: it is 32 hex digits, or \"\" to"
+          + " require that the config does not exist");
+    }
+    return publish(dataId, group, content, null, casMd5.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

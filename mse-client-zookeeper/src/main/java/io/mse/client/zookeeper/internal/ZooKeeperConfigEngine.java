@@ -116,13 +116,22 @@ final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
         .withOptions(CuratorCache.Options.SINGLE_NODE_CACHE)
         .withExceptionHandler(e -> LOG.debug("Watch of config '{}' failed a read; it retries on reconnection", key, e))
         .build();
+    // Events a closed cache had already queued must not reach a newer watch of the same key.
     cache.listenable().addListener(CuratorCacheListener.builder()
-        .forCreatesAndChanges((before, after) -> sink.onConfig(key, content(after)))
-        .forDeletes(before -> sink.onConfig(key, null))
-        .forInitialized(() -> sink.onConfig(key, cache.get(path).map(ZooKeeperConfigEngine::content).orElse(null)))
+        .forCreatesAndChanges((before, after) -> report(key, cache, content(after)))
+        .forDeletes(before -> report(key, cache, null))
+        .forInitialized(() -> report(key, cache, cache.get(path).map(ZooKeeperConfigEngine::content).orElse(null)))
         .build());
     cache.start();
     return cache;
+  }
+
+  private void report(ConfigKey key, CuratorCache cache, String content) {
+    if (watches.get(key) == cache) {
+      sink.onConfig(key, content);
+    } else {
+      LOG.debug("Dropping an event of a stopped watch of '{}'", key);
+    }
   }
 
   private static String content(ChildData data) {
