@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code <snapshotDir>/<server>/<namespace>/config/<group>/<dataId>} and
  * {@code .../naming/<group>/<service>.json}. Every path segment is escaped (see {@link #escape}) so
  * that any legal name, with ':' or non-ASCII letters or 512 characters long, is a valid file name on
- * every OS; segments with upper-case letters also get a hash suffix, so that names differing only in
- * case never share a file on a case-insensitive file system (Windows, macOS). Files are replaced
- * atomically, so a reader never sees half a file. Thread-safe. Failures to write are logged, never
- * thrown.
+ * every OS. On a case-insensitive file system (Windows, macOS) two names that differ only in case
+ * would meet in one file: the store checks each file's real name and treats a file found under
+ * another case as no snapshot (and does not overwrite it), so it never serves one key's data for
+ * another. Files are replaced atomically, so a reader never sees half a file. Thread-safe. Failures
+ * to write are logged, never thrown.
  */
 public final class SnapshotStore {
 
@@ -41,6 +42,7 @@ public final class SnapshotStore {
   private static final int MAX_SEGMENT = 150;
   private static final int KEPT_PREFIX = 100;
 
+  private final Path base;
   private final Path root;
 
   /**
@@ -49,7 +51,8 @@ public final class SnapshotStore {
    * @param namespace the namespace id, "" for public
    */
   public SnapshotStore(Path snapshotDir, String serverAddr, String namespace) {
-    this.root = snapshotDir.resolve(caseSafe(serverAddr)).resolve(namespace.isEmpty() ? "public" : caseSafe(namespace));
+    this.base = snapshotDir;
+    this.root = snapshotDir.resolve(escape(serverAddr)).resolve(namespace.isEmpty() ? "public" : escape(namespace));
   }
 
   /** Returns the directory of this server and namespace. */
@@ -59,12 +62,12 @@ public final class SnapshotStore {
 
   /** Returns the snapshot file of a config. */
   public Path configFile(ConfigKey key) {
-    return root.resolve("config").resolve(caseSafe(key.group())).resolve(caseSafe(key.dataId()));
+    return root.resolve("config").resolve(escape(key.group())).resolve(escape(key.dataId()));
   }
 
   /** Returns the snapshot file of a service's instance list. */
   public Path serviceFile(ServiceKey key) {
-    return root.resolve("naming").resolve(caseSafe(key.group())).resolve(caseSafe(key.service()) + ".json");
+    return root.resolve("naming").resolve(escape(key.group())).resolve(escape(key.service()) + ".json");
   }
 
   /** Stores a config's content; null content (the config does not exist) deletes the file. */
@@ -141,18 +144,6 @@ public final class SnapshotStore {
     return escaped;
   }
 
-  /**
-   * {@link #escape} plus, when the segment has upper-case letters, {@code ~} and a hash of it: the
-   * form of snapshot files, which must not collide on case-insensitive file systems.
-   */
-  static String caseSafe(String segment) {
-    String escaped = escape(segment);
-    if (segment.chars().anyMatch(c -> c >= 'A' && c <= 'Z') && !escaped.contains("~")) {
-      return escaped + "~" + hash(segment, 8);
-    }
-    return escaped;
-  }
-
   private static String hash(String segment, int hexChars) {
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(segment.getBytes(StandardCharsets.UTF_8));
@@ -166,7 +157,39 @@ public final class SnapshotStore {
     }
   }
 
-  private static void write(Path file, byte[] bytes) {
+  /**
+   * Returns false when {@code file} exists under another case than asked for (a case-insensitive
+   * file system holding another key's file), logging it once per call.
+   */
+  private boolean sameNameOnDisk(Path file) {
+    if (!Files.exists(file)) {
+      return true;
+    }
+    try {
+      Path real = file.toRealPath();
+      Path wanted = base.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+      int n = wanted.getNameCount();
+      if (real.getNameCount() < n) {
+        return true;
+      }
+      Path tail = real.subpath(real.getNameCount() - n, real.getNameCount());
+      for (int i = 0; i < n; i++) {
+        if (!tail.getName(i).toString().equals(wanted.getName(i).toString())) {
+          LOG.warn("Snapshot '{}' is held on disk as '{}' (another key on a case-insensitive file system);"
+              + " it is not used for this key", file, real);
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private void write(Path file, byte[] bytes) {
+    if (!sameNameOnDisk(file)) {
+      return;
+    }
     try {
       Files.createDirectories(file.getParent());
       Path temp = Files.createTempFile(file.getParent(), ".snapshot", ".tmp");
@@ -185,7 +208,10 @@ public final class SnapshotStore {
     }
   }
 
-  private static void delete(Path file) {
+  private void delete(Path file) {
+    if (!sameNameOnDisk(file)) {
+      return;
+    }
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
@@ -193,7 +219,10 @@ public final class SnapshotStore {
     }
   }
 
-  private static Optional<byte[]> read(Path file) {
+  private Optional<byte[]> read(Path file) {
+    if (!sameNameOnDisk(file)) {
+      return Optional.empty();
+    }
     try {
       return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
     } catch (IOException e) {
