@@ -105,8 +105,23 @@ public interface Governance extends AutoCloseable {
   /** Returns the state of a resource's circuit breaker; null when it has none (yet). */
   CircuitState circuitState(String resource);
 
-  /** Returns the instances of a service (in {@code DEFAULT_GROUP}) that are ejected now; empty when none. */
-  List<Instance> ejectedInstances(String service);
+  /**
+   * Returns the instances of a service in {@code DEFAULT_GROUP} that are ejected now; empty when none
+   * (or when the service has not been called yet). Same as {@code ejectedInstances(service, null)}.
+   */
+  default List<Instance> ejectedInstances(String service) {
+    return ejectedInstances(service, null);
+  }
+
+  /**
+   * Returns the instances of a service in {@code group} that are ejected now; empty when none (or
+   * when the service has not been called yet in that group).
+   *
+   * @param service the service's name, as in {@link GovernedRequest#service()}
+   * @param group the service's group; null or blank means {@code DEFAULT_GROUP}, as in
+   *     {@link GovernedRequest.Builder#group}
+   */
+  List<Instance> ejectedInstances(String service, String group);
 
   /** Returns the counts over every resource and service. */
   GovernanceCounters counters();

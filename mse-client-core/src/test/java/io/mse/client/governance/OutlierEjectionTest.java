@@ -109,4 +109,23 @@ class OutlierEjectionTest {
     assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
     assertThat(events.get(0)).isEqualTo("ejected 10.0.0.1 for 30s: error rate 52% over 21 calls"); // checked on failures
   }
+
+  @Test
+  void reportsTheEjectedInstancesOfAServiceInItsOwnGroup() {
+    Governance g = governance(OutlierDetectionRule.builder().consecutiveErrors(2).build());
+    GovernedRequest inGroup = GovernedRequest.builder("inv").group("ORDERS").build();
+    Decision d = g.newDecision();
+    for (int i = 0; i < 200 && g.ejectedInstances("inv", "ORDERS").isEmpty(); i++) {
+      g.decide(inGroup, d);
+      if (d.instance().ip().equals("10.0.0.1")) {
+        d.onError(new java.io.IOException("boom"));
+      } else {
+        d.onSuccess();
+      }
+    }
+
+    assertThat(g.ejectedInstances("inv", "ORDERS")).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThat(g.ejectedInstances("inv")).isEmpty();               // DEFAULT_GROUP: never called
+    assertThat(g.ejectedInstances("inv", null)).isEmpty();
+  }
 }

@@ -299,8 +299,9 @@ public final class DefaultGovernance implements Governance {
   }
 
   @Override
-  public List<Instance> ejectedInstances(String service) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.get("DEFAULT_GROUP");
+  public List<Instance> ejectedInstances(String service, String group) {
+    ConcurrentHashMap<String, ServiceRuntime> byName =
+        services.get(group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
     ServiceRuntime runtime = byName == null ? null : byName.get(service);
     return runtime == null ? List.of() : runtime.ejected();
   }
