@@ -32,7 +32,8 @@ import okhttp3.Response;
  *
  * <p>Which hosts are services: by default, hosts without a dot other than {@code localhost} (set
  * {@link Builder#governedHosts}). The resource is the service name unless
- * {@link Builder#resource} says otherwise. A response with status 5xx is a failure (set
+ * {@link Builder#resource} says otherwise. Routes match on every value of a repeated header (a
+ * condition holds when any value equals it). A response with status 5xx is a failure (set
  * {@link Builder#failure}); an {@link IOException} is a failure too. When every attempt failed, the
  * last failed response is returned, or the last {@link IOException} thrown (an
  * {@link java.io.InterruptedIOException} when the last attempt timed out). Refusals are thrown as
@@ -77,7 +78,9 @@ public final class MseOkHttpInterceptor implements Interceptor {
       rb.resource(resourceName);
     }
     for (String name : original.headers().names()) {
-      rb.header(name, original.header(name));
+      for (String value : original.headers(name)) {
+        rb.addHeader(name, value);
+      }
     }
     GovernedRequest request = rb.build();
     Request outbound = tag == null ? original : original.newBuilder().header(TagContext.HEADER, tag).build();

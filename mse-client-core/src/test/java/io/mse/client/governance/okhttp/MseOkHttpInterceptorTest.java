@@ -11,11 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.mse.client.governance.FakeNamingService;
+import io.mse.client.governance.Destination;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RateLimitedException;
 import io.mse.client.governance.RetryRule;
+import io.mse.client.governance.RouteMatch;
+import io.mse.client.governance.RouteRule;
 import io.mse.client.governance.TagContext;
 import io.mse.client.naming.Instance;
 import java.io.IOException;
@@ -135,5 +138,25 @@ class MseOkHttpInterceptorTest {
       assertThat(response.code()).isEqualTo(200);
     }
     assertThat(naming.reads).isZero();
+  }
+
+  @Test
+  void routesOnAnyValueOfARepeatedHeader() throws IOException {
+    naming.set("inventory-service", Instance.builder().ip("127.0.0.1").port(healthy.port()).metadata("version", "v2").build(),
+        Instance.builder().ip("127.0.0.1").port(failing.port()).metadata("version", "v1").build());
+    OkHttpClient http = client(GovernanceRules.builder()
+        .route(RouteRule.of("inventory-service", RouteMatch.header("x-env", "gray"), Destination.of("version", "v2", 100)))
+        .route(RouteRule.of("inventory-service", null, Destination.of("version", "v1", 100)))
+        .build());
+    Request grayFirst = orders().newBuilder().addHeader("X-Env", "gray").addHeader("X-Env", "blue").build();
+    Request grayLast = orders().newBuilder().addHeader("X-Env", "blue").addHeader("X-Env", "gray").build();
+
+    for (Request request : new Request[] {grayFirst, grayLast}) {
+      try (Response response = http.newCall(request).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+      }
+    }
+    assertThat(healthy.getAllServeEvents()).hasSize(2);
+    assertThat(failing.getAllServeEvents()).isEmpty();
   }
 }
