@@ -48,7 +48,9 @@ public interface Governance extends AutoCloseable {
    * Runs a call through governance: takes a rate-limit permit, then for each attempt routes, picks an
    * instance, takes a circuit-breaker permit, invokes {@code call}, and records the outcome; a
    * failed attempt (an exception, or a result later than the timeout) is retried on another
-   * instance while the retry rule's attempts and budget allow.
+   * instance while the retry rule's attempts and budget allow. A request that is not
+   * {@linkplain GovernedRequest#idempotent() idempotent} is retried only after a failure showing it
+   * was never sent (a connection refused or a host not resolved); requests are idempotent by default.
    *
    * <p>The timeout is measured with the ticker around each attempt: a result that comes later than
    * the timeout is discarded and a {@link CallTimeoutException} recorded (and thrown if no retry

@@ -34,6 +34,7 @@ public final class GovernedRequest {
   private final String caller;
   private final String tag;
   private final String hashKey;
+  private final boolean idempotent;
 
   private GovernedRequest(Builder b) {
     this.service = b.service;
@@ -54,6 +55,7 @@ public final class GovernedRequest {
     this.caller = b.caller;
     this.tag = b.tag != null ? b.tag : headers.get(TagContext.HEADER);
     this.hashKey = b.hashKey;
+    this.idempotent = b.idempotent;
   }
 
   /** Returns a request to {@code service} with no other attribute; resource = service. */
@@ -134,6 +136,17 @@ public final class GovernedRequest {
     return hashKey;
   }
 
+  /**
+   * Returns whether the request may be sent more than once: true (the default) lets
+   * {@link Governance#call} retry any failed attempt; false lets it retry only an attempt that
+   * certainly did not reach the server (its failure, or a cause, is a
+   * {@link java.net.ConnectException}, {@link java.net.NoRouteToHostException} or
+   * {@link java.net.UnknownHostException}).
+   */
+  public boolean idempotent() {
+    return idempotent;
+  }
+
   @Override
   public String toString() {
     return "GovernedRequest[" + resource + (method == null ? "" : " " + method) + (path == null ? "" : " " + path)
@@ -151,6 +164,7 @@ public final class GovernedRequest {
     private String caller;
     private String tag;
     private String hashKey;
+    private boolean idempotent = true;
 
     private Builder(String service) {
       if (service == null || service.isBlank()) {
@@ -227,6 +241,15 @@ public final class GovernedRequest {
     /** Sets the consistent-hash key. */
     public Builder hashKey(String hashKey) {
       this.hashKey = hashKey;
+      return this;
+    }
+
+    /**
+     * Sets whether the request may be sent more than once (see {@link GovernedRequest#idempotent()});
+     * default true. Set false for calls that must not be repeated, such as an HTTP POST.
+     */
+    public Builder idempotent(boolean idempotent) {
+      this.idempotent = idempotent;
       return this;
     }
 

@@ -103,6 +103,10 @@ public final class DefaultGovernance implements Governance {
       if (attempt >= maxAttempts) {
         throw last;
       }
+      if (!request.idempotent() && !NotSent.certainly(last)) {
+        LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
+        throw last;
+      }
       if (!policy.budget.tryRetry(ticker.read())) {
         policy.counters.retriesDenied.increment();
         LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
