@@ -19,9 +19,10 @@ import java.time.Duration;
  * @param errorRateThreshold percent of failed calls in the window that ejects, 0 to 100; 0 turns
  *     this trigger off
  * @param minimumCalls calls needed in the window before the error rate counts; positive
- * @param interval the error-rate window; positive
- * @param baseEjectionTime the first ejection's length; positive
- * @param maxEjectionTime the cap on the growing ejection time; at least {@code baseEjectionTime}
+ * @param interval the error-rate window; positive, at most 24 h
+ * @param baseEjectionTime the first ejection's length; positive, at most 24 h
+ * @param maxEjectionTime the cap on the growing ejection time; at least {@code baseEjectionTime}, at
+ *     most 24 h
  * @param maxEjectionPercent the most instances ejected at once, percent, 1 to 100
  */
 public record OutlierDetectionRule(int consecutiveErrors, int errorRateThreshold, int minimumCalls, Duration interval,

@@ -128,4 +128,19 @@ class OutlierEjectionTest {
     assertThat(g.ejectedInstances("inv")).isEmpty();               // DEFAULT_GROUP: never called
     assertThat(g.ejectedInstances("inv", null)).isEmpty();
   }
+
+  @Test
+  void anEjectionEndingPastTheTickersRangeLastsRatherThanEndingAtOnce() {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(
+        Long.MAX_VALUE - Duration.ofSeconds(10).toNanos());
+    naming.set("inv", instance("10.0.0.1"), instance("10.0.0.2"), instance("10.0.0.3"), instance("10.0.0.4"));
+    Governance g = Governance.builder(naming).ticker(nanos::get).rules(GovernanceRules.builder()
+        .outlierDetection("inv", OutlierDetectionRule.builder().consecutiveErrors(1).build()).build()).build();
+
+    traffic(g, 200, Set.of("10.0.0.1"));
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    traffic(g, 200, Set.of());
+
+    assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
+  }
 }

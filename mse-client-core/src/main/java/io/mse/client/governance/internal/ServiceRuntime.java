@@ -206,9 +206,15 @@ final class ServiceRuntime implements NamingListener {
     long time = e.ejections > max / base ? max : Math.min(max, base * e.ejections);
     e.ejected = true;
     e.ejectedAtNanos = now;
-    e.ejectedUntilNanos = now + time;
+    e.ejectedUntilNanos = saturatedAdd(now, time);
     rebuild(now);
     return Duration.ofNanos(time);
+  }
+
+  /** Returns {@code a + b}, or the extreme it passes instead of wrapping around. */
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   private static void readmit(Endpoint e, long now) {
