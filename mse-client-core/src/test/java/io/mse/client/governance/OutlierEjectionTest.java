@@ -143,4 +143,24 @@ class OutlierEjectionTest {
 
     assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
   }
+
+  @Test
+  void maxEjectionPercentHoldsInEveryRouteSubsetToo() {
+    List<Instance> instances = new ArrayList<>();
+    instances.add(instance("10.0.0.1", "version", "v2"));
+    for (int i = 2; i <= 10; i++) {
+      instances.add(instance("10.0.0." + i, "version", "v1"));
+    }
+    naming.set("inv", instances);
+    Governance g = Governance.builder(naming).ticker(ticker).rules(GovernanceRules.builder()
+        .route(RouteRule.of("inv", null, Destination.of("version", "v2", 50), Destination.of("version", "v1", 50)))
+        .outlierDetection("inv", OutlierDetectionRule.builder().consecutiveErrors(1).maxEjectionPercent(50).build())
+        .build()).build();
+
+    traffic(g, 500, Set.of("10.0.0.1", "10.0.0.2"));
+
+    // 50% of the one-instance v2 subset is none: its only instance stays in; v1 (9 instances) may lose 4
+    assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.2");
+    assertThat(sample(g, GovernedRequest.of("inv"), 500)).containsKey("10.0.0.1");
+  }
 }
