@@ -97,7 +97,9 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Sets rules given in code, which override the config-center documents rule by rule; pass
-   * {@link GovernanceRules#EMPTY} to remove them. Applied at once.
+   * {@link GovernanceRules#EMPTY} to remove them. Applied at once, all or nothing: if they cannot be
+   * applied, the previous rules stay in force and {@link GovernanceListener#onRulesRejected} is
+   * called (source {@code local}).
    */
   void setLocalRules(GovernanceRules rules);
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,47 @@ class RuleReloadTest {
     assertThat(sample(g, GovernedRequest.of("pay"), 200)).containsOnlyKeys("10.0.0.2");
     assertThat(rejected).hasSize(2);
     assertThat(rejected.get(1)).startsWith(APP + ": ").contains("$.timeouts[0].timeout: '1 minute' is invalid");
+  }
+
+  @Test
+  void aDocumentWhoseApplyFailsPartWayLeavesTheRulesAndDecisionsAsBefore() {
+    AtomicInteger readsUntilFailure = new AtomicInteger();
+    io.mse.client.Ticker breaking = () -> {
+      if (readsUntilFailure.getAndDecrement() == 1) {
+        throw new IllegalStateException("the ticker broke");
+      }
+      return ticker.read();
+    };
+    config.publishConfig(APP, GROUP, """
+        {"version": 1, "routes": [{"service": "pay", "destinations": [{"subset": {"version": "v2"}}]}],
+         "rateLimits": [{"resource": "inventory-service", "permitsPerSecond": 2}]}
+        """);
+    Governance g = Governance.builder(naming).config(config).applicationName("order-service").ticker(breaking).build();
+    g.addListener(new GovernanceListener() {
+      @Override
+      public void onRulesRejected(String source, String reason) {
+        rejected.add(source + ": " + reason);
+      }
+    });
+    GovernedRequest inv = GovernedRequest.of("inventory-service");
+    g.decide(inv).release();
+    assertThat(sample(g, GovernedRequest.of("pay"), 100)).containsOnlyKeys("10.0.0.2");
+    GovernanceRules before = g.rules();
+
+    readsUntilFailure.set(2);   // the second service to take the new rules fails
+    config.publishConfig(APP, GROUP, canary(0));
+
+    assertThat(rejected).hasSize(1);
+    assertThat(rejected.get(0)).startsWith(APP + ": ").contains("the ticker broke");
+    assertThat(g.rules()).isEqualTo(before);
+    assertThat(sample(g, GovernedRequest.of("pay"), 200)).containsOnlyKeys("10.0.0.2");
+    g.decide(inv).release();
+    assertThatThrownBy(() -> g.decide(inv)).isInstanceOf(RateLimitedException.class);
+
+    config.publishConfig(BASELINE, GROUP, "{\"version\": 1, \"timeouts\": [{\"resource\": \"*\", \"timeout\": \"2s\"}]}");
+    assertThat(g.rules().routes()).isEqualTo(before.routes());   // the failed document is not merged in later
+    assertThat(g.rules().timeouts()).hasSize(1);
+    assertThat(sample(g, GovernedRequest.of("pay"), 200)).containsOnlyKeys("10.0.0.2");
   }
 
   @Test

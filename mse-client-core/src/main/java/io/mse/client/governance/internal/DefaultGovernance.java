@@ -254,26 +254,56 @@ public final class DefaultGovernance implements Governance {
 
   // ---- rules ----
 
-  private synchronized void applyRules(String source, GovernanceRules rules) {
+  /**
+   * Puts {@code rules} in force, all or nothing: the services take them first; if one fails, every
+   * service gets the previous rules back, the failure is reported as a rejection and false returned.
+   * Only then are the live objects trimmed and the new snapshot published.
+   */
+  private synchronized boolean applyRules(String source, GovernanceRules rules) {
     RuleSnapshot current = snapshot;
     if (current.rules.equals(rules) && !"start".equals(source)) {
-      return;
+      return true;
     }
     RuleSnapshot next = new RuleSnapshot(rules);
+    try {
+      setServiceRules(next);
+    } catch (RuntimeException e) {
+      restoreServiceRules(current);
+      LOG.warn("Governance rules after '{}' could not be applied; the previous rules stay in force", source, e);
+      listeners.rulesRejected(source, "the rules could not be applied: " + e);
+      return false;
+    }
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
     live.retain(rl, cb, rt);
     snapshot = next;
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        runtime.setRules(next.routes(runtime.service), next.balancer(runtime.service), next.outlier(runtime.service));
-      }
-    }
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
         rules.retries().size(), rules.timeouts().size());
     listeners.rulesApplied(source, rules);
+    return true;
+  }
+
+  private void setServiceRules(RuleSnapshot s) {
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
+      }
+    }
+  }
+
+  /** Gives every service the rules of {@code s} again, going on past a service that fails. */
+  private void restoreServiceRules(RuleSnapshot s) {
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        try {
+          runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
+        } catch (RuntimeException e) {
+          LOG.warn("Could not restore the previous governance rules of '{}'", runtime.service, e);
+        }
+      }
+    }
   }
 
   @Override
