@@ -9,6 +9,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +217,53 @@ class RuleReloadTest {
     assertThat(config.listeners(BASELINE, GROUP)).isZero();
     assertThat(naming.subscribers("pay")).isZero();
     assertThatThrownBy(() -> g.decide(GovernedRequest.of("pay"))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aSlowFirstRegistryReadBlocksNeitherRuleReloadsNorOtherServices() throws Exception {
+    config.publishConfig(APP, GROUP, canary(100));
+    Governance g = start();
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    naming.beforeRead = service -> {
+      if (service.equals("pay")) {
+        reading.countDown();
+        awaitUninterruptibly(release);
+      }
+    };
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> slow = threads.submit(() -> {
+        Decision d = g.decide(GovernedRequest.of("pay"));
+        d.release();
+        return d.instance().ip();
+      });
+      assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CountDownLatch reloaded = new CountDownLatch(1);
+      threads.submit(() -> {
+        config.publishConfig(APP, GROUP, canary(0));
+        g.decide(GovernedRequest.of("inventory-service")).release();
+        reloaded.countDown();
+      });
+      boolean done = reloaded.await(10, TimeUnit.SECONDS);
+      release.countDown();
+
+      assertThat(done).as("the reload and another service's first call finish while 'pay' is read").isTrue();
+      assertThat(slow.get()).isEqualTo("10.0.0.1");   // the slow service took the rules published meanwhile
+      assertThat(g.rules().routes().get(0).destinations().get(0).weight()).isZero();
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -48,6 +48,8 @@ public final class DefaultGovernance implements Governance {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
+  /** One lock per service being followed, so that only its own first callers wait for its first read. */
+  private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
 
@@ -235,21 +237,34 @@ public final class DefaultGovernance implements Governance {
     return follow(group, name);
   }
 
-  /** First use of a service: read its instances (may wait for the registry) and subscribe. */
-  private synchronized ServiceRuntime follow(String group, String name) {
+  /**
+   * First use of a service: read its instances (may wait for the registry) and subscribe, holding
+   * only this service's lock; then, under the governance lock (which rule changes take), give it the
+   * rules in force and publish it, so that no rule change is missed.
+   */
+  private ServiceRuntime follow(String group, String name) {
     ConcurrentHashMap<String, ServiceRuntime> byName = services.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
-    ServiceRuntime runtime = byName.get(name);
-    if (runtime != null) {
+    synchronized (followLocks.computeIfAbsent(group + "@@" + name, k -> new Object())) {
+      ServiceRuntime runtime = byName.get(name);
+      if (runtime != null) {
+        return runtime;
+      }
+      runtime = new ServiceRuntime(group, name, ticker, listeners);
+      runtime.setInstances(naming.getAllInstances(name, group));
+      naming.subscribe(name, group, runtime);
+      synchronized (this) {
+        RuleSnapshot s = snapshot;
+        try {
+          runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
+        } catch (RuntimeException e) {
+          naming.unsubscribe(name, group, runtime);   // not followed after all; the next call tries again
+          throw e;
+        }
+        byName.put(name, runtime);
+      }
+      LOG.debug("Governing calls to '{}' in group '{}'", name, group);
       return runtime;
     }
-    runtime = new ServiceRuntime(group, name, ticker, listeners);
-    RuleSnapshot s = snapshot;
-    runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
-    runtime.setInstances(naming.getAllInstances(name, group));
-    naming.subscribe(name, group, runtime);
-    byName.put(name, runtime);
-    LOG.debug("Governing calls to '{}' in group '{}'", name, group);
-    return runtime;
   }
 
   // ---- rules ----
