@@ -51,7 +51,8 @@ public final class DefaultGovernance implements Governance {
   /** One lock per service being followed, so that only its own first callers wait for its first read. */
   private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
+  volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
+  private long lastVersion; // guarded by this
 
   /** Use {@link Governance#builder(NamingService)}. */
   public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
@@ -205,17 +206,17 @@ public final class DefaultGovernance implements Governance {
     decision.fill(policy, service, endpoint, tracked, now);
   }
 
-  private ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
+  ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
     ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
     RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
     CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
-        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl),
-        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb),
+        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl, s.version),
+        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb, s.version),
         retry,
-        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry),
+        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
     ResourcePolicy raced = s.policies.putIfAbsent(resource, policy);
@@ -279,7 +280,7 @@ public final class DefaultGovernance implements Governance {
     if (current.rules.equals(rules) && !"start".equals(source)) {
       return true;
     }
-    RuleSnapshot next = new RuleSnapshot(rules);
+    RuleSnapshot next = new RuleSnapshot(rules, ++lastVersion);
     try {
       setServiceRules(next);
     } catch (RuntimeException e) {
@@ -291,7 +292,7 @@ public final class DefaultGovernance implements Governance {
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    live.retain(rl, cb, rt);
+    live.retain(next.version, rl, cb, rt);
     snapshot = next;
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
