@@ -13,11 +13,11 @@ import java.time.Duration;
  * @param resource the resource, a service name, or {@code *}; non-blank
  * @param failureRateThreshold percent, above 0 and at most 100 (default 50)
  * @param slowCallRateThreshold percent, above 0 and at most 100 (default 100)
- * @param slowCallDurationThreshold a call slower than this is slow; positive (default 60 s)
+ * @param slowCallDurationThreshold a call slower than this is slow; positive, at most 24 h (default 60 s)
  * @param minimumNumberOfCalls calls before rates count; positive (default 100)
  * @param slidingWindowType count or time based; not null (default COUNT_BASED)
  * @param slidingWindowSize calls, or seconds when time based; positive (default 100)
- * @param waitDurationInOpenState positive (default 60 s)
+ * @param waitDurationInOpenState positive, at most 24 h (default 60 s)
  * @param permittedNumberOfCallsInHalfOpenState positive (default 10)
  */
 public record CircuitBreakerRule(String resource, double failureRateThreshold, double slowCallRateThreshold,

@@ -48,7 +48,9 @@ public interface Governance extends AutoCloseable {
    * Runs a call through governance: takes a rate-limit permit, then for each attempt routes, picks an
    * instance, takes a circuit-breaker permit, invokes {@code call}, and records the outcome; a
    * failed attempt (an exception, or a result later than the timeout) is retried on another
-   * instance while the retry rule's attempts and budget allow.
+   * instance while the retry rule's attempts and budget allow. A request that is not
+   * {@linkplain GovernedRequest#idempotent() idempotent} is retried only after a failure showing it
+   * was never sent (a connection refused or a host not resolved); requests are idempotent by default.
    *
    * <p>The timeout is measured with the ticker around each attempt: a result that comes later than
    * the timeout is discarded and a {@link CallTimeoutException} recorded (and thrown if no retry
@@ -95,7 +97,9 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Sets rules given in code, which override the config-center documents rule by rule; pass
-   * {@link GovernanceRules#EMPTY} to remove them. Applied at once.
+   * {@link GovernanceRules#EMPTY} to remove them. Applied at once, all or nothing: if they cannot be
+   * applied, the previous rules stay in force and {@link GovernanceListener#onRulesRejected} is
+   * called (source {@code local}).
    */
   void setLocalRules(GovernanceRules rules);
 
@@ -105,8 +109,23 @@ public interface Governance extends AutoCloseable {
   /** Returns the state of a resource's circuit breaker; null when it has none (yet). */
   CircuitState circuitState(String resource);
 
-  /** Returns the instances of a service (in {@code DEFAULT_GROUP}) that are ejected now; empty when none. */
-  List<Instance> ejectedInstances(String service);
+  /**
+   * Returns the instances of a service in {@code DEFAULT_GROUP} that are ejected now; empty when none
+   * (or when the service has not been called yet). Same as {@code ejectedInstances(service, null)}.
+   */
+  default List<Instance> ejectedInstances(String service) {
+    return ejectedInstances(service, null);
+  }
+
+  /**
+   * Returns the instances of a service in {@code group} that are ejected now; empty when none (or
+   * when the service has not been called yet in that group).
+   *
+   * @param service the service's name, as in {@link GovernedRequest#service()}
+   * @param group the service's group; null or blank means {@code DEFAULT_GROUP}, as in
+   *     {@link GovernedRequest.Builder#group}
+   */
+  List<Instance> ejectedInstances(String service, String group);
 
   /** Returns the counts over every resource and service. */
   GovernanceCounters counters();

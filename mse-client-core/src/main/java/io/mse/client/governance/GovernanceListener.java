@@ -25,6 +25,9 @@ public interface GovernanceListener {
   /** A new set of rules is in force; {@code source} names the document (or {@code local}) that changed. */
   default void onRulesApplied(String source, GovernanceRules effectiveRules) {}
 
-  /** A rule document was rejected; the previous rules stay in force. */
+  /**
+   * A rule document (or the local rules) was rejected: it failed validation, or the merged rules
+   * could not be applied to every service; the previous rules stay in force, entirely.
+   */
   default void onRulesRejected(String source, String reason) {}
 }

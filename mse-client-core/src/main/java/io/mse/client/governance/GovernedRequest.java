@@ -1,7 +1,9 @@
 package io.mse.client.governance;
 
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +17,9 @@ import java.util.Objects;
  * example {@code inventory-service:GET /orders}; it defaults to the service name. A resource rule
  * applies to the resource, else to its service, else to the {@code *} rule. Keep the number of
  * distinct resources bounded (no ids in them): each one holds its own counters.
+ *
+ * <p>A header may have several values ({@link Builder#addHeader}): a route's header condition holds
+ * when any of them equals the expected value; {@link #header} and {@link #headers} give the first.
  */
 public final class GovernedRequest {
 
@@ -24,9 +29,12 @@ public final class GovernedRequest {
   private final String method;
   private final String path;
   private final Map<String, String> headers;
+  /** All values of the headers that have more than one; empty when none has. */
+  private final Map<String, List<String>> repeatedHeaders;
   private final String caller;
   private final String tag;
   private final String hashKey;
+  private final boolean idempotent;
 
   private GovernedRequest(Builder b) {
     this.service = b.service;
@@ -34,10 +42,20 @@ public final class GovernedRequest {
     this.resource = b.resource == null ? b.service : b.resource;
     this.method = b.method;
     this.path = b.path;
-    this.headers = b.headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new HashMap<>(b.headers));
+    Map<String, String> first = new HashMap<>();
+    Map<String, List<String>> repeated = new HashMap<>();
+    b.headers.forEach((name, values) -> {
+      first.put(name, values.get(0));
+      if (values.size() > 1) {
+        repeated.put(name, List.copyOf(values));
+      }
+    });
+    this.headers = first.isEmpty() ? Map.of() : Collections.unmodifiableMap(first);
+    this.repeatedHeaders = repeated.isEmpty() ? Map.of() : Collections.unmodifiableMap(repeated);
     this.caller = b.caller;
     this.tag = b.tag != null ? b.tag : headers.get(TagContext.HEADER);
     this.hashKey = b.hashKey;
+    this.idempotent = b.idempotent;
   }
 
   /** Returns a request to {@code service} with no other attribute; resource = service. */
@@ -80,14 +98,27 @@ public final class GovernedRequest {
     return path;
   }
 
-  /** Returns the headers, names in lower case; unmodifiable, empty when none. */
+  /** Returns the headers with their first values, names in lower case; unmodifiable, empty when none. */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** Returns a header by its lower-case name; null when absent. */
+  /** Returns the first value of a header by its lower-case name; null when absent. */
   public String header(String lowerCaseName) {
     return headers.get(lowerCaseName);
+  }
+
+  /**
+   * Returns every value of a header by its lower-case name, in the order added; unmodifiable, empty
+   * when absent.
+   */
+  public List<String> headerValues(String lowerCaseName) {
+    List<String> values = repeatedHeaders.get(lowerCaseName);
+    if (values != null) {
+      return values;
+    }
+    String value = headers.get(lowerCaseName);
+    return value == null ? List.of() : List.of(value);
   }
 
   /** Returns the calling application; null when not set. */
@@ -105,6 +136,17 @@ public final class GovernedRequest {
     return hashKey;
   }
 
+  /**
+   * Returns whether the request may be sent more than once: true (the default) lets
+   * {@link Governance#call} retry any failed attempt; false lets it retry only an attempt that
+   * certainly did not reach the server (its failure, or a cause, is a
+   * {@link java.net.ConnectException}, {@link java.net.NoRouteToHostException} or
+   * {@link java.net.UnknownHostException}).
+   */
+  public boolean idempotent() {
+    return idempotent;
+  }
+
   @Override
   public String toString() {
     return "GovernedRequest[" + resource + (method == null ? "" : " " + method) + (path == null ? "" : " " + path)
@@ -118,10 +160,11 @@ public final class GovernedRequest {
     private String resource;
     private String method;
     private String path;
-    private final Map<String, String> headers = new HashMap<>();
+    private final Map<String, List<String>> headers = new HashMap<>();
     private String caller;
     private String tag;
     private String hashKey;
+    private boolean idempotent = true;
 
     private Builder(String service) {
       if (service == null || service.isBlank()) {
@@ -157,14 +200,29 @@ public final class GovernedRequest {
       return this;
     }
 
-    /** Adds a header; the name is lower-cased; a null value removes it. */
+    /** Sets a header, replacing any value it had; the name is lower-cased; a null value removes it. */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       if (value == null) {
         headers.remove(name.toLowerCase(Locale.ROOT));
       } else {
-        headers.put(name.toLowerCase(Locale.ROOT), value);
+        List<String> values = new ArrayList<>(1);
+        values.add(value);
+        headers.put(name.toLowerCase(Locale.ROOT), values);
       }
+      return this;
+    }
+
+    /**
+     * Adds a value to a header, keeping the values it already has (as HTTP allows a header to be
+     * repeated); the name is lower-cased.
+     *
+     * @throws NullPointerException when {@code name} or {@code value} is null
+     */
+    public Builder addHeader(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>(1)).add(value);
       return this;
     }
 
@@ -183,6 +241,15 @@ public final class GovernedRequest {
     /** Sets the consistent-hash key. */
     public Builder hashKey(String hashKey) {
       this.hashKey = hashKey;
+      return this;
+    }
+
+    /**
+     * Sets whether the request may be sent more than once (see {@link GovernedRequest#idempotent()});
+     * default true. Set false for calls that must not be repeated, such as an HTTP POST.
+     */
+    public Builder idempotent(boolean idempotent) {
+      this.idempotent = idempotent;
       return this;
     }
 

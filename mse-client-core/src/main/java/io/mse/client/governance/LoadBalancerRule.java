@@ -12,7 +12,7 @@ import java.time.Duration;
  *     request gives none ({@link GovernedRequest#hashKey()}): {@code header:<name>}, {@code path},
  *     {@code caller} or {@code tag}; nullable. A request with no key at all is balanced at random.
  * @param warmup the time over which a newly seen instance's weight ramps up linearly from 1% to
- *     100%; null means no warm-up. Ignored by {@link LoadBalancerType#CONSISTENT_HASH}.
+ *     100%; positive, at most 24 h; null means no warm-up. Ignored by {@link LoadBalancerType#CONSISTENT_HASH}.
  */
 public record LoadBalancerRule(LoadBalancerType type, String hashKey, Duration warmup) {
 

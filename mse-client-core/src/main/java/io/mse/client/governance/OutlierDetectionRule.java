@@ -12,17 +12,21 @@ import java.time.Duration;
  * {@code errorRateThreshold} percent failed. It stays out for {@code baseEjectionTime} times the
  * number of times it has been ejected, at most {@code maxEjectionTime}, and is then tried again.
  * Never more than {@code maxEjectionPercent} of the service's selectable instances are ejected at
- * once (rounded down: 50% of 3 instances is 1); a route subset whose instances are all ejected is
+ * once (rounded down: 50% of 3 instances is 1), nor of the instances of any route subset (a
+ * destination's labels) the instance belongs to (50% of a one-instance canary subset is none); a
+ * route subset whose instances are all ejected is
  * empty and its route's {@link RouteFallback} applies. Immutable and thread-safe.
  *
  * @param consecutiveErrors failures in a row that eject; 0 turns this trigger off
  * @param errorRateThreshold percent of failed calls in the window that ejects, 0 to 100; 0 turns
  *     this trigger off
  * @param minimumCalls calls needed in the window before the error rate counts; positive
- * @param interval the error-rate window; positive
- * @param baseEjectionTime the first ejection's length; positive
- * @param maxEjectionTime the cap on the growing ejection time; at least {@code baseEjectionTime}
- * @param maxEjectionPercent the most instances ejected at once, percent, 1 to 100
+ * @param interval the error-rate window; positive, at most 24 h
+ * @param baseEjectionTime the first ejection's length; positive, at most 24 h
+ * @param maxEjectionTime the cap on the growing ejection time; at least {@code baseEjectionTime}, at
+ *     most 24 h
+ * @param maxEjectionPercent the most instances ejected at once, of the service and of each route
+ *     subset, percent, 1 to 100
  */
 public record OutlierDetectionRule(int consecutiveErrors, int errorRateThreshold, int minimumCalls, Duration interval,
     Duration baseEjectionTime, Duration maxEjectionTime, int maxEjectionPercent) {

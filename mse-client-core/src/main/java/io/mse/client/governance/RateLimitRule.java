@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param resource the resource, a service name, or {@code *} for every resource without its own
  *     rule (each resource then gets its own limiter); non-blank
  * @param limitForPeriod permits per period; positive
- * @param period the refresh period; positive, at least 1 ms
+ * @param period the refresh period; positive, at least 1 ms, at most 24 h
  */
 public record RateLimitRule(String resource, int limitForPeriod, Duration period) {
 

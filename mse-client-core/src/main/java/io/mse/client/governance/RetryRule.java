@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param resource the resource, a service name, or {@code *}; non-blank
  * @param maxAttempts attempts in all, the first included (2 = one retry); at least 1
  * @param budgetPercent retries as a percent of calls in the window, 0 to 100 (default 20)
- * @param budgetWindow the window the budget is measured over, by the client's ticker; positive
- *     (default 10 s)
+ * @param budgetWindow the window the budget is measured over, by the client's ticker; positive, at
+ *     most 24 h (default 10 s)
  * @param minRetries retries always allowed per window, on top of the percentage, so that low traffic
  *     can still retry; 0 or more (default 3)
  */

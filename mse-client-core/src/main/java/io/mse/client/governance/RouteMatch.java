@@ -10,7 +10,7 @@ import java.util.Map;
  * matches every request. Immutable and thread-safe.
  *
  * @param headers header name to exact value; names are matched case-insensitively (stored lower
- *     case); null means none
+ *     case); a header with several values matches when any of them is the value; null means none
  * @param path how the path is matched; nullable (any path)
  * @param method the HTTP method (or RPC method name), compared case-insensitively; nullable (any)
  * @param caller the calling application's name, exact; nullable (any)

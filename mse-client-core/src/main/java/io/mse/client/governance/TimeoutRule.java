@@ -7,7 +7,7 @@ import java.time.Duration;
  * The time limit of one attempt of a call to a resource. Immutable and thread-safe.
  *
  * @param resource the resource, a service name, or {@code *}; non-blank
- * @param timeout positive
+ * @param timeout positive, at most 24 h
  */
 public record TimeoutRule(String resource, Duration timeout) {
 

@@ -17,7 +17,9 @@ public final class FakeNamingService implements NamingService {
 
   private final Map<String, List<Instance>> instances = new ConcurrentHashMap<>();
   private final Map<String, List<NamingListener>> listeners = new ConcurrentHashMap<>();
-  public int reads;
+  public volatile int reads;
+  /** Runs at the start of every {@code getAllInstances}, with the service name; may block. */
+  public volatile java.util.function.Consumer<String> beforeRead = service -> {};
 
   public void set(String service, List<Instance> list) {
     instances.put(service, List.copyOf(list));
@@ -76,6 +78,7 @@ public final class FakeNamingService implements NamingService {
 
   @Override
   public List<Instance> getAllInstances(String serviceName, String group) {
+    beforeRead.accept(serviceName);
     reads++;
     return instances.getOrDefault(serviceName, List.of());
   }

@@ -196,4 +196,35 @@ class GovernanceRulesTest {
     assertThat(merged.loadBalancers()).containsOnlyKeys("*", "a");
     assertThat(merged.routes().get(1).destinations()).isEqualTo(List.of(new Destination(Map.of("version", "v1"), 100)));
   }
+
+  @Test
+  void rejectsDurationsLongerThanADayWithTheirPathAndValue() {
+    assertThatThrownBy(() -> GovernanceRules.parse("""
+        {"version": 1, "retries": [{"resource": "inv", "maxAttempts": 2, "budgetWindow": "3000000h"}],
+         "timeouts": [{"resource": "inv", "timeout": "86400001ms"}],
+         "outlierDetection": {"inv": {"baseEjectionTime": "25h", "maxEjectionTime": "999999999999h"}}}
+        """))
+        .isInstanceOf(InvalidRulesException.class)
+        .satisfies(e -> assertThat(((InvalidRulesException) e).problems()).containsExactlyInAnyOrder(
+            "$.retries[0].budgetWindow: '3000000h' is invalid: it must be at most 24h",
+            "$.timeouts[0].timeout: '86400001ms' is invalid: it must be at most 24h",
+            "$.outlierDetection.inv.baseEjectionTime: '25h' is invalid: it must be at most 24h"));
+
+    GovernanceRules aDay = GovernanceRules.parse("""
+        {"version": 1, "retries": [{"resource": "inv", "maxAttempts": 2, "budgetWindow": "24h"}]}
+        """);
+    assertThat(aDay.retries().get(0).budgetWindow()).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void rulesBuiltInCodeRejectDurationsLongerThanADay() {
+    assertThatThrownBy(() -> new RetryRule("inv", 2, 20, Duration.ofHours(3_000_000), 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("budgetWindow '3000000h' is invalid: it must be at most 24h");
+    assertThatThrownBy(() -> new TimeoutRule("inv", Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout").hasMessageContaining("it must be at most 24h");
+    assertThatThrownBy(() -> new LoadBalancerRule(LoadBalancerType.RANDOM, null, Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("warmup '48h'");
+  }
 }

@@ -109,4 +109,58 @@ class OutlierEjectionTest {
     assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
     assertThat(events.get(0)).isEqualTo("ejected 10.0.0.1 for 30s: error rate 52% over 21 calls"); // checked on failures
   }
+
+  @Test
+  void reportsTheEjectedInstancesOfAServiceInItsOwnGroup() {
+    Governance g = governance(OutlierDetectionRule.builder().consecutiveErrors(2).build());
+    GovernedRequest inGroup = GovernedRequest.builder("inv").group("ORDERS").build();
+    Decision d = g.newDecision();
+    for (int i = 0; i < 200 && g.ejectedInstances("inv", "ORDERS").isEmpty(); i++) {
+      g.decide(inGroup, d);
+      if (d.instance().ip().equals("10.0.0.1")) {
+        d.onError(new java.io.IOException("boom"));
+      } else {
+        d.onSuccess();
+      }
+    }
+
+    assertThat(g.ejectedInstances("inv", "ORDERS")).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThat(g.ejectedInstances("inv")).isEmpty();               // DEFAULT_GROUP: never called
+    assertThat(g.ejectedInstances("inv", null)).isEmpty();
+  }
+
+  @Test
+  void anEjectionEndingPastTheTickersRangeLastsRatherThanEndingAtOnce() {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(
+        Long.MAX_VALUE - Duration.ofSeconds(10).toNanos());
+    naming.set("inv", instance("10.0.0.1"), instance("10.0.0.2"), instance("10.0.0.3"), instance("10.0.0.4"));
+    Governance g = Governance.builder(naming).ticker(nanos::get).rules(GovernanceRules.builder()
+        .outlierDetection("inv", OutlierDetectionRule.builder().consecutiveErrors(1).build()).build()).build();
+
+    traffic(g, 200, Set.of("10.0.0.1"));
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    traffic(g, 200, Set.of());
+
+    assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
+  }
+
+  @Test
+  void maxEjectionPercentHoldsInEveryRouteSubsetToo() {
+    List<Instance> instances = new ArrayList<>();
+    instances.add(instance("10.0.0.1", "version", "v2"));
+    for (int i = 2; i <= 10; i++) {
+      instances.add(instance("10.0.0." + i, "version", "v1"));
+    }
+    naming.set("inv", instances);
+    Governance g = Governance.builder(naming).ticker(ticker).rules(GovernanceRules.builder()
+        .route(RouteRule.of("inv", null, Destination.of("version", "v2", 50), Destination.of("version", "v1", 50)))
+        .outlierDetection("inv", OutlierDetectionRule.builder().consecutiveErrors(1).maxEjectionPercent(50).build())
+        .build()).build();
+
+    traffic(g, 500, Set.of("10.0.0.1", "10.0.0.2"));
+
+    // 50% of the one-instance v2 subset is none: its only instance stays in; v1 (9 instances) may lose 4
+    assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.2");
+    assertThat(sample(g, GovernedRequest.of("inv"), 500)).containsKey("10.0.0.1");
+  }
 }

@@ -142,6 +142,31 @@ class ResilienceTest {
   }
 
   @Test
+  void aRequestThatIsNotIdempotentIsRetriedOnlyWhenItWasCertainlyNotSent() throws Exception {
+    Governance g = governance(GovernanceRules.builder()
+        .retry(new RetryRule("inv", 3, 100, Duration.ofSeconds(10), 10)).build());
+    GovernedRequest post = GovernedRequest.builder("inv").method("POST").idempotent(false).build();
+    List<String> attempts = new ArrayList<>();
+
+    assertThatThrownBy(() -> g.call(post, instance -> {
+      attempts.add("read failed");
+      throw new IOException("connection reset after the request was written");
+    })).isInstanceOf(IOException.class);
+    assertThat(attempts).hasSize(1);
+
+    String result = g.call(post, instance -> {
+      attempts.add("refused");
+      if (attempts.size() == 2) {
+        throw new IOException("wrapped", new java.net.ConnectException("Connection refused"));
+      }
+      return "ok";
+    });
+    assertThat(result).isEqualTo("ok");
+    assertThat(attempts).hasSize(3);
+    assertThat(GovernedRequest.of("inv").idempotent()).isTrue();
+  }
+
+  @Test
   void retryBudgetCapsRetriesAtAPercentageOfCalls() {
     Governance g = governance(GovernanceRules.builder()
         .retry(new RetryRule("inv", 3, 10, Duration.ofSeconds(10), 0)).build());

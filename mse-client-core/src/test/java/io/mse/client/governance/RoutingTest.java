@@ -52,6 +52,22 @@ class RoutingTest {
   }
 
   @Test
+  void aRepeatedHeaderMatchesWhenAnyOfItsValuesDoes() {
+    Governance g = governance(GovernanceRules.builder()
+        .route(RouteRule.of("pay", RouteMatch.header("x-env", "gray"), Destination.of("version", "v2", 100)))
+        .build());
+
+    GovernedRequest repeated = GovernedRequest.builder("pay").addHeader("X-Env", "blue").addHeader("x-env", "gray").build();
+    GovernedRequest replaced = GovernedRequest.builder("pay").addHeader("x-env", "gray").header("x-env", "blue").build();
+
+    assertThat(repeated.header("x-env")).isEqualTo("blue");
+    assertThat(repeated.headerValues("x-env")).containsExactly("blue", "gray");
+    assertThat(sample(g, repeated, 200)).containsOnlyKeys("10.0.0.3");
+    assertThat(replaced.headerValues("x-env")).containsExactly("blue");
+    assertThat(sample(g, replaced, 3000)).containsOnlyKeys("10.0.0.1", "10.0.0.2", "10.0.0.3");
+  }
+
+  @Test
   void matchesMethodPathCallerAndTagTogether() {
     Governance g = governance(GovernanceRules.builder()
         .route(new RouteRule("pay", new RouteMatch(null, StringMatch.prefix("/orders"), "POST", "web", "gray"),

@@ -9,6 +9,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +102,47 @@ class RuleReloadTest {
   }
 
   @Test
+  void aDocumentWhoseApplyFailsPartWayLeavesTheRulesAndDecisionsAsBefore() {
+    AtomicInteger readsUntilFailure = new AtomicInteger();
+    io.mse.client.Ticker breaking = () -> {
+      if (readsUntilFailure.getAndDecrement() == 1) {
+        throw new IllegalStateException("the ticker broke");
+      }
+      return ticker.read();
+    };
+    config.publishConfig(APP, GROUP, """
+        {"version": 1, "routes": [{"service": "pay", "destinations": [{"subset": {"version": "v2"}}]}],
+         "rateLimits": [{"resource": "inventory-service", "permitsPerSecond": 2}]}
+        """);
+    Governance g = Governance.builder(naming).config(config).applicationName("order-service").ticker(breaking).build();
+    g.addListener(new GovernanceListener() {
+      @Override
+      public void onRulesRejected(String source, String reason) {
+        rejected.add(source + ": " + reason);
+      }
+    });
+    GovernedRequest inv = GovernedRequest.of("inventory-service");
+    g.decide(inv).release();
+    assertThat(sample(g, GovernedRequest.of("pay"), 100)).containsOnlyKeys("10.0.0.2");
+    GovernanceRules before = g.rules();
+
+    readsUntilFailure.set(2);   // the second service to take the new rules fails
+    config.publishConfig(APP, GROUP, canary(0));
+
+    assertThat(rejected).hasSize(1);
+    assertThat(rejected.get(0)).startsWith(APP + ": ").contains("the ticker broke");
+    assertThat(g.rules()).isEqualTo(before);
+    assertThat(sample(g, GovernedRequest.of("pay"), 200)).containsOnlyKeys("10.0.0.2");
+    g.decide(inv).release();
+    assertThatThrownBy(() -> g.decide(inv)).isInstanceOf(RateLimitedException.class);
+
+    config.publishConfig(BASELINE, GROUP, "{\"version\": 1, \"timeouts\": [{\"resource\": \"*\", \"timeout\": \"2s\"}]}");
+    assertThat(g.rules().routes()).isEqualTo(before.routes());   // the failed document is not merged in later
+    assertThat(g.rules().timeouts()).hasSize(1);
+    assertThat(sample(g, GovernedRequest.of("pay"), 200)).containsOnlyKeys("10.0.0.2");
+  }
+
+  @Test
   void removingTheApplicationDocumentLeavesTheBaseline() {
     config.publishConfig(BASELINE, GROUP, "{\"version\": 1, \"timeouts\": [{\"resource\": \"*\", \"timeout\": \"2s\"}]}");
     config.publishConfig(APP, GROUP, "{\"version\": 1, \"timeouts\": [{\"resource\": \"*\", \"timeout\": \"1s\"}]}");
@@ -170,6 +217,53 @@ class RuleReloadTest {
     assertThat(config.listeners(BASELINE, GROUP)).isZero();
     assertThat(naming.subscribers("pay")).isZero();
     assertThatThrownBy(() -> g.decide(GovernedRequest.of("pay"))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aSlowFirstRegistryReadBlocksNeitherRuleReloadsNorOtherServices() throws Exception {
+    config.publishConfig(APP, GROUP, canary(100));
+    Governance g = start();
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    naming.beforeRead = service -> {
+      if (service.equals("pay")) {
+        reading.countDown();
+        awaitUninterruptibly(release);
+      }
+    };
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> slow = threads.submit(() -> {
+        Decision d = g.decide(GovernedRequest.of("pay"));
+        d.release();
+        return d.instance().ip();
+      });
+      assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CountDownLatch reloaded = new CountDownLatch(1);
+      threads.submit(() -> {
+        config.publishConfig(APP, GROUP, canary(0));
+        g.decide(GovernedRequest.of("inventory-service")).release();
+        reloaded.countDown();
+      });
+      boolean done = reloaded.await(10, TimeUnit.SECONDS);
+      release.countDown();
+
+      assertThat(done).as("the reload and another service's first call finish while 'pay' is read").isTrue();
+      assertThat(slow.get()).isEqualTo("10.0.0.1");   // the slow service took the rules published meanwhile
+      assertThat(g.rules().routes().get(0).destinations().get(0).weight()).isZero();
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

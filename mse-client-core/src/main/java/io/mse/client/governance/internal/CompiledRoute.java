@@ -73,7 +73,8 @@ final class CompiledRoute {
 
   boolean matches(GovernedRequest request) {
     for (int i = 0; i < headerNames.length; i++) {
-      if (!headerValues[i].equals(request.header(headerNames[i]))) {
+      if (!headerValues[i].equals(request.header(headerNames[i]))
+          && !request.headerValues(headerNames[i]).contains(headerValues[i])) {   // any value of a repeated header
         return false;
       }
     }

@@ -48,8 +48,11 @@ public final class DefaultGovernance implements Governance {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
+  /** One lock per service being followed, so that only its own first callers wait for its first read. */
+  private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
+  volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
+  private long lastVersion; // guarded by this
 
   /** Use {@link Governance#builder(NamingService)}. */
   public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
@@ -101,6 +104,10 @@ public final class DefaultGovernance implements Governance {
         throw e;
       }
       if (attempt >= maxAttempts) {
+        throw last;
+      }
+      if (!request.idempotent() && !NotSent.certainly(last)) {
+        LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
         throw last;
       }
       if (!policy.budget.tryRetry(ticker.read())) {
@@ -199,17 +206,17 @@ public final class DefaultGovernance implements Governance {
     decision.fill(policy, service, endpoint, tracked, now);
   }
 
-  private ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
+  ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
     ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
     RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
     CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
-        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl),
-        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb),
+        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl, s.version),
+        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb, s.version),
         retry,
-        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry),
+        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
     ResourcePolicy raced = s.policies.putIfAbsent(resource, policy);
@@ -231,45 +238,88 @@ public final class DefaultGovernance implements Governance {
     return follow(group, name);
   }
 
-  /** First use of a service: read its instances (may wait for the registry) and subscribe. */
-  private synchronized ServiceRuntime follow(String group, String name) {
+  /**
+   * First use of a service: read its instances (may wait for the registry) and subscribe, holding
+   * only this service's lock; then, under the governance lock (which rule changes take), give it the
+   * rules in force and publish it, so that no rule change is missed.
+   */
+  private ServiceRuntime follow(String group, String name) {
     ConcurrentHashMap<String, ServiceRuntime> byName = services.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
-    ServiceRuntime runtime = byName.get(name);
-    if (runtime != null) {
+    synchronized (followLocks.computeIfAbsent(group + "@@" + name, k -> new Object())) {
+      ServiceRuntime runtime = byName.get(name);
+      if (runtime != null) {
+        return runtime;
+      }
+      runtime = new ServiceRuntime(group, name, ticker, listeners);
+      runtime.setInstances(naming.getAllInstances(name, group));
+      naming.subscribe(name, group, runtime);
+      synchronized (this) {
+        RuleSnapshot s = snapshot;
+        try {
+          runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
+        } catch (RuntimeException e) {
+          naming.unsubscribe(name, group, runtime);   // not followed after all; the next call tries again
+          throw e;
+        }
+        byName.put(name, runtime);
+      }
+      LOG.debug("Governing calls to '{}' in group '{}'", name, group);
       return runtime;
     }
-    runtime = new ServiceRuntime(group, name, ticker, listeners);
-    RuleSnapshot s = snapshot;
-    runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
-    runtime.setInstances(naming.getAllInstances(name, group));
-    naming.subscribe(name, group, runtime);
-    byName.put(name, runtime);
-    LOG.debug("Governing calls to '{}' in group '{}'", name, group);
-    return runtime;
   }
 
   // ---- rules ----
 
-  private synchronized void applyRules(String source, GovernanceRules rules) {
+  /**
+   * Puts {@code rules} in force, all or nothing: the services take them first; if one fails, every
+   * service gets the previous rules back, the failure is reported as a rejection and false returned.
+   * Only then are the live objects trimmed and the new snapshot published.
+   */
+  private synchronized boolean applyRules(String source, GovernanceRules rules) {
     RuleSnapshot current = snapshot;
     if (current.rules.equals(rules) && !"start".equals(source)) {
-      return;
+      return true;
     }
-    RuleSnapshot next = new RuleSnapshot(rules);
+    RuleSnapshot next = new RuleSnapshot(rules, ++lastVersion);
+    try {
+      setServiceRules(next);
+    } catch (RuntimeException e) {
+      restoreServiceRules(current);
+      LOG.warn("Governance rules after '{}' could not be applied; the previous rules stay in force", source, e);
+      listeners.rulesRejected(source, "the rules could not be applied: " + e);
+      return false;
+    }
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    live.retain(rl, cb, rt);
+    live.retain(next.version, rl, cb, rt);
     snapshot = next;
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        runtime.setRules(next.routes(runtime.service), next.balancer(runtime.service), next.outlier(runtime.service));
-      }
-    }
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
         rules.retries().size(), rules.timeouts().size());
     listeners.rulesApplied(source, rules);
+    return true;
+  }
+
+  private void setServiceRules(RuleSnapshot s) {
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
+      }
+    }
+  }
+
+  /** Gives every service the rules of {@code s} again, going on past a service that fails. */
+  private void restoreServiceRules(RuleSnapshot s) {
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
+      for (ServiceRuntime runtime : byName.values()) {
+        try {
+          runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
+        } catch (RuntimeException e) {
+          LOG.warn("Could not restore the previous governance rules of '{}'", runtime.service, e);
+        }
+      }
+    }
   }
 
   @Override
@@ -299,8 +349,9 @@ public final class DefaultGovernance implements Governance {
   }
 
   @Override
-  public List<Instance> ejectedInstances(String service) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.get("DEFAULT_GROUP");
+  public List<Instance> ejectedInstances(String service, String group) {
+    ConcurrentHashMap<String, ServiceRuntime> byName =
+        services.get(group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
     ServiceRuntime runtime = byName == null ? null : byName.get(service);
     return runtime == null ? List.of() : runtime.ejected();
   }

@@ -10,6 +10,13 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
+  /**
+   * The longest duration a rule accepts (timeouts, windows, ejection times, warm-up, breaker waits,
+   * rate-limit periods): 24 hours. Longer ones make no sense for these and would overflow nanosecond
+   * arithmetic on the ticker.
+   */
+  public static final Duration MAX = Duration.ofHours(24);
+
   private static final Pattern FORMAT = Pattern.compile("([0-9]{1,12})(ms|s|m|h)");
 
   private Durations() {}
@@ -40,6 +47,9 @@ public final class Durations {
 
   /** Formats a duration in the largest unit that keeps it whole. */
   public static String format(Duration duration) {
+    if (duration.getSeconds() >= Long.MAX_VALUE / 1000) {
+      return duration.getSeconds() + "s";   // too long for milliseconds
+    }
     long ms = duration.toMillis();
     if (ms != 0 && ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";

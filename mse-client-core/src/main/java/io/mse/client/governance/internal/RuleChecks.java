@@ -50,12 +50,17 @@ public final class RuleChecks {
     return value;
   }
 
+  /** A duration above 0 and at most {@link Durations#MAX} (24 hours). */
   public static Duration positive(String field, Duration value) {
     if (value == null) {
       throw new RuleValueException(field, null, "it is required");
     }
     if (value.isNegative() || value.isZero()) {
       throw new RuleValueException(field, Durations.format(value), "it must be positive");
+    }
+    if (value.compareTo(Durations.MAX) > 0) {
+      throw new RuleValueException(field, Durations.format(value), "it must be at most "
+          + Durations.format(Durations.MAX));
     }
     return value;
   }

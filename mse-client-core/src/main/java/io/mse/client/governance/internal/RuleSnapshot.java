@@ -23,6 +23,8 @@ final class RuleSnapshot {
   static final String ANY = "*";
 
   final GovernanceRules rules;
+  /** Numbers the snapshots of one governance in the order they are made (0: the empty first one). */
+  final long version;
   final Map<String, RateLimitRule> rateLimits = new HashMap<>();
   final Map<String, CircuitBreakerRule> breakers = new HashMap<>();
   final Map<String, RetryRule> retries = new HashMap<>();
@@ -32,7 +34,12 @@ final class RuleSnapshot {
   final ConcurrentHashMap<String, ResourcePolicy> policies = new ConcurrentHashMap<>();
 
   RuleSnapshot(GovernanceRules rules) {
+    this(rules, 0);
+  }
+
+  RuleSnapshot(GovernanceRules rules, long version) {
     this.rules = rules;
+    this.version = version;
     rules.rateLimits().forEach(r -> rateLimits.put(r.resource(), r));
     rules.circuitBreakers().forEach(r -> breakers.put(r.resource(), r));
     rules.retries().forEach(r -> retries.put(r.resource(), r));

@@ -7,7 +7,7 @@ import io.mse.client.config.ConfigService;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.InvalidRulesException;
 import java.time.Duration;
-import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The three layers of rules (baseline document, application document, local rules) and their merge.
  * Documents are read with {@link ConfigService#getConfigAndAddListener} and re-read on every
  * publish; a document that fails validation is rejected with a WARN naming its problems and the
- * layer keeps its previous rules; a removed document contributes no rule. Thread-safe (changes are
+ * layer keeps its previous rules, as it does when the merged rules cannot be applied (the apply
+ * function returns false); a removed document contributes no rule. Thread-safe (changes are
  * serialized by this object's lock).
  */
 final class RuleSources {
@@ -29,7 +30,8 @@ final class RuleSources {
   private final String baselineDataId;
   private final String applicationDataId;
   private final Listeners listeners;
-  private final BiConsumer<String, GovernanceRules> apply;
+  /** Puts merged rules in force; false when they could not be (the previous ones stay). */
+  private final BiPredicate<String, GovernanceRules> apply;
   private final ConfigListener baselineListener = this::onBaseline;
   private final ConfigListener applicationListener = this::onApplication;
 
@@ -38,7 +40,7 @@ final class RuleSources {
   private GovernanceRules local;
 
   RuleSources(ConfigService config, String group, String baselineDataId, String applicationName,
-      GovernanceRules local, Listeners listeners, BiConsumer<String, GovernanceRules> apply) {
+      GovernanceRules local, Listeners listeners, BiPredicate<String, GovernanceRules> apply) {
     this.config = config;
     this.group = group;
     this.baselineDataId = baselineDataId;
@@ -58,13 +60,16 @@ final class RuleSources {
       }
     }
     synchronized (this) {
-      apply.accept("start", merged());
+      apply.test("start", merged());
     }
   }
 
   synchronized void setLocal(GovernanceRules rules) {
+    GovernanceRules previous = local;
     local = rules;
-    apply.accept(LOCAL, merged());
+    if (!apply.test(LOCAL, merged())) {
+      local = previous;
+    }
   }
 
   synchronized GovernanceRules merged() {
@@ -83,15 +88,21 @@ final class RuleSources {
 
   private void onBaseline(ConfigChangeEvent event) {
     synchronized (this) {
+      GovernanceRules previous = baseline;
       baseline = parse(baselineDataId, event.content(), baseline);
-      apply.accept(baselineDataId, merged());
+      if (!apply.test(baselineDataId, merged())) {
+        baseline = previous;
+      }
     }
   }
 
   private void onApplication(ConfigChangeEvent event) {
     synchronized (this) {
+      GovernanceRules previous = application;
       application = parse(applicationDataId, event.content(), application);
-      apply.accept(applicationDataId, merged());
+      if (!apply.test(applicationDataId, merged())) {
+        application = previous;
+      }
     }
   }
 

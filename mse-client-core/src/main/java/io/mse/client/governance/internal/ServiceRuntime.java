@@ -1,6 +1,7 @@
 package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
+import io.mse.client.governance.Destination;
 import io.mse.client.governance.LoadBalancerRule;
 import io.mse.client.governance.OutlierDetectionRule;
 import io.mse.client.governance.RouteRule;
@@ -197,6 +198,12 @@ final class ServiceRuntime implements NamingListener {
           e, service, ejectedCount, endpoints.size(), rule.maxEjectionPercent());
       return null;
     }
+    Map<String, String> fullSubset = fullSubset(e, rule.maxEjectionPercent());
+    if (fullSubset != null) {
+      LOG.debug("Not ejecting {} of '{}': its subset {} already has the most ejected instances allowed, {}%",
+          e, service, fullSubset, rule.maxEjectionPercent());
+      return null;
+    }
     long max = rule.maxEjectionTime().toNanos();
     if (e.readmittedAtNanos != Long.MIN_VALUE && now - e.readmittedAtNanos >= max) {
       e.ejections = 0;
@@ -206,9 +213,53 @@ final class ServiceRuntime implements NamingListener {
     long time = e.ejections > max / base ? max : Math.min(max, base * e.ejections);
     e.ejected = true;
     e.ejectedAtNanos = now;
-    e.ejectedUntilNanos = now + time;
+    e.ejectedUntilNanos = saturatedAdd(now, time);
     rebuild(now);
     return Duration.ofNanos(time);
+  }
+
+  /** Returns {@code a + b}, or the extreme it passes instead of wrapping around. */
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
+  /**
+   * Returns a route subset of {@code e} where ejecting it would go over {@code maxPercent} of the
+   * subset's instances; null when there is none.
+   */
+  // guarded by this
+  private Map<String, String> fullSubset(Endpoint e, int maxPercent) {
+    for (RouteRule route : routes) {
+      for (Destination destination : route.destinations()) {
+        Map<String, String> labels = destination.subset();
+        if (labels.isEmpty() || !inSubset(e, labels)) {
+          continue;   // the empty subset is every instance: the service-wide check covers it
+        }
+        int members = 0;
+        int ejected = 0;
+        for (Endpoint x : endpoints.values()) {
+          if (inSubset(x, labels)) {
+            members++;
+            ejected += x.ejected ? 1 : 0;
+          }
+        }
+        if (ejected + 1 > members * maxPercent / 100) {
+          return labels;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean inSubset(Endpoint e, Map<String, String> labels) {
+    Map<String, String> metadata = e.instance.metadata();
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      if (!label.getValue().equals(metadata.get(label.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void readmit(Endpoint e, long now) {

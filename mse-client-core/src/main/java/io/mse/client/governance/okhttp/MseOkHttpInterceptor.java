@@ -9,6 +9,7 @@ import io.mse.client.naming.Instance;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,26 +33,38 @@ import okhttp3.Response;
  *
  * <p>Which hosts are services: by default, hosts without a dot other than {@code localhost} (set
  * {@link Builder#governedHosts}). The resource is the service name unless
- * {@link Builder#resource} says otherwise. A response with status 5xx is a failure (set
+ * {@link Builder#resource} says otherwise. Routes match on every value of a repeated header (a
+ * condition holds when any value equals it). A response with status 5xx is a failure (set
  * {@link Builder#failure}); an {@link IOException} is a failure too. When every attempt failed, the
  * last failed response is returned, or the last {@link IOException} thrown (an
  * {@link java.io.InterruptedIOException} when the last attempt timed out). Refusals are thrown as
  * {@link GovernanceRejectedIOException}. The timeout becomes the attempt's connect, read and write
  * timeouts; a response later than it is a failure. Requests with one-shot bodies are not retried.
+ *
+ * <p>Retries and idempotency: requests with an idempotent method ({@code GET, HEAD, OPTIONS, PUT,
+ * DELETE, TRACE}) are retried on any failure; others ({@code POST}, {@code PATCH}, ...) only when the
+ * connection could not be made (the request was certainly not sent), unless
+ * {@link Builder#retryNonIdempotent} says to retry them on any failure too.
+ *
  * Register it with {@code addInterceptor} (not as a network interceptor). Thread-safe.
  */
 public final class MseOkHttpInterceptor implements Interceptor {
+
+  /** The methods RFC 9110 defines as idempotent. */
+  private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
   private final Governance governance;
   private final Predicate<String> governedHosts;
   private final Function<Request, String> resource;
   private final Predicate<Response> failure;
+  private final boolean retryNonIdempotent;
 
   private MseOkHttpInterceptor(Builder b) {
     this.governance = b.governance;
     this.governedHosts = b.governedHosts;
     this.resource = b.resource;
     this.failure = b.failure;
+    this.retryNonIdempotent = b.retryNonIdempotent;
   }
 
   /** Returns a builder over {@code governance}. */
@@ -71,13 +84,16 @@ public final class MseOkHttpInterceptor implements Interceptor {
       tag = TagContext.current();
     }
     GovernedRequest.Builder rb = GovernedRequest.builder(service).method(original.method())
-        .path(original.url().encodedPath()).tag(tag);
+        .path(original.url().encodedPath()).tag(tag)
+        .idempotent(retryNonIdempotent || IDEMPOTENT_METHODS.contains(original.method()));
     String resourceName = resource.apply(original);
     if (resourceName != null) {
       rb.resource(resourceName);
     }
     for (String name : original.headers().names()) {
-      rb.header(name, original.header(name));
+      for (String value : original.headers(name)) {
+        rb.addHeader(name, value);
+      }
     }
     GovernedRequest request = rb.build();
     Request outbound = tag == null ? original : original.newBuilder().header(TagContext.HEADER, tag).build();
@@ -159,6 +175,7 @@ public final class MseOkHttpInterceptor implements Interceptor {
         && !host.equalsIgnoreCase("localhost");
     private Function<Request, String> resource = request -> null;
     private Predicate<Response> failure = response -> response.code() >= 500;
+    private boolean retryNonIdempotent;
 
     private Builder(Governance governance) {
       this.governance = Objects.requireNonNull(governance, "governance");
@@ -179,6 +196,16 @@ public final class MseOkHttpInterceptor implements Interceptor {
     /** Sets which responses are failures; default status 500 and above. */
     public Builder failure(Predicate<Response> failure) {
       this.failure = Objects.requireNonNull(failure, "failure");
+      return this;
+    }
+
+    /**
+     * Sets whether requests with a method that is not idempotent (POST, PATCH, ...) are retried on any
+     * failure, like idempotent ones; default false: they are retried only when the connection could
+     * not be made. Turn it on only when the server deduplicates such requests.
+     */
+    public Builder retryNonIdempotent(boolean retryNonIdempotent) {
+      this.retryNonIdempotent = retryNonIdempotent;
       return this;
     }
 

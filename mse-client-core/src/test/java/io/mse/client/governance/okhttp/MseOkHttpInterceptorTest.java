@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,18 +12,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.mse.client.governance.FakeNamingService;
+import io.mse.client.governance.Destination;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RateLimitedException;
 import io.mse.client.governance.RetryRule;
+import io.mse.client.governance.RouteMatch;
+import io.mse.client.governance.RouteRule;
 import io.mse.client.governance.TagContext;
 import io.mse.client.naming.Instance;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +58,25 @@ class MseOkHttpInterceptorTest {
   }
 
   OkHttpClient client(GovernanceRules rules) {
+    return client(rules, false);
+  }
+
+  OkHttpClient client(GovernanceRules rules, boolean retryNonIdempotent) {
     Governance governance = Governance.builder(naming).rules(rules).build();
-    return new OkHttpClient.Builder().addInterceptor(MseOkHttpInterceptor.builder(governance).build()).build();
+    return new OkHttpClient.Builder().addInterceptor(MseOkHttpInterceptor.builder(governance)
+        .retryNonIdempotent(retryNonIdempotent).build()).build();
+  }
+
+  static Request postOrder() {
+    return new Request.Builder().url("http://inventory-service/orders")
+        .post(RequestBody.create("{\"sku\": 1}", MediaType.get("application/json"))).build();
+  }
+
+  /** An instance on a loopback port nothing listens on: connecting to it is refused. */
+  static Instance refusing() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return Instance.builder().ip("127.0.0.1").port(socket.getLocalPort()).build();
+    }
   }
 
   static Instance local(WireMockServer server) {
@@ -135,5 +160,79 @@ class MseOkHttpInterceptorTest {
       assertThat(response.code()).isEqualTo(200);
     }
     assertThat(naming.reads).isZero();
+  }
+
+  @Test
+  void routesOnAnyValueOfARepeatedHeader() throws IOException {
+    naming.set("inventory-service", Instance.builder().ip("127.0.0.1").port(healthy.port()).metadata("version", "v2").build(),
+        Instance.builder().ip("127.0.0.1").port(failing.port()).metadata("version", "v1").build());
+    OkHttpClient http = client(GovernanceRules.builder()
+        .route(RouteRule.of("inventory-service", RouteMatch.header("x-env", "gray"), Destination.of("version", "v2", 100)))
+        .route(RouteRule.of("inventory-service", null, Destination.of("version", "v1", 100)))
+        .build());
+    Request grayFirst = orders().newBuilder().addHeader("X-Env", "gray").addHeader("X-Env", "blue").build();
+    Request grayLast = orders().newBuilder().addHeader("X-Env", "blue").addHeader("X-Env", "gray").build();
+
+    for (Request request : new Request[] {grayFirst, grayLast}) {
+      try (Response response = http.newCall(request).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+      }
+    }
+    assertThat(healthy.getAllServeEvents()).hasSize(2);
+    assertThat(failing.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void doesNotRetryAPostThatReachedTheServer() throws IOException {
+    failing.stubFor(post(urlEqualTo("/orders")).willReturn(aResponse().withStatus(503).withBody("down")));
+    naming.set("inventory-service", local(failing));
+    OkHttpClient http = client(GovernanceRules.builder()
+        .retry(new RetryRule("inventory-service", 3, 100, Duration.ofSeconds(10), 10)).build());
+
+    try (Response response = http.newCall(postOrder()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+    }
+    assertThat(failing.getAllServeEvents()).hasSize(1);
+  }
+
+  @Test
+  void retriesAPostWhoseConnectionWasRefused() throws IOException {
+    healthy.stubFor(post(urlEqualTo("/orders")).willReturn(aResponse().withStatus(201)));
+    naming.set("inventory-service", local(healthy), refusing());
+    OkHttpClient http = client(GovernanceRules.builder()
+        .retry(new RetryRule("inventory-service", 2, 100, Duration.ofSeconds(10), 100)).build());
+
+    for (int i = 0; i < 10; i++) {
+      try (Response response = http.newCall(postOrder()).execute()) {
+        assertThat(response.code()).isEqualTo(201);
+      }
+    }
+    assertThat(healthy.getAllServeEvents()).hasSize(10);
+  }
+
+  @Test
+  void retriesAPostOnAFailedResponseWhenTheBuilderOptsIn() throws IOException {
+    failing.stubFor(post(urlEqualTo("/orders")).willReturn(aResponse().withStatus(503).withBody("down")));
+    naming.set("inventory-service", local(failing));
+    OkHttpClient http = client(GovernanceRules.builder()
+        .retry(new RetryRule("inventory-service", 3, 100, Duration.ofSeconds(10), 10)).build(), true);
+
+    try (Response response = http.newCall(postOrder()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+    }
+    assertThat(failing.getAllServeEvents()).hasSize(3);
+  }
+
+  @Test
+  void retriesIdempotentMethodsOnAFailedResponse() throws IOException {
+    failing.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlEqualTo("/orders"))
+        .willReturn(aResponse().withStatus(503)));
+    naming.set("inventory-service", local(failing));
+    OkHttpClient http = client(GovernanceRules.builder()
+        .retry(new RetryRule("inventory-service", 3, 100, Duration.ofSeconds(10), 10)).build());
+
+    http.newCall(orders().newBuilder().put(RequestBody.create("{}", MediaType.get("application/json"))).build())
+        .execute().close();
+    assertThat(failing.getAllServeEvents()).hasSize(3);
   }
 }
