@@ -4,15 +4,13 @@ import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.config.ConfigService;
+import io.mse.client.internal.FirstRead;
 import io.mse.client.internal.Names;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,26 +164,9 @@ public final class DefaultConfigService implements ConfigService {
           }
         }
       } else {
-        awaitStartingPoint(entry, timeout);
+        FirstRead.await(entry.started, timeout, entry.key);
       }
       return entry;
-    }
-  }
-
-  private static void awaitStartingPoint(ConfigEntry entry, Duration timeout) {
-    try {
-      entry.started.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new ServerUnavailableException(entry.key.toString(),
-          "Timed out after " + timeout.toMillis() + " ms waiting for the first read of '" + entry.key + "'");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServerUnavailableException(entry.key.toString(), "Interrupted waiting for '" + entry.key + "'", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.mse.client.naming.internal;
 
 import io.mse.client.ServerUnavailableException;
+import io.mse.client.internal.FirstRead;
 import io.mse.client.internal.Names;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingListener;
@@ -11,9 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +152,8 @@ public final class DefaultNamingService implements NamingService {
         load(entry);
         return entry;
       }
-      if (await(entry)) {
+      FirstRead.await(entry.started, requestTimeout, entry.key);
+      if (entry.state != null) {
         return entry;
       }
     }
@@ -183,25 +182,6 @@ public final class DefaultNamingService implements NamingService {
     }
     engine.subscribe(key);
     LOG.debug("Following '{}'", key);
-  }
-
-  /** Waits for another thread's first read; true when done, false when it failed and was forgotten. */
-  private boolean await(ServiceEntry entry) {
-    try {
-      entry.started.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new ServerUnavailableException(entry.key.toString(),
-          "Timed out after " + requestTimeout.toMillis() + " ms waiting for the first read of '" + entry.key + "'");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServerUnavailableException(entry.key.toString(), "Interrupted waiting for '" + entry.key + "'", e);
-    }
   }
 
   private ServiceKey key(String serviceName, String group) {
