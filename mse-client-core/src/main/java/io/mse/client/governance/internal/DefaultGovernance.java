@@ -32,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads two volatile references (the rule
- * snapshot, the service's route table), does two hash lookups (resource policy, service), and then
- * works on prepared arrays: no lock, no allocation beyond Resilience4j's own. Thread-safe.
+ * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter gets the
+ * same reading through {@link DecisionTime}), reads three volatile references (the rule snapshot,
+ * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
+ * its service), and then works on prepared arrays: no lock, no allocation beyond Resilience4j's own.
+ * Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
 
@@ -67,18 +69,19 @@ public final class DefaultGovernance implements Governance {
   @Override
   public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
     Objects.requireNonNull(call, "call");
-    ResourcePolicy policy = admit(request);
+    long now = ticker.read();
+    ResourcePolicy policy = admit(request, now);
     RetryRule retry = policy.retry;
     int maxAttempts = retry == null ? 1 : retry.maxAttempts();
     if (policy.budget != null) {
-      policy.budget.recordCall(ticker.read());
+      policy.budget.recordCall(now);
     }
     DecisionImpl decision = new DecisionImpl(this, ticker);
     Exception last = null;
     Endpoint previous = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        attempt(request, policy, decision, previous);
+        attempt(request, policy, decision, previous, attempt == 1 ? now : ticker.read());
       } catch (RuntimeException rejection) {
         if (last == null) {
           throw rejection;
@@ -116,7 +119,8 @@ public final class DefaultGovernance implements Governance {
   @Override
   public Decision decide(GovernedRequest request) {
     DecisionImpl decision = new DecisionImpl(this, ticker);
-    attempt(request, admit(request), decision, null);
+    long now = ticker.read();
+    attempt(request, admit(request, now), decision, null, now);
     return decision;
   }
 
@@ -129,7 +133,8 @@ public final class DefaultGovernance implements Governance {
     if (d.open) {
       throw new IllegalStateException("decision for '" + d.resource() + "' has not been reported yet");
     }
-    attempt(request, admit(request), d, null);
+    long now = ticker.read();
+    attempt(request, admit(request, now), d, null, now);
   }
 
   @Override
@@ -147,8 +152,8 @@ public final class DefaultGovernance implements Governance {
     return new DecisionImpl(this, ticker);
   }
 
-  /** Resolves the request's policy and takes a rate-limit permit. */
-  ResourcePolicy admit(GovernedRequest request) {
+  /** Resolves the request's policy and takes a rate-limit permit as of the ticker reading {@code now}. */
+  ResourcePolicy admit(GovernedRequest request, long now) {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
@@ -158,7 +163,7 @@ public final class DefaultGovernance implements Governance {
       policy = resolve(s, request.resource(), request.service());
     }
     RateLimiter limiter = policy.limiter;
-    if (limiter != null && !limiter.acquirePermission()) {
+    if (limiter != null && !DecisionTime.acquire(limiter, now)) {
       policy.counters.rateLimited.increment();
       listeners.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
@@ -166,10 +171,16 @@ public final class DefaultGovernance implements Governance {
     return policy;
   }
 
-  /** Routes, balances and takes a breaker permit for one attempt, filling {@code decision}. */
-  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude) {
-    ServiceRuntime service = service(request.group(), request.service());
-    long now = ticker.read();
+  /**
+   * Routes, balances and takes a breaker permit for one attempt starting at the ticker reading
+   * {@code now}, filling {@code decision}.
+   */
+  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now) {
+    ServiceRuntime service = policy.service;
+    if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
+      service = service(request.group(), request.service());
+      policy.service = service;
+    }
     RouteTable table = service.table;
     if (now >= table.nextEventNanos) {
       service.onTimer(now);
@@ -191,7 +202,7 @@ public final class DefaultGovernance implements Governance {
         throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
       }
     }
-    boolean tracked = pool.balancer.tracksOutstanding();
+    boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();
     }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The live rate limiters, circuit breakers and retry budgets, kept across rule changes by key (the
@@ -37,7 +36,7 @@ final class LiveObjects {
   private final Ticker ticker;
   private final Clock clock;
   private final Listeners listeners;
-  private final Supplier<Long> nanoTime;
+  private final DecisionTime nanoTime;
 
   private final Map<String, Live<RateLimitRule, RateLimiter>> limiters = new HashMap<>();
   private final Map<String, Live<CircuitBreakerRule, BreakerWatch>> breakers = new HashMap<>();
@@ -57,7 +56,7 @@ final class LiveObjects {
     this.ticker = ticker;
     this.clock = new TickerClock(ticker);
     this.listeners = listeners;
-    this.nanoTime = ticker::read;
+    this.nanoTime = new DecisionTime(ticker);
   }
 
   synchronized RateLimiter limiter(String key, RateLimitRule rule) {
