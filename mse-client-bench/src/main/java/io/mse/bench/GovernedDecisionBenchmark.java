@@ -44,9 +44,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GovernedDecisionBenchmark {
 
   static final String SERVICE = "inventory-service";
+  /** The same route and instances, but no rate limit, breaker or outlier rule: what those cost. */
+  static final String UNGUARDED = "catalog-service";
   static final String RULES = """
       {"version": 1,
        "routes": [{"service": "inventory-service", "match": {"headers": {"x-user-group": "beta"}},
+                   "destinations": [{"subset": {"version": "v2"}, "weight": 5},
+                                    {"subset": {"version": "v1"}, "weight": 95}]},
+                  {"service": "catalog-service", "match": {"headers": {"x-user-group": "beta"}},
                    "destinations": [{"subset": {"version": "v2"}, "weight": 5},
                                     {"subset": {"version": "v1"}, "weight": 95}]}],
        "outlierDetection": {"inventory-service": {"consecutiveErrors": 5, "baseEjectionTime": "30s"}},
@@ -59,6 +64,7 @@ public class GovernedDecisionBenchmark {
   private MseClient client;
   private Governance governance;
   private GovernedRequest request;
+  private GovernedRequest unguarded;
 
   /** One reusable decision per benchmark thread, as a caller's thread would keep it. */
   @State(Scope.Thread)
@@ -76,18 +82,22 @@ public class GovernedDecisionBenchmark {
     client = MseClient.builder().serverAddr("memory://governed-decision").applicationName("order-service")
         .snapshotDir(Files.createTempDirectory("mse-bench")).build();
     client.config().publishConfig("order-service.governance.json", "MSE_GOVERNANCE", RULES, "json");
-    for (int i = 0; i < 10; i++) {
-      client.naming().registerInstance(SERVICE, "DEFAULT_GROUP", Instance.builder()
-          .ip("10.0.0." + (i + 1)).port(8080).metadata("version", i < 2 ? "v2" : "v1").build());
+    for (String service : new String[] {SERVICE, UNGUARDED}) {
+      for (int i = 0; i < 10; i++) {
+        client.naming().registerInstance(service, "DEFAULT_GROUP", Instance.builder()
+            .ip("10.0.0." + (i + 1)).port(8080).metadata("version", i < 2 ? "v2" : "v1").build());
+      }
     }
     governance = client.governance();
-    if (governance.rules().routes().size() != 1 || governance.rules().rateLimits().size() != 1
+    if (governance.rules().routes().size() != 2 || governance.rules().rateLimits().size() != 1
         || governance.rules().circuitBreakers().size() != 1) {
       throw new IllegalStateException("the rule document was not applied: " + governance.rules());
     }
     request = GovernedRequest.builder(SERVICE).method("GET").path("/stock").header("x-user-group", "beta").build();
+    unguarded = GovernedRequest.builder(UNGUARDED).method("GET").path("/items").header("x-user-group", "beta").build();
     Decision d = governance.decide(request);
     d.onSuccess();
+    governance.decide(unguarded).onSuccess();
     if (governance.counters(SERVICE).successes() != 1) {
       throw new IllegalStateException("setup failed: " + governance.counters(SERVICE));
     }
@@ -107,6 +117,16 @@ public class GovernedDecisionBenchmark {
   public Instance governedDecision(ThreadDecision state) {
     Decision d = state.decision;
     governance.decide(request, d);
+    Instance chosen = d.instance();
+    d.onSuccess();
+    return chosen;
+  }
+
+  /** The same decision without a rate limit, breaker or outlier rule (route + load balance + success). */
+  @Benchmark
+  public Instance routeAndBalanceOnly(ThreadDecision state) {
+    Decision d = state.decision;
+    governance.decide(unguarded, d);
     Instance chosen = d.instance();
     d.onSuccess();
     return chosen;

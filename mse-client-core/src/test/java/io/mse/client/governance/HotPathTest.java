@@ -4,6 +4,7 @@ import static io.mse.client.governance.Fixtures.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mse.client.Ticker;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,30 @@ class HotPathTest {
     d.onSuccess();
     assertThat(reads.get()).as("ticker reads by decision and success").isEqualTo(2);
     assertThat(g.counters("inv").successes()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutABreakerTimeoutOrErrorRateRuleASuccessReadsNoTicker() {
+    naming.set("inv", instance("10.0.0.1"), instance("10.0.0.2"));
+    Governance g = Governance.builder(naming).ticker(counting).rules(GovernanceRules.builder()
+        .outlierDetection("inv", OutlierDetectionRule.builder().consecutiveErrors(3).build()).build()).build();
+    GovernedRequest request = GovernedRequest.of("inv");
+    Decision d = g.newDecision();
+    g.decide(request, d);
+    d.onSuccess();
+
+    reads.set(0);
+    g.decide(request, d);
+    d.onSuccess();
+    assertThat(reads.get()).isEqualTo(1);
+    assertThat(g.counters("inv").successes()).isEqualTo(2);
+
+    g.setLocalRules(GovernanceRules.builder().timeout(new TimeoutRule("inv", Duration.ofMillis(100))).build());
+    g.decide(request, d);
+    fake.advanceMillis(150);
+    reads.set(0);
+    assertThat(d.onSuccess()).as("a success over the timeout").isInstanceOf(CallTimeoutException.class);
+    assertThat(reads.get()).isEqualTo(1);
   }
 
   @Test

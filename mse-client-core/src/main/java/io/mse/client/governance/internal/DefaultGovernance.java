@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter gets the
- * same reading through {@link DecisionTime}), reads three volatile references (the rule snapshot,
+ * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter's reading,
+ * passed on by {@link DecisionTime}), reads three volatile references (the rule snapshot,
  * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
  * its service), and then works on prepared arrays: no lock, no allocation beyond Resilience4j's own.
  * Thread-safe.
@@ -69,14 +69,14 @@ public final class DefaultGovernance implements Governance {
   @Override
   public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
     Objects.requireNonNull(call, "call");
-    long now = ticker.read();
-    ResourcePolicy policy = admit(request, now);
+    DecisionImpl decision = new DecisionImpl(this, ticker);
+    ResourcePolicy policy = admit(request, decision);
+    long now = decision.startNanos;
     RetryRule retry = policy.retry;
     int maxAttempts = retry == null ? 1 : retry.maxAttempts();
     if (policy.budget != null) {
       policy.budget.recordCall(now);
     }
-    DecisionImpl decision = new DecisionImpl(this, ticker);
     Exception last = null;
     Endpoint previous = null;
     for (int attempt = 1; ; attempt++) {
@@ -119,8 +119,8 @@ public final class DefaultGovernance implements Governance {
   @Override
   public Decision decide(GovernedRequest request) {
     DecisionImpl decision = new DecisionImpl(this, ticker);
-    long now = ticker.read();
-    attempt(request, admit(request, now), decision, null, now);
+    ResourcePolicy policy = admit(request, decision);
+    attempt(request, policy, decision, null, decision.startNanos);
     return decision;
   }
 
@@ -133,8 +133,8 @@ public final class DefaultGovernance implements Governance {
     if (d.open) {
       throw new IllegalStateException("decision for '" + d.resource() + "' has not been reported yet");
     }
-    long now = ticker.read();
-    attempt(request, admit(request, now), d, null, now);
+    ResourcePolicy policy = admit(request, d);
+    attempt(request, policy, d, null, d.startNanos);
   }
 
   @Override
@@ -152,8 +152,11 @@ public final class DefaultGovernance implements Governance {
     return new DecisionImpl(this, ticker);
   }
 
-  /** Resolves the request's policy and takes a rate-limit permit as of the ticker reading {@code now}. */
-  ResourcePolicy admit(GovernedRequest request, long now) {
+  /**
+   * Resolves the request's policy, takes a rate-limit permit, and sets {@code decision}'s start time
+   * to this decision's one ticker reading (the rate limiter's, when there is one).
+   */
+  ResourcePolicy admit(GovernedRequest request, DecisionImpl decision) {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
@@ -163,7 +166,9 @@ public final class DefaultGovernance implements Governance {
       policy = resolve(s, request.resource(), request.service());
     }
     RateLimiter limiter = policy.limiter;
-    if (limiter != null && !DecisionTime.acquire(limiter, now)) {
+    if (limiter == null) {
+      decision.startNanos = ticker.read();
+    } else if (!DecisionTime.acquire(limiter, ticker, decision)) {
       policy.counters.rateLimited.increment();
       listeners.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
