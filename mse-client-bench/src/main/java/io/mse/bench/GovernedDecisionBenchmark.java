@@ -23,15 +23,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A governed decision as issue 4 defines it, through a real {@link MseClient} on the in-memory engine
  * ({@code memory://}): a route matching a header and splitting 5% to {@code version=v2} / 95% to
- * {@code version=v1}, weighted-random load balancing over the 10 instances of the chosen subset's
- * service, a rate-limit permit, a circuit-breaker permit, and recording the success (breaker,
+ * {@code version=v1}, weighted-random load balancing over the chosen subset of the service's 10
+ * instances (2 v2, 8 v1), a rate-limit permit, a circuit-breaker permit, and recording the success (breaker,
  * outlier detection, counters). No I/O. The rules are a JSON document published into the config
- * center, as in production. Limits are so high that nothing is ever refused.
+ * center, as in production. Limits are so high that nothing is ever refused (the tear-down fails the
+ * run if anything was). {@link #routeAndBalanceOnly} makes the same decision for a service with no
+ * rate limit, breaker or outlier rule. Figures and their reading: {@code docs/governance.md}, "Performance".
  *
  * <p>Compare with {@link GuardBaselineBenchmark} in the same JMH run, at 1 and 2 threads:
  * <pre>
- * java -jar mse-client-bench/target/benchmarks.jar 'GovernedDecision|GuardBaseline' -t 1 -prof gc
- * java -jar mse-client-bench/target/benchmarks.jar 'GovernedDecision|GuardBaseline' -t 2 -prof gc
+ * java -jar mse-client-bench/target/benchmarks.jar 'GovernedDecision|GuardBaseline' -t 1 -wi 3 -w 2s -i 8 -r 2s -f 1 -prof gc
+ * java -jar mse-client-bench/target/benchmarks.jar 'GovernedDecision|GuardBaseline' -t 2 -wi 3 -w 2s -i 8 -r 2s -f 1 -prof gc
  * java -jar mse-client-bench/target/benchmarks.jar 'GovernedDecision|GuardBaseline' -t 1 -bm sample   # median
  * </pre>
  */
