@@ -18,6 +18,8 @@ public final class FakeNamingService implements NamingService {
   private final Map<String, List<Instance>> instances = new ConcurrentHashMap<>();
   private final Map<String, List<NamingListener>> listeners = new ConcurrentHashMap<>();
   public int reads;
+  /** Run on every read of a service's instances, e.g. to let a fake ticker advance as a slow registry would. */
+  public volatile Runnable onRead = () -> { };
 
   public void set(String service, List<Instance> list) {
     instances.put(service, List.copyOf(list));
@@ -77,6 +79,7 @@ public final class FakeNamingService implements NamingService {
   @Override
   public List<Instance> getAllInstances(String serviceName, String group) {
     reads++;
+    onRead.run();
     return instances.getOrDefault(serviceName, List.of());
   }
 

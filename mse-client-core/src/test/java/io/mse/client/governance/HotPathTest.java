@@ -64,6 +64,20 @@ class HotPathTest {
   }
 
   @Test
+  void theWaitForTheRegistryOnAServicesFirstUseIsNotPartOfTheCall() {
+    naming.set("inv", instance("10.0.0.1"));
+    naming.onRead = () -> fake.advanceMillis(500);
+    Governance g = Governance.builder(naming).ticker(fake).rules(GovernanceRules.builder()
+        .rateLimit(RateLimitRule.perSecond("inv", 10))
+        .timeout(new TimeoutRule("inv", Duration.ofMillis(100))).build()).build();
+
+    Decision d = g.decide(GovernedRequest.of("inv"));
+    assertThat(d.elapsedNanos()).isZero();
+    assertThat(d.onSuccess()).isNull();
+    assertThat(g.counters("inv").timeouts()).isZero();
+  }
+
+  @Test
   void oneResourceCalledOnTwoServicesGoesToEachServicesInstances() {
     naming.set("a", instance("10.0.0.1"));
     naming.set("b", instance("10.0.0.2"));

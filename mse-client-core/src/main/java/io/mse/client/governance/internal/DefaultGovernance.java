@@ -185,6 +185,7 @@ public final class DefaultGovernance implements Governance {
     if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
       service = service(request.group(), request.service());
       policy.service = service;
+      now = ticker.read(); // a service's first use waits for the registry: the call starts after it
     }
     RouteTable table = service.table;
     if (now >= table.nextEventNanos) {
