@@ -20,6 +20,8 @@ public final class FakeNamingService implements NamingService {
   public volatile int reads;
   /** Runs at the start of every {@code getAllInstances}, with the service name; may block. */
   public volatile java.util.function.Consumer<String> beforeRead = service -> {};
+  /** Run on every read of a service's instances, e.g. to let a fake ticker advance as a slow registry would. */
+  public volatile Runnable onRead = () -> { };
 
   public void set(String service, List<Instance> list) {
     instances.put(service, List.copyOf(list));
@@ -80,6 +82,7 @@ public final class FakeNamingService implements NamingService {
   public List<Instance> getAllInstances(String serviceName, String group) {
     beforeRead.accept(serviceName);
     reads++;
+    onRead.run();
     return instances.getOrDefault(serviceName, List.of());
   }
 

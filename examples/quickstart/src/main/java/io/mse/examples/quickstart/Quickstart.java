@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
 
 /**
  * The README's first command: two inventory-service instances, an order-service that finds and calls
- * them, a config change reaching a listener, and a deregistration reaching a subscriber — on the
+ * them, a config change reaching a listener, and a deregistration reaching a subscriber; then
+ * governance over real HTTP, steered by rules published into the config center (a 5% canary, a live
+ * weight change, a failing instance ejected, a rate limit, see {@link TrafficSteps}) — on the
  * embedded engine by default, or on the server named by {@code MSE_SERVER_ADDR}.
  */
 public final class Quickstart {
@@ -90,7 +92,11 @@ public final class Quickstart {
       }
       out.printf("   => 5 more calls, all answered by: %s%n%n", after);
 
-      step(5, "close the clients and the servers");
+      TrafficSteps traffic = new TrafficSteps(out, http, inventoryClient.config(), inventoryClient.naming(),
+          orderClient.governance());
+      int next = traffic.run(5, this, naming);
+
+      step(next, "close the clients and the servers");
     }
     deleteRecursively(snapshots);
     long left = Thread.getAllStackTraces().keySet().stream()
@@ -107,16 +113,21 @@ public final class Quickstart {
         .build();
   }
 
-  private Instance register(NamingService naming, InventoryServer server) {
-    Instance instance = Instance.builder().ip(server.ip()).port(server.port())
-        .metadata("instance-id", server.instanceId()).build();
+  Instance register(NamingService naming, InventoryServer server) {
+    Instance.Builder builder = Instance.builder().ip(server.ip()).port(server.port())
+        .metadata("instance-id", server.instanceId());
+    if (server.version() != null) {
+      builder.metadata("version", server.version());
+    }
+    Instance instance = builder.build();
     naming.registerInstance(INVENTORY, GROUP, instance);
-    out.printf("   registered %s at %s (registry id %s)%n", server.instanceId(), instance.address(),
+    out.printf("   registered %s at %s (registry id %s)%n", server.instanceId()
+        + (server.version() == null ? "" : " (version=" + server.version() + ")"), instance.address(),
         instance.instanceId());
     return instance;
   }
 
-  private void awaitInstances(NamingService naming, int count) throws InterruptedException {
+  void awaitInstances(NamingService naming, int count) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (naming.getAllInstances(INVENTORY, GROUP).size() < count) {
       if (System.nanoTime() > deadline) {
@@ -183,7 +194,7 @@ public final class Quickstart {
     }
   }
 
-  private void step(int number, String what) {
+  void step(int number, String what) {
     out.printf("%d. %s%n", number, what);
   }
 

@@ -9,7 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Runs the README's first command's main job on the embedded engine and checks what it proves. */
+/**
+ * Runs the README's first command's main job on the embedded engine and checks what it proves, the
+ * governance steps included: canary shares, the live weight change, the ejection, the rate limit.
+ */
 class QuickstartIT {
 
   @Test
@@ -33,5 +36,31 @@ class QuickstartIT {
         .contains("5 more calls, all answered by: {inventory-2=5}")
         .contains("closed; 0 client thread(s) left running")
         .contains("done:");
+
+    assertThat(percent(out, "=> a 5% canary: v2 answered ([0-9.]+)% of 1000 real HTTP calls")).isBetween(2.0, 9.0);
+    assertThat(percent(out, "v2 now answers ([0-9.]+)% of 1000 calls")).isBetween(40.0, 60.0);
+
+    assertThat(out).containsPattern("ejected inventory-4 at call \\d+: 3 consecutive errors; out for 30 s")
+        .contains("governance.ejectedInstances: [inventory-4]");
+    Matcher errors = find(out, "errors: (\\d+) in calls 1-(\\d+), (\\d+) in the (\\d+) calls after the ejection");
+    assertThat(Integer.parseInt(errors.group(1))).as("errors before the ejection").isEqualTo(3);
+    assertThat(Integer.parseInt(errors.group(3))).as("errors after the ejection").isZero();
+
+    Matcher limited = find(out, "offered 400 calls in ([0-9.]+) s: (\\d+) allowed, (\\d+) rejected with RateLimitedException");
+    double seconds = Double.parseDouble(limited.group(1));
+    int allowed = Integer.parseInt(limited.group(2));
+    // 50 per limiter period of 1 s; the calls span ceil(seconds) + 1 periods at most
+    assertThat(allowed).as("allowed at 50/s over %s s", seconds).isBetween(50, 50 * ((int) Math.ceil(seconds) + 1));
+    assertThat(Integer.parseInt(limited.group(3))).isEqualTo(400 - allowed).isPositive();
+  }
+
+  private static double percent(String out, String regex) {
+    return Double.parseDouble(find(out, regex).group(1));
+  }
+
+  private static Matcher find(String out, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(out);
+    assertThat(m.find()).as("output contains /%s/:%n%s", regex, out).isTrue();
+    return m;
   }
 }

@@ -11,9 +11,16 @@ import java.util.concurrent.ThreadLocalRandom;
 abstract class Balancer {
 
   final Endpoint[] endpoints;
+  /** Whether outstanding requests must be counted for this balancer (a field: read on every decision). */
+  final boolean tracksOutstanding;
 
   Balancer(Endpoint[] endpoints) {
+    this(endpoints, false);
+  }
+
+  Balancer(Endpoint[] endpoints, boolean tracksOutstanding) {
     this.endpoints = endpoints;
+    this.tracksOutstanding = tracksOutstanding;
   }
 
   /**
@@ -23,11 +30,6 @@ abstract class Balancer {
    * @param warmupNanos the warm-up length when some endpoint may still be warming up, else 0
    */
   abstract Endpoint pick(GovernedRequest request, long now, long warmupNanos);
-
-  /** Whether outstanding requests must be counted for this balancer. */
-  boolean tracksOutstanding() {
-    return false;
-  }
 
   /** Makes the balancer of {@code rule} (null: weighted random) over {@code endpoints}. */
   static Balancer of(LoadBalancerRule rule, Endpoint[] endpoints) {

@@ -62,9 +62,11 @@ final class DecisionImpl implements Decision {
     if (!open) {
       return null;
     }
-    long now = ticker.read();
-    long duration = now - startNanos;
     ResourcePolicy p = policy;
+    // Only a breaker (slow calls), a timeout and an error-rate window use the call's end: without
+    // them, save the ticker read (a window added concurrently may then count this call at its start).
+    long now = p.breaker != null || p.timeoutNanos > 0 || endpoint.window != null ? ticker.read() : startNanos;
+    long duration = now - startNanos;
     if (p.timeoutNanos > 0 && duration > p.timeoutNanos) {
       CallTimeoutException timeout = new CallTimeoutException(p.resource, p.timeout, Duration.ofNanos(duration));
       fail(timeout, now, duration);

@@ -32,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads two volatile references (the rule
- * snapshot, the service's route table), does two hash lookups (resource policy, service), and then
- * works on prepared arrays: no lock, no allocation beyond Resilience4j's own. Thread-safe.
+ * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter's reading,
+ * passed on by {@link DecisionTime}), reads three volatile references (the rule snapshot,
+ * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
+ * its service), and then works on prepared arrays: no lock, no allocation beyond Resilience4j's own.
+ * Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
 
@@ -70,18 +72,19 @@ public final class DefaultGovernance implements Governance {
   @Override
   public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
     Objects.requireNonNull(call, "call");
-    ResourcePolicy policy = admit(request);
+    DecisionImpl decision = new DecisionImpl(this, ticker);
+    ResourcePolicy policy = admit(request, decision);
+    long now = decision.startNanos;
     RetryRule retry = policy.retry;
     int maxAttempts = retry == null ? 1 : retry.maxAttempts();
     if (policy.budget != null) {
-      policy.budget.recordCall(ticker.read());
+      policy.budget.recordCall(now);
     }
-    DecisionImpl decision = new DecisionImpl(this, ticker);
     Exception last = null;
     Endpoint previous = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        attempt(request, policy, decision, previous);
+        attempt(request, policy, decision, previous, attempt == 1 ? now : ticker.read());
       } catch (RuntimeException rejection) {
         if (last == null) {
           throw rejection;
@@ -123,7 +126,8 @@ public final class DefaultGovernance implements Governance {
   @Override
   public Decision decide(GovernedRequest request) {
     DecisionImpl decision = new DecisionImpl(this, ticker);
-    attempt(request, admit(request), decision, null);
+    ResourcePolicy policy = admit(request, decision);
+    attempt(request, policy, decision, null, decision.startNanos);
     return decision;
   }
 
@@ -136,7 +140,8 @@ public final class DefaultGovernance implements Governance {
     if (d.open) {
       throw new IllegalStateException("decision for '" + d.resource() + "' has not been reported yet");
     }
-    attempt(request, admit(request), d, null);
+    ResourcePolicy policy = admit(request, d);
+    attempt(request, policy, d, null, d.startNanos);
   }
 
   @Override
@@ -154,8 +159,11 @@ public final class DefaultGovernance implements Governance {
     return new DecisionImpl(this, ticker);
   }
 
-  /** Resolves the request's policy and takes a rate-limit permit. */
-  ResourcePolicy admit(GovernedRequest request) {
+  /**
+   * Resolves the request's policy, takes a rate-limit permit, and sets {@code decision}'s start time
+   * to this decision's one ticker reading (the rate limiter's, when there is one).
+   */
+  ResourcePolicy admit(GovernedRequest request, DecisionImpl decision) {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
@@ -165,7 +173,9 @@ public final class DefaultGovernance implements Governance {
       policy = resolve(s, request.resource(), request.service());
     }
     RateLimiter limiter = policy.limiter;
-    if (limiter != null && !limiter.acquirePermission()) {
+    if (limiter == null) {
+      decision.startNanos = ticker.read();
+    } else if (!DecisionTime.acquire(limiter, ticker, decision)) {
       policy.counters.rateLimited.increment();
       listeners.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
@@ -173,10 +183,17 @@ public final class DefaultGovernance implements Governance {
     return policy;
   }
 
-  /** Routes, balances and takes a breaker permit for one attempt, filling {@code decision}. */
-  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude) {
-    ServiceRuntime service = service(request.group(), request.service());
-    long now = ticker.read();
+  /**
+   * Routes, balances and takes a breaker permit for one attempt starting at the ticker reading
+   * {@code now}, filling {@code decision}.
+   */
+  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now) {
+    ServiceRuntime service = policy.service;
+    if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
+      service = service(request.group(), request.service());
+      policy.service = service;
+      now = ticker.read(); // a service's first use waits for the registry: the call starts after it
+    }
     RouteTable table = service.table;
     if (now >= table.nextEventNanos) {
       service.onTimer(now);
@@ -198,7 +215,7 @@ public final class DefaultGovernance implements Governance {
         throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
       }
     }
-    boolean tracked = pool.balancer.tracksOutstanding();
+    boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();
     }

@@ -14,12 +14,7 @@ final class LeastRequestsBalancer extends Balancer {
   static final int FULL_SCAN = 4;
 
   LeastRequestsBalancer(Endpoint[] endpoints) {
-    super(endpoints);
-  }
-
-  @Override
-  boolean tracksOutstanding() {
-    return true;
+    super(endpoints, true);
   }
 
   @Override

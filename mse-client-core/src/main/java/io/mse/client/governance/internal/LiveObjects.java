@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The live rate limiters, circuit breakers and retry budgets, kept across rule changes by key (the
@@ -40,7 +39,7 @@ final class LiveObjects {
   private final Ticker ticker;
   private final Clock clock;
   private final Listeners listeners;
-  private final Supplier<Long> nanoTime;
+  private final DecisionTime nanoTime;
 
   private final Map<String, Live<RateLimitRule, RateLimiter>> limiters = new HashMap<>();
   private final Map<String, Live<CircuitBreakerRule, BreakerWatch>> breakers = new HashMap<>();
@@ -62,7 +61,7 @@ final class LiveObjects {
     this.ticker = ticker;
     this.clock = new TickerClock(ticker);
     this.listeners = listeners;
-    this.nanoTime = ticker::read;
+    this.nanoTime = new DecisionTime(ticker);
   }
 
   synchronized RateLimiter limiter(String key, RateLimitRule rule, long snapshotVersion) {
