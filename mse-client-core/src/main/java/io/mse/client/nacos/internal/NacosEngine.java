@@ -47,7 +47,7 @@ public final class NacosEngine implements Engine {
 
   /**
    * Makes the transport of a client's settings: address (with the {@code nacos.contextPath}
-   * property), OkHttp client (with the {@code nacos.tls.*} trust store) and, when the settings hold
+   * property), HTTP client (with the {@code nacos.tls.*} trust store) and, when the settings hold
    * credentials, the login.
    *
    * @throws IllegalArgumentException when the address or a property is malformed
