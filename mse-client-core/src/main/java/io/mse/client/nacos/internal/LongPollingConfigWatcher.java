@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code Long-Pulling-Timeout} (the server holds the request that long minus 0.5 s when nothing
  * changed; the call's deadline is 1.5 times that). While a key was just added and not yet compared
  * by a poll, the request carries {@code Long-Pulling-Timeout-No-Hangup: true} so the server answers
- * at once; adding a key to a batch whose poll is holding cancels that poll, and the batch polls
- * again at once. The changed keys of the answer are each fetched and reported to the
+ * at once; adding a key to a batch whose poll is holding cancels that poll {@value #RESTART_DELAY_MILLIS}
+ * ms later (keys added meanwhile share that one restart, so adding thousands of keys does not
+ * open thousands of connections), and the batch polls again at once. The changed keys of the answer are each fetched and reported to the
  * {@link ConfigEventSink} (which drops repeats), and their MD5 kept for the next poll.
  *
  * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
@@ -53,6 +54,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   static final String LISTENER_PATH = "/v1/cs/configs/listener";
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final long RESTART_DELAY_MILLIS = 100;
 
   /** What the engine holds for one key: the MD5 of what it last reported, and whether a poll compared it. */
   private record Watch(String md5, boolean initializing) {}
@@ -123,6 +125,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     final AtomicBoolean scheduled = new AtomicBoolean();
     final AtomicReference<PollHandle> inFlight = new AtomicReference<>();
     volatile boolean inFlightHangs;
+    /** True while a restart of the holding poll is scheduled. */
+    final AtomicBoolean restartPending = new AtomicBoolean();
     /** Touched only by the batch's one iteration at a time. */
     int failures;
 
@@ -196,9 +200,17 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       submit(batch);
       return;
     }
+    if (batch.restartPending.compareAndSet(false, true)) {
+      scheduler.schedule("restart", () -> restart(batch), Duration.ofMillis(RESTART_DELAY_MILLIS));
+    }
+  }
+
+  /** Cancels the batch's holding poll, which may not carry the keys added since it was sent. */
+  private void restart(Batch batch) {
+    batch.restartPending.set(false);
     PollHandle handle = batch.inFlight.get();
     if (handle != null && batch.inFlightHangs) {
-      handle.cancel(); // the holding poll does not carry the new key: poll again at once
+      handle.cancel(); // answered at once as cancelled: the batch polls again with no hang-up
     }
   }
 

@@ -171,9 +171,14 @@ class LongPollingConfigWatcherTest {
     await().until(() -> sender.inFlight.get() == 1 && !sender.hanging().isEmpty());
 
     watcher.watch(ConfigKey.of("b", null), "");
+    ManualScheduler.Delayed restart = scheduler.awaitDelayed("restart");
+    assertThat(restart.delay()).isEqualTo(Duration.ofMillis(LongPollingConfigWatcher.RESTART_DELAY_MILLIS));
+    watcher.watch(ConfigKey.of("c", null), "");
+    assertThat(scheduler.pending("restart")).isEmpty(); // c shares b's restart
+    scheduler.run(restart);
 
     await().until(() -> sender.sent.stream().anyMatch(r -> r.headers().containsKey("Long-Pulling-Timeout-No-Hangup")
-        && entries(r).size() == 2));
+        && entries(r).size() == 3));
   }
 
   @Test
