@@ -251,12 +251,15 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (closed) {
       handle.cancel();
     }
-    call.whenComplete((response, failure) -> scheduler.execute(() -> answered(batch, handle, request, sent,
+    // Only what the answer needs is kept while the server holds the poll (usually nothing per key).
+    Map<ConfigKey, Watch> compared = noHangup ? initializing(sent) : Map.of();
+    String resource = request.resource();
+    call.whenComplete((response, failure) -> scheduler.execute(() -> answered(batch, handle, resource, compared,
         response, failure)));
   }
 
   /** Handles the answer of a batch's poll, on the scheduler; then polls again (or backs off). */
-  private void answered(Batch batch, PollHandle handle, NacosRequest request, Map<ConfigKey, Watch> sent,
+  private void answered(Batch batch, PollHandle handle, String resource, Map<ConfigKey, Watch> compared,
       NacosResponse response, Throwable failure) {
     batch.inFlight.compareAndSet(handle, null);
     if (closed) {
@@ -271,11 +274,11 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     try {
       if (cause != null) {
-        throw cause instanceof RuntimeException e ? e : new MseException(request.resource(),
+        throw cause instanceof RuntimeException e ? e : new MseException(resource,
             "Nacos listener failed: " + cause, cause);
       }
-      List<ConfigKey> changed = changedKeys(request, response);
-      for (Map.Entry<ConfigKey, Watch> entry : sent.entrySet()) {
+      List<ConfigKey> changed = changedKeys(resource, response);
+      for (Map.Entry<ConfigKey, Watch> entry : compared.entrySet()) {
         if (entry.getValue().initializing()) {
           batch.keys.replace(entry.getKey(), entry.getValue(), new Watch(entry.getValue().md5(), false));
         }
@@ -305,9 +308,19 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs");
   }
 
-  private static List<ConfigKey> changedKeys(NacosRequest request, NacosResponse response) {
+  private static Map<ConfigKey, Watch> initializing(Map<ConfigKey, Watch> sent) {
+    Map<ConfigKey, Watch> initializing = new LinkedHashMap<>();
+    sent.forEach((key, watch) -> {
+      if (watch.initializing()) {
+        initializing.put(key, watch);
+      }
+    });
+    return initializing;
+  }
+
+  private static List<ConfigKey> changedKeys(String resource, NacosResponse response) {
     if (!response.ok()) {
-      throw new MseException(request.resource(), "Nacos listener answered " + response.status() + " "
+      throw new MseException(resource, "Nacos listener answered " + response.status() + " "
           + response.body().strip());
     }
     List<ConfigKey> changed = ListeningConfigs.decodeChanged(response.body());

@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * ones ({@link #sendAsync}, the long polls) hold no thread while the server holds them: the
  * {@code HttpClient}'s one selector thread ({@code HttpClient-<n>-SelectorManager}, not renamable)
  * multiplexes every connection, and each step after an answer runs on the executor the caller
- * gives. The client is built with a direct executor, so nothing else is started by it; but on Java 17
- * {@code sendAsync} hands each completion to {@code CompletableFuture}'s default executor (the common
- * pool, or one short-lived thread per completion on hosts with fewer than 3 CPUs) before our executor
- * takes over. The {@code HttpClient} cannot be closed on Java 17: {@link #close()} cancels every
+ * gives, straight from the selector thread. The client is built with a direct executor, so nothing
+ * else is started by it; but on Java 17 {@code sendAsync} also completes its own future through
+ * {@code CompletableFuture}'s default executor (the common pool, or one short-lived thread per
+ * request on hosts with fewer than 3 CPUs) — we do not wait for that detour, but it happens. The {@code HttpClient} cannot be closed on Java 17: {@link #close()} cancels every
  * request in flight and its selector thread ends once the client is unreachable.
  *
  * <p>Every request carries {@code User-Agent: Nacos-Java-Client:v2.5.1 mse-client/<version>}: a Nacos
@@ -274,24 +274,40 @@ public final class NacosTransport implements AutoCloseable {
       }
       int index = (start + attemptNo) % servers.size();
       String server = servers.get(index);
-      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, signed, remaining),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      // The answer is taken from the body subscriber, on the selector thread, and handed straight to
+      // our executor: sendAsync's own future completes only after a detour through the JDK's default
+      // executor (a thread start per answer on small hosts), which would add to every change's latency.
+      CompletableFuture<NacosResponse> answer = new CompletableFuture<>();
+      HttpResponse.BodyHandler<String> handler = info -> {
+        HttpResponse.BodySubscriber<String> body = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        body.getBody().thenAccept(text -> answer.complete(new NacosResponse(info.statusCode(), text == null ? "" : text,
+            server, name -> info.headers().firstValue(name).orElse(null))));
+        return body;
+      };
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, signed, remaining), handler);
       attempt = call;
       inFlight.add(call);
       if (result.isDone()) {
         call.cancel(true); // cancelled between the check and the call
       }
-      call.whenCompleteAsync((answer, failure) -> {
+      call.whenComplete((response, failure) -> {
         inFlight.remove(call);
+        if (failure != null) {
+          answer.completeExceptionally(failure);
+        } else if (!answer.isDone()) {
+          answer.complete(toResponse(server, response));
+        }
+      });
+      answer.whenComplete((response, failure) -> executor.execute(() -> {
         try {
-          onAnswer(attemptNo, index, server, answer, failure);
+          onAnswer(attemptNo, index, server, response, failure);
         } catch (RuntimeException e) {
           result.completeExceptionally(e);
         }
-      }, executor);
+      }));
     }
 
-    void onAnswer(int attemptNo, int index, String server, HttpResponse<String> answer, Throwable failure) {
+    void onAnswer(int attemptNo, int index, String server, NacosResponse response, Throwable failure) {
       if (result.isDone()) {
         return; // cancelled
       }
@@ -308,7 +324,6 @@ public final class NacosTransport implements AutoCloseable {
         next(attemptNo + 1);
         return;
       }
-      NacosResponse response = toResponse(server, answer);
       if (isServerFault(response)) {
         lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
         LOG.debug("{} on {}: {}", request, server, lastFault);
