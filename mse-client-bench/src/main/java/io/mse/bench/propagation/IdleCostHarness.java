@@ -187,7 +187,7 @@ public final class IdleCostHarness {
       long processCpu = os.getProcessCpuTime() - processStart;
       System.out.printf("%-48s %.3f%% of one core (%.0f ms CPU in %.0f s)%n", "idle CPU, client threads",
           100.0 * clientCpu / wall, clientCpu / 1e6, wall / 1e9);
-      System.out.printf("%-48s %.3f%% of one core (JIT, GC and the stub included)%n", "idle CPU, whole process",
+      System.out.printf("%-48s %.3f%% of one core (JIT and GC included; the stub runs in its own JVM)%n", "idle CPU, whole process",
           100.0 * processCpu / wall);
       long[] stats = stubStats(addr, false);
       System.out.printf("%-48s %d while idle, %d in all (polls received while idle: %d; the stub keeps holding a"

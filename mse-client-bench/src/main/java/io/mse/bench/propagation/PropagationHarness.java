@@ -159,6 +159,7 @@ public final class PropagationHarness {
     String base = parsed.servers().get(0) + parsed.contextPath();
     String token = user == null ? null : login(http, base, user, pass);
     List<Long> latencies = new ArrayList<>();
+    List<Long> withRead = new ArrayList<>();
     for (int i = 1; i <= rounds; i++) {
       String current = i == 1 ? null : "f=" + (i - 1);
       if (i == 1) {
@@ -172,11 +173,19 @@ public final class PropagationHarness {
           : "?accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
           .header("Long-Pulling-Timeout", "30000").header("User-Agent", NacosTransport.USER_AGENT)
           .post(new FormBody.Builder().add("Listening-Configs", listening).build());
-      long[] answered = new long[1];
+      long[] answered = new long[2];
+      Request.Builder read = new Request.Builder().url(base + "/v1/cs/configs?dataId=" + dataId + "&group=" + GROUP
+          + (token == null ? "" : "&accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+          .header("User-Agent", NacosTransport.USER_AGENT);
       Thread poller = new Thread(() -> {
         try (Response response = http.newCall(poll.build()).execute()) {
           response.body().string();
           answered[0] = System.nanoTime();
+          // what any v1 client must do next: read the changed key
+          try (Response content = http.newCall(read.build()).execute()) {
+            content.body().string();
+            answered[1] = System.nanoTime();
+          }
         } catch (Exception e) {
           answered[0] = -1;
         }
@@ -189,8 +198,12 @@ public final class PropagationHarness {
       if (answered[0] > 0) {
         latencies.add(answered[0] - start);
       }
+      if (answered[1] > 0) {
+        withRead.add(answered[1] - start);
+      }
     }
     report("server floor (held long poll answered after publish)", latencies, rounds, "");
+    report("  + reading the changed key (any v1 client's floor)", withRead, rounds, "");
     client.config().removeConfig(dataId, GROUP);
   }
 

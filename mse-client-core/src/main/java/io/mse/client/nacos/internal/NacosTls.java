@@ -32,6 +32,20 @@ public final class NacosTls {
   private NacosTls() {}
 
   /**
+   * Returns a TLS context that trusts nothing, for clients whose servers are all plain
+   * {@code http://}: the HTTP client needs one, and the JVM's default would read its trust store.
+   */
+  static SSLContext plainHttpOnly() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[0], new TrustManager[0], null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      return null; // the default context then
+    }
+  }
+
+  /**
    * Returns the TLS context that trusts the trust store of {@code settings}, or null when none is set
    * (the JVM's default trust then applies).
    *
