@@ -2,6 +2,8 @@ package io.mse.bench.propagation;
 
 import io.mse.client.MseClient;
 import io.mse.client.internal.Md5;
+import io.mse.client.nacos.internal.NacosAddress;
+import io.mse.client.nacos.internal.NacosTransport;
 import io.mse.client.naming.Instance;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -151,9 +153,13 @@ public final class PropagationHarness {
   private void measureFloor(MseClient client, String addr, String user, String pass, String dataId, int rounds)
       throws Exception {
     OkHttpClient http = new OkHttpClient.Builder().readTimeout(40, TimeUnit.SECONDS).build();
-    String base = "http://" + addr.split(",")[0].replaceFirst("^(nacos|http)://", "") + "/nacos";
+    // The same server and context path as the clients: scheme, first host:port, "/nacos" or the
+    // context path of the address ("host:8848/ctx").
+    NacosAddress parsed = NacosAddress.parse(addr, null);
+    String base = parsed.servers().get(0) + parsed.contextPath();
     String token = user == null ? null : login(http, base, user, pass);
     List<Long> latencies = new ArrayList<>();
+    List<Long> withRead = new ArrayList<>();
     for (int i = 1; i <= rounds; i++) {
       String current = i == 1 ? null : "f=" + (i - 1);
       if (i == 1) {
@@ -162,14 +168,24 @@ public final class PropagationHarness {
       }
       awaitKey(serverHolds(client, dataId, current), 10);
       String listening = dataId + "\u0002" + GROUP + "\u0002" + Md5.of(current) + "\u0001";
-      Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener" + (token == null ? "" : "?accessToken=" + token))
-          .header("Long-Pulling-Timeout", "30000")
+      // Exactly what the client sends: the token as the accessToken query parameter (PROTOCOL.md).
+      Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener" + (token == null ? ""
+          : "?accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+          .header("Long-Pulling-Timeout", "30000").header("User-Agent", NacosTransport.USER_AGENT)
           .post(new FormBody.Builder().add("Listening-Configs", listening).build());
-      long[] answered = new long[1];
+      long[] answered = new long[2];
+      Request.Builder read = new Request.Builder().url(base + "/v1/cs/configs?dataId=" + dataId + "&group=" + GROUP
+          + (token == null ? "" : "&accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+          .header("User-Agent", NacosTransport.USER_AGENT);
       Thread poller = new Thread(() -> {
         try (Response response = http.newCall(poll.build()).execute()) {
           response.body().string();
           answered[0] = System.nanoTime();
+          // what any v1 client must do next: read the changed key
+          try (Response content = http.newCall(read.build()).execute()) {
+            content.body().string();
+            answered[1] = System.nanoTime();
+          }
         } catch (Exception e) {
           answered[0] = -1;
         }
@@ -182,8 +198,12 @@ public final class PropagationHarness {
       if (answered[0] > 0) {
         latencies.add(answered[0] - start);
       }
+      if (answered[1] > 0) {
+        withRead.add(answered[1] - start);
+      }
     }
     report("server floor (held long poll answered after publish)", latencies, rounds, "");
+    report("  + reading the changed key (any v1 client's floor)", withRead, rounds, "");
     client.config().removeConfig(dataId, GROUP);
   }
 
@@ -196,6 +216,9 @@ public final class PropagationHarness {
         .post(new FormBody.Builder().add("username", user).add("password", pass).build()).build();
     try (Response response = http.newCall(request).execute()) {
       String body = response.body().string();
+      if (!response.isSuccessful() || !body.contains("\"accessToken\":\"")) {
+        throw new IllegalStateException("login to " + base + " failed: " + response.code());
+      }
       int start = body.indexOf("\"accessToken\":\"") + 15;
       return body.substring(start, body.indexOf('"', start));
     }

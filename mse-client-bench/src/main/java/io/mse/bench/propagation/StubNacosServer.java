@@ -47,13 +47,22 @@ public final class StubNacosServer implements AutoCloseable {
   private final Map<String, Map<String, ObjectNode>> services = new ConcurrentHashMap<>();
   private final Map<String, Set<InetSocketAddress>> pushTargets = new ConcurrentHashMap<>();
   private final AtomicLong pushIds = new AtomicLong(System.currentTimeMillis());
+  private final java.util.concurrent.atomic.AtomicInteger pollsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxPollsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicLong polls = new AtomicLong();
   private final Object changed = new Object();
 
   public StubNacosServer() throws IOException {
+    // Like Tomcat (a real Nacos): no Nagle delay. Without it each answer written in two parts waits
+    // ~40 ms for the client's delayed ACK, which would be measured as the client's latency.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
     http.setExecutor(workers);
     http.createContext("/nacos/v1/cs/configs", this::configs);
     http.createContext("/nacos/v1/ns/instance", this::instances);
+    http.createContext("/stub/stats", this::stats);
     http.start();
     udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
   }
@@ -105,6 +114,19 @@ public final class StubNacosServer implements AutoCloseable {
     long hold = timeoutHeader == null ? 0 : Math.max(0, Long.parseLong(timeoutHeader) - 500);
     long deadline = System.currentTimeMillis() + hold;
     String answer;
+    polls.incrementAndGet();
+    maxPollsInFlight.accumulateAndGet(pollsInFlight.incrementAndGet(), Math::max);
+    try {
+      answer = awaitChange(listening, noHangup, deadline);
+    } finally {
+      pollsInFlight.decrementAndGet();
+    }
+    send(exchange, 200, answer.isEmpty() ? "" : URLEncoder.encode(answer, StandardCharsets.UTF_8) + "\n");
+  }
+
+  /** Holds like a real server: answers at once on a difference, else when a change comes or the hold ends. */
+  private String awaitChange(String listening, boolean noHangup, long deadline) {
+    String answer;
     synchronized (changed) {
       answer = changedKeys(listening);
       while (answer.isEmpty() && !noHangup && System.currentTimeMillis() < deadline) {
@@ -117,7 +139,40 @@ public final class StubNacosServer implements AutoCloseable {
         answer = changedKeys(listening);
       }
     }
-    send(exchange, 200, answer.isEmpty() ? "" : URLEncoder.encode(answer, StandardCharsets.UTF_8) + "\n");
+    return answer;
+  }
+
+  /**
+   * {@code GET /stub/stats[?reset=true]}: {@code <polls held now> <most held at once> <polls received>};
+   * reset starts the "most held" count again from the polls held now.
+   */
+  private void stats(HttpExchange exchange) throws IOException {
+    String answer = pollsInFlight() + " " + maxPollsInFlight() + " " + polls();
+    if ("reset=true".equals(exchange.getRequestURI().getQuery())) {
+      maxPollsInFlight.set(pollsInFlight.get());
+    }
+    send(exchange, 200, answer);
+  }
+
+  /** Returns the long polls held right now. */
+  public int pollsInFlight() {
+    return pollsInFlight.get();
+  }
+
+  /** Returns the most long polls ever held at once. */
+  public int maxPollsInFlight() {
+    return maxPollsInFlight.get();
+  }
+
+  /** Returns the number of long polls received. */
+  public long polls() {
+    return polls.get();
+  }
+
+  /** Stores a config directly (no request), for set-ups of many keys. */
+  public void putConfig(String dataId, String group, String content) {
+    configs.put(dataId + "\u0002" + group + "\u0002", content);
+    signal();
   }
 
   private String changedKeys(String listening) {

@@ -19,9 +19,6 @@ interface ConfigScheduler extends AutoCloseable {
    */
   void schedule(String purpose, Runnable task, Duration delay);
 
-  /** Lets up to {@code count} tasks run at once (never fewer than before). */
-  void parallelism(int count);
-
   /** Stops: queued tasks are dropped, running ones interrupted. Idempotent. */
   @Override
   void close();

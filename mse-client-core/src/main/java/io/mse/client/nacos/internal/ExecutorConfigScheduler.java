@@ -9,14 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ConfigScheduler} on a {@link ScheduledThreadPoolExecutor} whose threads are started
- * lazily, one at first use and more only when {@link #parallelism(int)} asks (up to
- * {@link #MAX_THREADS}). Thread-safe.
+ * {@link ConfigScheduler} on a {@link ScheduledThreadPoolExecutor} of one daemon thread, started at
+ * first use: long polls are asynchronous, so one thread serves every batch. Thread-safe.
  */
 final class ExecutorConfigScheduler implements ConfigScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorConfigScheduler.class);
-  static final int MAX_THREADS = 4;
 
   private final ScheduledThreadPoolExecutor executor;
 
@@ -41,14 +39,6 @@ final class ExecutorConfigScheduler implements ConfigScheduler {
       executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LOG.debug("Config engine closed; dropping a {} task", purpose);
-    }
-  }
-
-  @Override
-  public synchronized void parallelism(int count) {
-    int wanted = Math.max(1, Math.min(MAX_THREADS, count));
-    if (wanted > executor.getCorePoolSize()) {
-      executor.setCorePoolSize(wanted);
     }
   }
 

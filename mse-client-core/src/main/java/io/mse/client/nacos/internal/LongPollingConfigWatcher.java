@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,17 +26,19 @@ import org.slf4j.LoggerFactory;
  * Watches configs by Nacos long polling ({@code POST {ctx}/v1/cs/configs/listener}).
  *
  * <p><b>Batches.</b> Watched keys are packed into batches of at most {@value #MAX_KEYS_PER_POLL};
- * each batch has one poll in flight at a time, and the batches poll concurrently on the
- * {@link ConfigScheduler}'s threads. Every poll iteration is one task that resubmits itself, so
- * batches share the (at most {@value ExecutorConfigScheduler#MAX_THREADS}) threads fairly: 10,000
- * keys make 4 batches and at most 4 concurrent polls, never one connection per key.
+ * each batch has one poll in flight at a time, and the batches poll concurrently: 10,000 keys make 4
+ * batches and at most 4 concurrent polls, never one connection per key. A poll is sent
+ * asynchronously ({@link NacosTransport#sendAsync}), so no thread waits while the server holds it:
+ * the {@link ConfigScheduler}'s one thread only builds requests and handles answers (fetching the
+ * changed keys), whatever the number of batches.
  *
  * <p><b>One iteration.</b> The batch's keys and the MD5 the engine holds for each are sent with
  * {@code Long-Pulling-Timeout} (the server holds the request that long minus 0.5 s when nothing
  * changed; the call's deadline is 1.5 times that). While a key was just added and not yet compared
  * by a poll, the request carries {@code Long-Pulling-Timeout-No-Hangup: true} so the server answers
- * at once; adding a key to a batch whose poll is holding cancels that poll, and the batch polls
- * again at once. The changed keys of the answer are each fetched and reported to the
+ * at once; adding a key to a batch whose poll is holding cancels that poll {@value #RESTART_DELAY_MILLIS}
+ * ms later (keys added meanwhile share that one restart, so adding thousands of keys does not
+ * open thousands of connections), and the batch polls again at once. The changed keys of the answer are each fetched and reported to the
  * {@link ConfigEventSink} (which drops repeats), and their MD5 kept for the next poll.
  *
  * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
@@ -50,14 +54,41 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   static final String LISTENER_PATH = "/v1/cs/configs/listener";
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final long RESTART_DELAY_MILLIS = 100;
 
   /** What the engine holds for one key: the MD5 of what it last reported, and whether a poll compared it. */
   private record Watch(String md5, boolean initializing) {}
 
-  /** Sends one poll: {@link NacosTransport#send(NacosRequest, NacosTransport.CallHandle)}; tests wrap it. */
+  /**
+   * Sends one poll without blocking: {@link NacosTransport#sendAsync}; tests wrap it. Cancelling the
+   * returned future aborts the request.
+   */
   @FunctionalInterface
   interface PollSender {
-    NacosResponse send(NacosRequest request, NacosTransport.CallHandle handle);
+    CompletableFuture<NacosResponse> send(NacosRequest request);
+  }
+
+  /**
+   * The poll a batch has in flight, so that another thread can cancel it before or after it was sent.
+   * Thread-safe.
+   */
+  private static final class PollHandle {
+    private CompletableFuture<NacosResponse> call;
+    private boolean cancelled;
+
+    synchronized void attach(CompletableFuture<NacosResponse> newCall) {
+      call = newCall;
+      if (cancelled) {
+        newCall.cancel(true);
+      }
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (call != null) {
+        call.cancel(true);
+      }
+    }
   }
 
   private final PollSender sender;
@@ -92,8 +123,10 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     final Map<ConfigKey, Watch> keys = new ConcurrentHashMap<>();
     /** True while an iteration is queued, running or waiting out a back-off. */
     final AtomicBoolean scheduled = new AtomicBoolean();
-    final AtomicReference<NacosTransport.CallHandle> inFlight = new AtomicReference<>();
+    final AtomicReference<PollHandle> inFlight = new AtomicReference<>();
     volatile boolean inFlightHangs;
+    /** True while a restart of the holding poll is scheduled. */
+    final AtomicBoolean restartPending = new AtomicBoolean();
     /** Touched only by the batch's one iteration at a time. */
     int failures;
 
@@ -112,7 +145,6 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         owners.put(key, batch);
       }
       batch.keys.put(key, new Watch(md5, true));
-      scheduler.parallelism(activeBatches() + 1);
     }
     wake(batch);
   }
@@ -168,9 +200,17 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       submit(batch);
       return;
     }
-    NacosTransport.CallHandle handle = batch.inFlight.get();
+    if (batch.restartPending.compareAndSet(false, true)) {
+      scheduler.schedule("restart", () -> restart(batch), Duration.ofMillis(RESTART_DELAY_MILLIS));
+    }
+  }
+
+  /** Cancels the batch's holding poll, which may not carry the keys added since it was sent. */
+  private void restart(Batch batch) {
+    batch.restartPending.set(false);
+    PollHandle handle = batch.inFlight.get();
     if (handle != null && batch.inFlightHangs) {
-      handle.cancel(); // the holding poll does not carry the new key: poll again at once
+      handle.cancel(); // answered at once as cancelled: the batch polls again with no hang-up
     }
   }
 
@@ -184,7 +224,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (closed) {
       return;
     }
-    NacosTransport.CallHandle handle = new NacosTransport.CallHandle();
+    PollHandle handle = new PollHandle();
     batch.inFlightHangs = true;
     batch.inFlight.set(handle);
     Map<ConfigKey, Watch> sent = new LinkedHashMap<>(batch.keys);
@@ -198,9 +238,47 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     boolean noHangup = sent.values().stream().anyMatch(Watch::initializing);
     batch.inFlightHangs = !noHangup;
+    NacosRequest request = request(sent, noHangup);
+    CompletableFuture<NacosResponse> call;
     try {
-      List<ConfigKey> changed = listen(sent, noHangup, handle);
-      for (Map.Entry<ConfigKey, Watch> entry : sent.entrySet()) {
+      call = sender.send(request);
+    } catch (RuntimeException e) {
+      batch.inFlight.compareAndSet(handle, null);
+      backOff(batch, e);
+      return;
+    }
+    handle.attach(call);
+    if (closed) {
+      handle.cancel();
+    }
+    // Only what the answer needs is kept while the server holds the poll (usually nothing per key).
+    Map<ConfigKey, Watch> compared = noHangup ? initializing(sent) : Map.of();
+    String resource = request.resource();
+    call.whenComplete((response, failure) -> scheduler.execute(() -> answered(batch, handle, resource, compared,
+        response, failure)));
+  }
+
+  /** Handles the answer of a batch's poll, on the scheduler; then polls again (or backs off). */
+  private void answered(Batch batch, PollHandle handle, String resource, Map<ConfigKey, Watch> compared,
+      NacosResponse response, Throwable failure) {
+    batch.inFlight.compareAndSet(handle, null);
+    if (closed) {
+      return;
+    }
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof CancellationException) {
+      LOG.debug("Poll of batch {} restarted", batch.id);
+      submit(batch);
+      return;
+    }
+    try {
+      if (cause != null) {
+        throw cause instanceof RuntimeException e ? e : new MseException(resource,
+            "Nacos listener failed: " + cause, cause);
+      }
+      List<ConfigKey> changed = changedKeys(resource, response);
+      for (Map.Entry<ConfigKey, Watch> entry : compared.entrySet()) {
         if (entry.getValue().initializing()) {
           batch.keys.replace(entry.getKey(), entry.getValue(), new Watch(entry.getValue().md5(), false));
         }
@@ -210,20 +288,14 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       }
       recovered(batch);
       submit(batch);
-    } catch (CancellationException e) {
-      LOG.debug("Poll of batch {} restarted", batch.id);
-      submit(batch);
     } catch (RuntimeException e) {
-      if (closed) {
-        return;
+      if (!closed) {
+        backOff(batch, e);
       }
-      backOff(batch, e);
-    } finally {
-      batch.inFlight.compareAndSet(handle, null);
     }
   }
 
-  private List<ConfigKey> listen(Map<ConfigKey, Watch> sent, boolean noHangup, NacosTransport.CallHandle handle) {
+  private NacosRequest request(Map<ConfigKey, Watch> sent, boolean noHangup) {
     Map<ConfigKey, String> md5s = new LinkedHashMap<>();
     sent.forEach((key, watch) -> md5s.put(key, watch.md5()));
     Map<String, String> headers = new LinkedHashMap<>();
@@ -231,12 +303,24 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (noHangup) {
       headers.put("Long-Pulling-Timeout-No-Hangup", "true");
     }
-    NacosRequest request = new NacosRequest("POST", LISTENER_PATH, Map.of(),
+    return new NacosRequest("POST", LISTENER_PATH, Map.of(),
         Map.of("Listening-Configs", ListeningConfigs.encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
         sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs");
-    NacosResponse response = sender.send(request, handle);
+  }
+
+  private static Map<ConfigKey, Watch> initializing(Map<ConfigKey, Watch> sent) {
+    Map<ConfigKey, Watch> initializing = new LinkedHashMap<>();
+    sent.forEach((key, watch) -> {
+      if (watch.initializing()) {
+        initializing.put(key, watch);
+      }
+    });
+    return initializing;
+  }
+
+  private static List<ConfigKey> changedKeys(String resource, NacosResponse response) {
     if (!response.ok()) {
-      throw new MseException(request.resource(), "Nacos listener answered " + response.status() + " "
+      throw new MseException(resource, "Nacos listener answered " + response.status() + " "
           + response.body().strip());
     }
     List<ConfigKey> changed = ListeningConfigs.decodeChanged(response.body());
@@ -291,7 +375,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   }
 
   private static void cancelInFlight(Batch batch) {
-    NacosTransport.CallHandle handle = batch.inFlight.get();
+    PollHandle handle = batch.inFlight.get();
     if (handle != null) {
       handle.cancel();
     }

@@ -140,7 +140,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
     NacosRequest request = NacosRequest.post(LOGIN_PATH, Map.of("username", username, "password", password),
         timeout, transport.address().servers().toString());
     long started = ticker.read();
-    NacosResponse response = transport.sendUnsigned(request, null);
+    NacosResponse response = transport.sendUnsigned(request);
     if (response.status() == 403 || response.status() == 401) {
       throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
           + response.server() + " was refused (" + response.status() + " " + abbreviate(response.body())

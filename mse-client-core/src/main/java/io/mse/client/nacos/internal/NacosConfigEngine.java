@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Properties: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
  * at least 10000), {@value #FAILOVER_DIR}, {@value #FAILOVER_CHECK}.
  *
- * <p>Threads: none until the first watch; then the pool of {@link ExecutorConfigScheduler} (named
- * {@code mse-<client>-config-N}), one thread per batch of 3000 watched keys plus one, at most 4.
+ * <p>Threads: none until the first watch; then the one thread of {@link ExecutorConfigScheduler}
+ * (named {@code mse-<client>-config-1}), whatever the number of watched keys: polls are sent
+ * asynchronously and wait on the transport's selector thread, not on ours.
  * Thread-safe. {@link #close()} cancels the polls in flight and stops the threads.
  */
 public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
@@ -99,7 +100,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
       throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
           + MIN_LONG_POLL_MILLIS + " ms (the server never holds a poll for less)");
     }
-    this.watcher = new LongPollingConfigWatcher(transport::send, scheduler, context.configSink(),
+    this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute), scheduler, context.configSink(),
         key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
   }
 

@@ -47,14 +47,14 @@ public final class NacosEngine implements Engine {
 
   /**
    * Makes the transport of a client's settings: address (with the {@code nacos.contextPath}
-   * property), OkHttp client (with the {@code nacos.tls.*} trust store) and, when the settings hold
+   * property), HTTP client (with the {@code nacos.tls.*} trust store) and, when the settings hold
    * credentials, the login.
    *
    * @throws IllegalArgumentException when the address or a property is malformed
    */
   public static NacosTransport transport(MseClientConfig settings) {
     NacosAddress address = NacosAddress.parse(settings.serverAddr(), settings.property("nacos.contextPath", null));
-    NacosTransport transport = new NacosTransport(address, NacosTransport.client(settings), settings.ticker());
+    NacosTransport transport = new NacosTransport(address, NacosTransport.client(settings, address), settings.ticker());
     if (settings.username() != null) {
       transport.authenticator(new NacosAuth(settings.username(), settings.password(), transport, settings.ticker(),
           settings.requestTimeout()));

@@ -12,7 +12,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.OkHttpClient;
 
 /**
  * TLS settings of the Nacos engine, from the client's properties:
@@ -33,14 +32,29 @@ public final class NacosTls {
   private NacosTls() {}
 
   /**
-   * Applies the trust store of {@code settings} to {@code builder}; does nothing when none is set.
+   * Returns a TLS context that trusts nothing, for clients whose servers are all plain
+   * {@code http://}: the HTTP client needs one, and the JVM's default would read its trust store.
+   */
+  static SSLContext plainHttpOnly() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[0], new TrustManager[0], null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      return null; // the default context then
+    }
+  }
+
+  /**
+   * Returns the TLS context that trusts the trust store of {@code settings}, or null when none is set
+   * (the JVM's default trust then applies).
    *
    * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
    */
-  public static void configure(OkHttpClient.Builder builder, MseClientConfig settings) {
+  public static SSLContext sslContext(MseClientConfig settings) {
     String path = settings.property(TRUST_STORE, null);
     if (path == null || path.isBlank()) {
-      return;
+      return null;
     }
     String type = settings.property(TRUST_STORE_TYPE, "PKCS12");
     String password = settings.property(TRUST_STORE_PASSWORD, null);
@@ -55,7 +69,7 @@ public final class NacosTls {
           .orElseThrow(() -> new GeneralSecurityException("no X.509 trust manager"));
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {trustManager}, null);
-      builder.sslSocketFactory(context.getSocketFactory(), trustManager);
+      return context;
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(TRUST_STORE + " '" + path + "' (type " + type
           + ") cannot be used as a trust store: " + e.getMessage(), e);

@@ -4,31 +4,42 @@ import io.mse.client.MseClientConfig;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import okhttp3.Call;
-import okhttp3.FormBody;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends Nacos open API requests over OkHttp to a list of servers: starts at a random server, moves to
- * the next on a connect failure, a timeout or a 500/502/503, all within the request's one deadline,
- * and remembers the last server that answered. Synchronous calls only: it starts no threads of its
- * own beyond OkHttp's connection-pool cleaner. Thread-safe.
+ * Sends Nacos open API requests over the JDK's {@link HttpClient} (HTTP/1.1) to a list of servers:
+ * starts at a random server, moves to the next on a connect failure, a timeout or a 500/502/503, all
+ * within the request's one deadline, and remembers the last server that answered. Thread-safe.
+ *
+ * <p><b>Threads.</b> Synchronous requests ({@link #send}) block the calling thread only. Asynchronous
+ * ones ({@link #sendAsync}, the long polls) hold no thread while the server holds them: the
+ * {@code HttpClient}'s one selector thread ({@code HttpClient-<n>-SelectorManager}, not renamable)
+ * multiplexes every connection, and each step after an answer runs on the executor the caller
+ * gives, straight from the selector thread. The client is built with a direct executor, so nothing
+ * else is started by it; but on Java 17 {@code sendAsync} also completes its own future through
+ * {@code CompletableFuture}'s default executor (the common pool, or one short-lived thread per
+ * request on hosts with fewer than 3 CPUs) — we do not wait for that detour, but it happens. The {@code HttpClient} cannot be closed on Java 17: {@link #close()} cancels every
+ * request in flight and its selector thread ends once the client is unreachable.
  *
  * <p>Every request carries {@code User-Agent: Nacos-Java-Client:v2.5.1 mse-client/<version>}: a Nacos
  * server pushes instance lists over UDP only to agents that start with {@code Nacos-Java-Client:v}.
@@ -42,10 +53,14 @@ public final class NacosTransport implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosTransport.class);
   public static final String USER_AGENT = "Nacos-Java-Client:v2.5.1 mse-client/0.1.0";
+  static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=UTF-8";
 
   private final NacosAddress address;
-  private final OkHttpClient http;
+  private final HttpClient http;
   private final Ticker ticker;
+  /** Asynchronous attempts in flight, cancelled by {@link #close()}. */
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private volatile int preferred;
   /** Adds what every request needs; identity by default. */
   private volatile UnaryOperator<NacosRequest> decorator = UnaryOperator.identity();
@@ -76,40 +91,11 @@ public final class NacosTransport implements AutoCloseable {
   }
 
   /**
-   * A handle on the call a request is being sent with, so that another thread can cancel it (a long
-   * poll that must restart, an engine that closes). Thread-safe; one handle per request.
-   */
-  public static final class CallHandle {
-    private Call call;
-    private boolean cancelled;
-
-    synchronized void attach(Call newCall) {
-      if (cancelled) {
-        newCall.cancel();
-      }
-      call = newCall;
-    }
-
-    /** Cancels the call in flight, if any, and every later attempt of the request. Idempotent. */
-    public synchronized void cancel() {
-      cancelled = true;
-      if (call != null) {
-        call.cancel();
-      }
-    }
-
-    /** Returns true once {@link #cancel()} was called. */
-    public synchronized boolean isCancelled() {
-      return cancelled;
-    }
-  }
-
-  /**
    * @param address the parsed server address
-   * @param http the client to send with; its timeouts are overridden per call by the request deadline
+   * @param http the client to send with (see {@link #client}); each request's deadline is its own
    * @param ticker the time source of deadlines
    */
-  public NacosTransport(NacosAddress address, OkHttpClient http, Ticker ticker) {
+  public NacosTransport(NacosAddress address, HttpClient http, Ticker ticker) {
     this.address = address;
     this.http = http;
     this.ticker = ticker;
@@ -136,37 +122,42 @@ public final class NacosTransport implements AutoCloseable {
   }
 
   /**
-   * Sends a request, moving across servers on faults until its deadline.
+   * Sends a request, moving across servers on faults until its deadline; blocks the calling thread.
    *
    * @return the first answer that is not a server fault (4xx answers are returned, not thrown)
    * @throws ServerUnavailableException when no server answered without a fault within the deadline
    * @throws io.mse.client.AuthenticationException when the authenticator's login is refused
+   * @throws CancellationException when the calling thread is interrupted (its interrupt flag is kept)
    */
   public NacosResponse send(NacosRequest request) {
-    return send(request, null);
-  }
-
-  /**
-   * Sends a request as {@link #send(NacosRequest)} does, through a handle that lets another thread
-   * cancel it.
-   *
-   * @param handle the cancellation handle; null for none
-   * @throws CancellationException when the handle was cancelled before or during the request
-   */
-  public NacosResponse send(NacosRequest request, CallHandle handle) {
     Authenticator auth = authenticator;
     NacosRequest decorated = decorator.apply(request);
     NacosRequest signed = auth == null ? decorated : auth.sign(decorated);
-    NacosResponse response = sendUnsigned(signed, handle);
+    NacosResponse response = sendUnsigned(signed);
     if (response.status() == 403 && auth != null && auth.renew(signed, response)) {
       LOG.debug("{} refused the token; retrying once with a fresh one", response.server());
-      response = sendUnsigned(auth.sign(decorated), handle);
+      response = sendUnsigned(auth.sign(decorated));
     }
     return response;
   }
 
+  /**
+   * Sends a request as {@link #send(NacosRequest)} does, without holding a thread while the server
+   * answers: every step after an answer (the next server, a login renewal and the retry) runs on
+   * {@code executor}, which may block briefly (a login is synchronous).
+   *
+   * @return the answer's future; it fails with {@link ServerUnavailableException} or
+   *     {@link io.mse.client.AuthenticationException} as {@link #send(NacosRequest)} throws them, and
+   *     cancelling it aborts the request in flight (its connection is closed)
+   */
+  public CompletableFuture<NacosResponse> sendAsync(NacosRequest request, Executor executor) {
+    AsyncSend send = new AsyncSend(request, executor);
+    executor.execute(send::start);
+    return send.result;
+  }
+
   /** Sends a request as it is, without decorator or authenticator (the login itself). */
-  NacosResponse sendUnsigned(NacosRequest request, CallHandle handle) {
+  NacosResponse sendUnsigned(NacosRequest request) {
     long deadline = ticker.read() + request.timeout().toNanos();
     List<String> servers = address.servers();
     int start = preferred;
@@ -180,36 +171,176 @@ public final class NacosTransport implements AutoCloseable {
       int index = (start + attempt) % servers.size();
       String server = servers.get(index);
       try {
-        NacosResponse response = execute(server, request, remaining, handle);
+        NacosResponse response = toResponse(server, http.send(httpRequest(server, request, remaining),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
         if (isServerFault(response)) {
           lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
           LOG.debug("{} on {}: {}", request, server, lastFault);
           continue;
         }
-        preferred = index;
-        if (faultLogged) {
-          faultLogged = false;
-          LOG.info("Nacos server {} answers again", server);
-        }
+        answered(index, server);
         return response;
       } catch (IOException e) {
-        if (handle != null && handle.isCancelled()) {
-          throw new CancellationException(request + " was cancelled");
-        }
         lastFault = server + ": " + e;
         lastCause = e;
         LOG.debug("{} failed on {}: {}", request, server, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException(request + " was interrupted");
       }
     }
+    throw unavailable(request, start, lastFault, lastCause);
+  }
+
+  private void answered(int index, String server) {
+    preferred = index;
+    if (faultLogged) {
+      faultLogged = false;
+      LOG.info("Nacos server {} answers again", server);
+    }
+  }
+
+  private ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
+    List<String> servers = address.servers();
     preferred = (start + 1) % servers.size();
     if (!faultLogged) {
       faultLogged = true;
       LOG.warn("No Nacos server of {} answered {} {} within {} ms; last: {}", servers, request.method(),
           request.path(), request.timeout().toMillis(), lastFault);
     }
-    throw new ServerUnavailableException(request.resource(), "No Nacos server of " + servers + " answered "
+    return new ServerUnavailableException(request.resource(), "No Nacos server of " + servers + " answered "
         + request.method() + " " + request.path() + " within " + request.timeout().toMillis() + " ms; last: "
-        + lastFault, lastCause);
+        + lastFault, cause);
+  }
+
+  /**
+   * One asynchronous request: the attempts across servers within one deadline, then at most one
+   * renewal of the token and a second round, as {@link #send(NacosRequest)} does synchronously.
+   */
+  private final class AsyncSend {
+    final CompletableFuture<NacosResponse> result = new CompletableFuture<>();
+    final NacosRequest request;
+    final Executor executor;
+    NacosRequest decorated;
+    NacosRequest signed;
+    boolean renewed;
+    long deadline;
+    int start;
+    String lastFault;
+    Exception lastCause;
+    volatile CompletableFuture<HttpResponse<String>> attempt;
+
+    AsyncSend(NacosRequest request, Executor executor) {
+      this.request = request;
+      this.executor = executor;
+      result.whenComplete((r, t) -> {
+        CompletableFuture<HttpResponse<String>> current = attempt;
+        if (result.isCancelled() && current != null) {
+          current.cancel(true);
+        }
+      });
+    }
+
+    void start() {
+      try {
+        Authenticator auth = authenticator;
+        decorated = decorator.apply(request);
+        signed = auth == null ? decorated : auth.sign(decorated);
+        round();
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
+
+    /** Starts a round of attempts over every server, within a fresh deadline. */
+    void round() {
+      deadline = ticker.read() + request.timeout().toNanos();
+      start = preferred;
+      lastFault = "no attempt within the deadline";
+      lastCause = null;
+      next(0);
+    }
+
+    void next(int attemptNo) {
+      List<String> servers = address.servers();
+      long remaining = deadline - ticker.read();
+      if (attemptNo >= servers.size() || remaining <= 0) {
+        result.completeExceptionally(unavailable(signed, start, lastFault, lastCause));
+        return;
+      }
+      if (result.isDone() || closed) {
+        result.completeExceptionally(new CancellationException(request + " was cancelled"));
+        return;
+      }
+      int index = (start + attemptNo) % servers.size();
+      String server = servers.get(index);
+      // The answer is taken from the body subscriber, on the selector thread, and handed straight to
+      // our executor: sendAsync's own future completes only after a detour through the JDK's default
+      // executor (a thread start per answer on small hosts), which would add to every change's latency.
+      CompletableFuture<NacosResponse> answer = new CompletableFuture<>();
+      HttpResponse.BodyHandler<String> handler = info -> {
+        HttpResponse.BodySubscriber<String> body = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        body.getBody().thenAccept(text -> answer.complete(new NacosResponse(info.statusCode(), text == null ? "" : text,
+            server, name -> info.headers().firstValue(name).orElse(null))));
+        return body;
+      };
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, signed, remaining), handler);
+      attempt = call;
+      inFlight.add(call);
+      if (result.isDone()) {
+        call.cancel(true); // cancelled between the check and the call
+      }
+      call.whenComplete((response, failure) -> {
+        inFlight.remove(call);
+        if (failure != null) {
+          answer.completeExceptionally(failure);
+        } else if (!answer.isDone()) {
+          answer.complete(toResponse(server, response));
+        }
+      });
+      answer.whenComplete((response, failure) -> executor.execute(() -> {
+        try {
+          onAnswer(attemptNo, index, server, response, failure);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }));
+    }
+
+    void onAnswer(int attemptNo, int index, String server, NacosResponse response, Throwable failure) {
+      if (result.isDone()) {
+        return; // cancelled
+      }
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof CancellationException || closed) {
+          result.completeExceptionally(new CancellationException(request + " was cancelled"));
+          return;
+        }
+        lastFault = server + ": " + cause;
+        lastCause = cause instanceof Exception e ? e : new IOException(cause);
+        LOG.debug("{} failed on {}: {}", request, server, cause.toString());
+        next(attemptNo + 1);
+        return;
+      }
+      if (isServerFault(response)) {
+        lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
+        LOG.debug("{} on {}: {}", request, server, lastFault);
+        next(attemptNo + 1);
+        return;
+      }
+      answered(index, server);
+      Authenticator auth = authenticator;
+      if (response.status() == 403 && auth != null && !renewed && auth.renew(signed, response)) {
+        LOG.debug("{} refused the token; retrying once with a fresh one", response.server());
+        renewed = true;
+        signed = auth.sign(decorated);
+        round();
+        return;
+      }
+      result.complete(response);
+    }
   }
 
   /**
@@ -225,62 +356,84 @@ public final class NacosTransport implements AutoCloseable {
     return status == 502 || status == 503;
   }
 
-  private NacosResponse execute(String server, NacosRequest request, long remainingNanos, CallHandle handle)
-      throws IOException {
-    HttpUrl base = HttpUrl.parse(server + address.contextPath() + request.path());
-    if (base == null) {
-      throw new IOException("malformed URL " + server + address.contextPath() + request.path());
+  private HttpRequest httpRequest(String server, NacosRequest request, long remainingNanos) {
+    StringBuilder url = new StringBuilder(server).append(address.contextPath()).append(request.path());
+    if (!request.query().isEmpty()) {
+      url.append('?').append(encode(request.query()));
     }
-    HttpUrl.Builder url = base.newBuilder();
-    request.query().forEach(url::addQueryParameter);
-    RequestBody body = null;
-    if (!request.method().equals("GET")) {
-      FormBody.Builder form = new FormBody.Builder(StandardCharsets.UTF_8);
-      request.form().forEach(form::add);
-      body = form.build();
-    }
-    Request.Builder builder = new Request.Builder().url(url.build()).method(request.method(), body)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.toString()))
+        .timeout(Duration.ofNanos(Math.max(1_000_000, remainingNanos)))
         .header("User-Agent", USER_AGENT);
-    for (Map.Entry<String, String> header : request.headers().entrySet()) {
-      builder.header(header.getKey(), header.getValue());
+    if (request.method().equals("GET") || request.method().equals("DELETE") && request.form().isEmpty()) {
+      builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+    } else {
+      builder.header("Content-Type", FORM_CONTENT_TYPE)
+          .method(request.method(), HttpRequest.BodyPublishers.ofString(encode(request.form()), StandardCharsets.UTF_8));
     }
-    Call call = http.newCall(builder.build());
-    call.timeout().timeout(Math.max(1, remainingNanos), TimeUnit.NANOSECONDS);
-    if (handle != null) {
-      handle.attach(call);
-    }
-    try (Response response = call.execute()) {
-      ResponseBody responseBody = response.body();
-      String text = responseBody == null ? "" : responseBody.string();
-      okhttp3.Headers headers = response.headers();
-      return new NacosResponse(response.code(), text, server, headers::get);
-    }
+    request.headers().forEach(builder::header);
+    return builder.build();
   }
 
-  /** Makes the OkHttp client the engine shares: connect timeout from the request timeout. */
-  public static OkHttpClient defaultClient(Duration requestTimeout) {
+  private static NacosResponse toResponse(String server, HttpResponse<String> answer) {
+    String body = answer.body() == null ? "" : answer.body();
+    java.net.http.HttpHeaders headers = answer.headers();
+    return new NacosResponse(answer.statusCode(), body, server, name -> headers.firstValue(name).orElse(null));
+  }
+
+  /** Encodes parameters as {@code application/x-www-form-urlencoded} UTF-8 (also for query strings). */
+  static String encode(Map<String, String> params) {
+    StringBuilder out = new StringBuilder();
+    params.forEach((name, value) -> {
+      if (out.length() > 0) {
+        out.append('&');
+      }
+      out.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    });
+    return out.toString();
+  }
+
+  /** Makes the HTTP client of a transport without TLS settings: connect timeout from the request timeout. */
+  public static HttpClient defaultClient(Duration requestTimeout) {
     return builder(requestTimeout).build();
   }
 
   /**
-   * Makes the OkHttp client for a client's settings: timeouts from the request timeout, and for
+   * Makes the HTTP client for a client's settings: connect timeout from the request timeout, and for
    * {@code https://} servers the trust store of the {@code nacos.tls.*} properties when one is set
-   * (see {@link NacosTls}).
+   * (see {@link NacosTls}); host names are verified.
    *
    * @throws IllegalArgumentException when the trust store cannot be read
    */
-  public static OkHttpClient client(MseClientConfig settings) {
-    OkHttpClient.Builder builder = builder(settings.requestTimeout());
-    NacosTls.configure(builder, settings);
+  public static HttpClient client(MseClientConfig settings) {
+    return client(settings, NacosAddress.parse(settings.serverAddr(), settings.property("nacos.contextPath", null)));
+  }
+
+  /**
+   * As {@link #client(MseClientConfig)}, for the already parsed {@code address}: when none of its
+   * servers is {@code https://}, the JVM's default TLS context (its trust store read from disk) is
+   * not loaded at all, which takes a good part of a client's start-up.
+   */
+  static HttpClient client(MseClientConfig settings, NacosAddress address) {
+    HttpClient.Builder builder = builder(settings.requestTimeout());
+    SSLContext tls = NacosTls.sslContext(settings);
+    if (tls == null && address.servers().stream().noneMatch(server -> server.startsWith("https://"))) {
+      tls = NacosTls.plainHttpOnly();
+    }
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
     return builder.build();
   }
 
-  private static OkHttpClient.Builder builder(Duration requestTimeout) {
-    return new OkHttpClient.Builder()
+  private static HttpClient.Builder builder(Duration requestTimeout) {
+    // A direct executor: the client starts no thread beyond its selector; our callbacks hop to
+    // the caller's executor before doing any work.
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(requestTimeout)
-        .readTimeout(Duration.ZERO)
-        .writeTimeout(requestTimeout)
-        .retryOnConnectionFailure(false);
+        .executor(Runnable::run);
   }
 
   private static String abbreviate(String body) {
@@ -288,11 +441,18 @@ public final class NacosTransport implements AutoCloseable {
     return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
   }
 
-  /** Cancels every call in flight (synchronous ones included) and releases the connections. */
+  /**
+   * Cancels every asynchronous request in flight (their connections are closed); later asynchronous
+   * requests fail at once. Synchronous ones end with their deadline or their thread's interrupt. The
+   * JDK client itself cannot be closed on Java 17: its selector thread ends, and its idle
+   * connections close, once this transport is unreachable. Idempotent.
+   */
   @Override
   public void close() {
-    http.dispatcher().cancelAll();
-    http.dispatcher().executorService().shutdown();
-    http.connectionPool().evictAll();
+    closed = true;
+    for (CompletableFuture<?> call : inFlight) {
+      call.cancel(true);
+    }
+    inFlight.clear();
   }
 }

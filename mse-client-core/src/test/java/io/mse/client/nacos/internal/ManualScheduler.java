@@ -23,7 +23,6 @@ final class ManualScheduler implements ConfigScheduler {
     return thread;
   });
   private final List<Delayed> delayed = new ArrayList<>();
-  private volatile int parallelism;
 
   @Override
   public void execute(Runnable task) {
@@ -37,15 +36,6 @@ final class ManualScheduler implements ConfigScheduler {
   @Override
   public synchronized void schedule(String purpose, Runnable task, Duration delay) {
     delayed.add(new Delayed(purpose, task, delay));
-  }
-
-  @Override
-  public void parallelism(int count) {
-    parallelism = Math.max(parallelism, count);
-  }
-
-  int parallelism() {
-    return parallelism;
   }
 
   synchronized List<Delayed> pending(String purpose) {
