@@ -162,8 +162,9 @@ class NacosNamingConformanceIT {
     String svc = service("close");
     owner.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7401));
     owner.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7402));
-    // Without push-empty protection, so that the empty list after the last deregistration is applied.
-    MseClient reader = client(false);
+    // With push-empty protection on (the default): the empty list after the last deregistration is
+    // applied once a second read, a second later, confirms it.
+    MseClient reader = client();
     await().atMost(VISIBLE).until(() -> ports(reader, svc, group).size() == 2);
 
     owner.close();
