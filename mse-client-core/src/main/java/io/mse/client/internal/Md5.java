@@ -16,18 +16,46 @@ public final class Md5 {
     if (content == null) {
       return "";
     }
+    byte[] hash = bytes(content);
+    return hex(high(hash), low(hash));
+  }
+
+  /** Returns the 16 bytes of the MD5 of {@code content}'s UTF-8 bytes; content is not null. */
+  public static byte[] bytes(String content) {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is required of every Java platform", e);
     }
-    byte[] hash = digest.digest(content.getBytes(StandardCharsets.UTF_8));
-    char[] out = new char[hash.length * 2];
-    for (int i = 0; i < hash.length; i++) {
-      out[2 * i] = HEX[(hash[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[hash[i] & 0xf];
+    return digest.digest(content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Returns the first 8 bytes of a 16-byte digest as a long (big-endian). */
+  public static long high(byte[] hash) {
+    return pack(hash, 0);
+  }
+
+  /** Returns the last 8 bytes of a 16-byte digest as a long (big-endian). */
+  public static long low(byte[] hash) {
+    return pack(hash, 8);
+  }
+
+  /** Returns the lowercase hex form of a digest kept as two longs. */
+  public static String hex(long high, long low) {
+    char[] out = new char[32];
+    for (int i = 0; i < 16; i++) {
+      out[i] = HEX[(int) (high >>> (60 - 4 * i)) & 0xf];
+      out[16 + i] = HEX[(int) (low >>> (60 - 4 * i)) & 0xf];
     }
     return new String(out);
+  }
+
+  private static long pack(byte[] hash, int offset) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (hash[offset + i] & 0xffL);
+    }
+    return value;
   }
 }

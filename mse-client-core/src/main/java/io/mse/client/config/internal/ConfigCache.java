@@ -5,7 +5,6 @@ import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.internal.KeyIndex;
-import io.mse.client.internal.Md5;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigEventSink;
 import java.util.Collection;
@@ -60,11 +59,11 @@ public final class ConfigCache implements ConfigEventSink {
     String held;
     synchronized (entry) {
       if (entry.state == null) {
-        entry.state = new ConfigEntry.State(content, Md5.of(content));
+        entry.state = ConfigEntry.State.of(content);
       }
       held = entry.state.content();
     }
-    entry.started.complete(null);
+    entry.markStarted();
     // The content held, which may be newer than the one read if the engine reported a change.
     dispatcher.execute(() -> snapshots.writeConfig(entry.key, held));
   }
@@ -76,13 +75,14 @@ public final class ConfigCache implements ConfigEventSink {
       LOG.debug("Ignoring a report for '{}', which nobody listens to", key);
       return;
     }
-    String md5 = Md5.of(content);
+    ConfigEntry.State next = ConfigEntry.State.of(content);
     synchronized (entry) {
       ConfigEntry.State previous = entry.state;
-      if (previous != null && previous.md5().equals(md5)) {
+      if (previous != null && previous.sameContentAs(next)) {
         return;
       }
-      entry.state = new ConfigEntry.State(content, md5);
+      entry.state = next;
+      String md5 = next.md5();
       ConfigChangeEvent event = new ConfigChangeEvent(key, content, md5,
           previous == null ? null : previous.content());
       LOG.debug("Config '{}' changed to md5 '{}'", key, md5);
@@ -92,7 +92,7 @@ public final class ConfigCache implements ConfigEventSink {
   }
 
   private void notifyListeners(ConfigEntry entry, ConfigChangeEvent event) {
-    for (ConfigListener listener : entry.listeners) {
+    for (ConfigListener listener : entry.listeners()) {
       Dispatcher.deliver("config listener of '" + entry.key + "'", listener.executor(),
           () -> listener.onChange(event));
     }

@@ -11,6 +11,7 @@ import io.mse.client.spi.ConfigEngine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +114,8 @@ public final class DefaultConfigService implements ConfigService {
     }
     boolean stop;
     synchronized (entry) {
-      entry.listeners.remove(listener);
-      stop = entry.listeners.isEmpty() && entry.watching;
+      entry.removeListener(listener);
+      stop = !entry.hasListeners() && entry.watching;
       if (stop) {
         entry.watching = false;
         cache.forget(entry);
@@ -139,7 +140,7 @@ public final class DefaultConfigService implements ConfigService {
         if (cache.find(key.group(), key.dataId()) != entry) {
           continue; // removed by a concurrent removeListener: take the new entry
         }
-        entry.listeners.addIfAbsent(listener);
+        entry.addListener(listener);
         start = !entry.watching;
         entry.watching = true;
       }
@@ -149,11 +150,14 @@ public final class DefaultConfigService implements ConfigService {
           content = fetch(key, timeout);
         } catch (RuntimeException e) {
           synchronized (entry) {
-            entry.listeners.remove(listener);
+            entry.removeListener(listener);
             entry.watching = false;
             cache.forget(entry);
           }
-          entry.started.completeExceptionally(e);
+          CompletableFuture<Void> started = entry.started;
+          if (started != null) {
+            started.completeExceptionally(e);
+          }
           throw e;
         }
         cache.initialize(entry, content);
@@ -164,7 +168,10 @@ public final class DefaultConfigService implements ConfigService {
           }
         }
       } else {
-        FirstRead.await(entry.started, timeout, entry.key);
+        CompletableFuture<Void> started = entry.started;
+        if (started != null) {
+          FirstRead.await(started, timeout, entry.key);
+        }
       }
       return entry;
     }
