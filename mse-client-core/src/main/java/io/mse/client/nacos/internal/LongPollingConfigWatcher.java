@@ -56,8 +56,49 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   static final long RESTART_DELAY_MILLIS = 100;
 
-  /** What the engine holds for one key: the MD5 of what it last reported, and whether a poll compared it. */
-  private record Watch(String md5, boolean initializing) {}
+  /**
+   * What the engine holds for one key: the MD5 of what it last reported (two longs, not a 72-byte
+   * string: there is one per listened key), and whether a poll compared it yet.
+   */
+  private record Watch(long md5High, long md5Low, String md5Text, boolean initializing) {
+
+    /**
+     * From an MD5 as the cache spells it: 32 lowercase hex digits are kept as two longs; anything
+     * else ("" for no content) is kept as it is.
+     */
+    static Watch ofMd5(String md5, boolean initializing) {
+      if (md5 != null && md5.length() == 32) {
+        try {
+          return new Watch(Long.parseUnsignedLong(md5.substring(0, 16), 16),
+              Long.parseUnsignedLong(md5.substring(16), 16), null, initializing);
+        } catch (NumberFormatException notHex) {
+          // kept as text below
+        }
+      }
+      return new Watch(0, 0, md5 == null ? "" : md5, initializing);
+    }
+
+    /** From a content, null meaning none. */
+    static Watch ofContent(String content, boolean initializing) {
+      if (content == null) {
+        return new Watch(0, 0, "", initializing);
+      }
+      byte[] hash = Md5.bytes(content);
+      return new Watch(Md5.high(hash), Md5.low(hash), null, initializing);
+    }
+
+    Watch compared() {
+      return new Watch(md5High, md5Low, md5Text, false);
+    }
+
+    Watch withContentOf(Watch other) {
+      return new Watch(other.md5High, other.md5Low, other.md5Text, initializing);
+    }
+
+    String md5() {
+      return md5Text != null ? md5Text : Md5.hex(md5High, md5Low);
+    }
+  }
 
   /**
    * Sends one poll without blocking: {@link NacosTransport#sendAsync}; tests wrap it. Cancelling the
@@ -144,7 +185,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         batch = roomyBatch();
         owners.put(key, batch);
       }
-      batch.keys.put(key, new Watch(md5, true));
+      batch.keys.put(key, Watch.ofMd5(md5, true));
     }
     wake(batch);
   }
@@ -173,7 +214,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   void held(ConfigKey key, String md5) {
     Batch batch = owners.get(key);
     if (batch != null) {
-      batch.keys.computeIfPresent(key, (k, w) -> new Watch(md5, w.initializing()));
+      Watch held = Watch.ofMd5(md5, false);
+      batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(held));
     }
   }
 
@@ -280,7 +322,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       List<ConfigKey> changed = changedKeys(resource, response);
       for (Map.Entry<ConfigKey, Watch> entry : compared.entrySet()) {
         if (entry.getValue().initializing()) {
-          batch.keys.replace(entry.getKey(), entry.getValue(), new Watch(entry.getValue().md5(), false));
+          batch.keys.replace(entry.getKey(), entry.getValue(), entry.getValue().compared());
         }
       }
       for (ConfigKey key : changed) {
@@ -336,8 +378,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     ConfigData data = fetcher.apply(key);
     String content = data == null ? null : data.content();
-    String md5 = Md5.of(content);
-    if (batch.keys.computeIfPresent(key, (k, w) -> new Watch(md5, w.initializing())) == null) {
+    Watch reported = Watch.ofContent(content, false);
+    if (batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(reported)) == null) {
       return;
     }
     if (overridden.test(key)) {
