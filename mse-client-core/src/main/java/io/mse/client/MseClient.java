@@ -83,7 +83,6 @@ public final class MseClient implements AutoCloseable {
   /**
    * Makes and starts a client from settings.
    *
-   * @throws IllegalArgumentException when no engine on the class path accepts the server address
    * <p>An unreachable server does not stop the start: the engine keeps connecting, reads are served
    * from snapshots, and requests fail with {@link ServerUnavailableException} until it answers.
    *

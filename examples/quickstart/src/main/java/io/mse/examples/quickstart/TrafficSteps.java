@@ -180,7 +180,8 @@ final class TrafficSteps {
     if (ejectedAtCall.get() < 0) {
       throw new IllegalStateException(failing.instanceId() + " was not ejected in " + FAILURE_CALLS + " calls");
     }
-    out.printf("   %s failed from call 1 on and was out %.1f ms later; governance.ejectedInstances: %s%n",
+    out.printf("   %s answered 503 from the first of these calls on, and was out %.1f ms later;"
+        + " governance.ejectedInstances: %s%n",
         failing.instanceId(), (ejectedAtNanos.get() - start) / 1e6, ids(governance.ejectedInstances(INVENTORY)));
     out.printf("   => outlier ejection took the failing instance out: errors: %d in calls 1-%d, %d in the %d calls"
         + " after the ejection%n%n", errorsBefore, ejectedAtCall.get(), errorsAfter, FAILURE_CALLS - ejectedAtCall.get());

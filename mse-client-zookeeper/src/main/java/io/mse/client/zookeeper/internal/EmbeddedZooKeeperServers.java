@@ -158,8 +158,8 @@ public final class EmbeddedZooKeeperServers {
             .build();
         zooKeeper.start(START_TIMEOUT_MILLIS);
         String connectString = loopback(zooKeeper.getConnectionString());
-        LOG.info("Started the embedded ZooKeeper server on {} with data in '{}'", connectString,
-            requestedDataDir == null ? "a temporary directory" : dataDir);
+        LOG.info("Started the embedded ZooKeeper server on {} with data in '{}'{}", connectString, dataDir,
+            requestedDataDir == null ? " (temporary, deleted when the last client closes)" : "");
         return new Server(zooKeeper, baseDir, dataDir, requestedDataDir == null, lock, connectString);
       } catch (ServerUnavailableException e) {
         cleanUp(zooKeeper, lock, baseDir);
