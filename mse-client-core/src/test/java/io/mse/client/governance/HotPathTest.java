@@ -2,6 +2,7 @@ package io.mse.client.governance;
 
 import static io.mse.client.governance.Fixtures.instance;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mse.client.Ticker;
 import java.time.Duration;
@@ -90,6 +91,41 @@ class HotPathTest {
       assertThat(pick(g, toB)).isEqualTo("10.0.0.2");
     }
     assertThat(g.counters("shared").calls()).isEqualTo(6);
+  }
+
+  @Test
+  void oneResourceCalledOnTwoServicesTakesEachServicesRules() {
+    naming.set("a", instance("10.0.0.1"));
+    naming.set("b", instance("10.0.0.2"));
+    Governance g = Governance.builder(naming).ticker(fake).rules(GovernanceRules.builder()
+        .timeout(new TimeoutRule("a", Duration.ofMillis(100)))
+        .timeout(new TimeoutRule("b", Duration.ofMillis(200)))
+        .rateLimit(RateLimitRule.perSecond("a", 1)).build()).build();
+    GovernedRequest toA = GovernedRequest.builder("a").resource("shared").build();
+    GovernedRequest toB = GovernedRequest.builder("b").resource("shared").build();
+
+    for (int i = 0; i < 2; i++) { // the first round resolves, the second reads what was resolved
+      assertThat(g.timeoutOf(toA)).isEqualTo(Duration.ofMillis(100));
+      assertThat(g.timeoutOf(toB)).isEqualTo(Duration.ofMillis(200));
+    }
+    assertThat(pick(g, toA)).isEqualTo("10.0.0.1");
+    // a's limit (1/s, spent) is not b's: b has none
+    for (int i = 0; i < 3; i++) {
+      assertThat(pick(g, toB)).isEqualTo("10.0.0.2");
+    }
+    assertThatThrownBy(() -> pick(g, toA)).isInstanceOf(RateLimitedException.class);
+  }
+
+  @Test
+  void aResourcesOwnRulesHoldOnEveryService() {
+    naming.set("a", instance("10.0.0.1"));
+    naming.set("b", instance("10.0.0.2"));
+    Governance g = Governance.builder(naming).ticker(fake).rules(GovernanceRules.builder()
+        .timeout(new TimeoutRule("shared", Duration.ofMillis(300)))
+        .timeout(new TimeoutRule("b", Duration.ofMillis(200))).build()).build();
+
+    assertThat(g.timeoutOf(GovernedRequest.builder("a").resource("shared").build())).isEqualTo(Duration.ofMillis(300));
+    assertThat(g.timeoutOf(GovernedRequest.builder("b").resource("shared").build())).isEqualTo(Duration.ofMillis(300));
   }
 
   private static String pick(Governance g, GovernedRequest request) {

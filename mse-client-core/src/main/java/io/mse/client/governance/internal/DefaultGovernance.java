@@ -146,11 +146,7 @@ public final class DefaultGovernance implements Governance {
 
   @Override
   public Duration timeoutOf(GovernedRequest request) {
-    RuleSnapshot s = snapshot;
-    ResourcePolicy policy = s.policies.get(request.resource());
-    if (policy == null) {
-      policy = resolve(s, request.resource(), request.service());
-    }
+    ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
     return policy.timeout;
   }
 
@@ -167,11 +163,7 @@ public final class DefaultGovernance implements Governance {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
-    RuleSnapshot s = snapshot;
-    ResourcePolicy policy = s.policies.get(request.resource());
-    if (policy == null) {
-      policy = resolve(s, request.resource(), request.service());
-    }
+    ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
     RateLimiter limiter = policy.limiter;
     if (limiter == null) {
       decision.startNanos = ticker.read();
@@ -223,6 +215,12 @@ public final class DefaultGovernance implements Governance {
     decision.fill(policy, service, endpoint, tracked, now);
   }
 
+  /** Returns the policy of {@code resource} called on {@code service}, resolving it on first use. */
+  private ResourcePolicy policy(RuleSnapshot s, String resource, String service) {
+    ResourcePolicy policy = s.cachedPolicy(resource, service);
+    return policy != null ? policy : resolve(s, resource, service);
+  }
+
   ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
     ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
     RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
@@ -236,8 +234,7 @@ public final class DefaultGovernance implements Governance {
         retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
-    ResourcePolicy raced = s.policies.putIfAbsent(resource, policy);
-    return raced == null ? policy : raced;
+    return s.cache(resource, service, policy);
   }
 
   private static String liveKey(String ruleResource, String requestResource) {
@@ -354,7 +351,7 @@ public final class DefaultGovernance implements Governance {
   @Override
   public CircuitState circuitState(String resource) {
     RuleSnapshot s = snapshot;
-    ResourcePolicy policy = s.policies.get(resource);
+    ResourcePolicy policy = s.cachedPolicy(resource, resource);
     if (policy == null) {
       CircuitBreakerRule rule = RuleSnapshot.lookup(s.breakers, resource, resource);
       if (rule == null) {

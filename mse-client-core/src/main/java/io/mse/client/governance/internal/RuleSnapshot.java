@@ -30,8 +30,14 @@ final class RuleSnapshot {
   final Map<String, RetryRule> retries = new HashMap<>();
   final Map<String, TimeoutRule> timeouts = new HashMap<>();
   final Map<String, List<RouteRule>> routes = new HashMap<>();
-  /** Resolved policies by request resource. */
-  final ConcurrentHashMap<String, ResourcePolicy> policies = new ConcurrentHashMap<>();
+  /** Resolved policies by request resource, of the resources whose every rule is their own. */
+  private final ConcurrentHashMap<String, ResourcePolicy> policies = new ConcurrentHashMap<>();
+  /**
+   * Resolved policies by request resource, then by service: the resources that take a rule of their
+   * service (or {@code *}), since one resource name may be called on several services.
+   */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ResourcePolicy>> servicePolicies =
+      new ConcurrentHashMap<>();
 
   RuleSnapshot(GovernanceRules rules) {
     this(rules, 0);
@@ -54,6 +60,32 @@ final class RuleSnapshot {
       rule = rules.get(service);
     }
     return rule == null ? rules.get(ANY) : rule;
+  }
+
+  /** Returns the policy resolved so far for {@code resource} called on {@code service}, or null. */
+  ResourcePolicy cachedPolicy(String resource, String service) {
+    ResourcePolicy policy = policies.get(resource);
+    if (policy == null) {
+      ConcurrentHashMap<String, ResourcePolicy> byService = servicePolicies.get(resource);
+      policy = byService == null ? null : byService.get(service);
+    }
+    return policy;
+  }
+
+  /**
+   * Keeps {@code policy}, resolved for {@code resource} called on {@code service}: by resource alone
+   * when each kind of rule has one of the resource's own (then the service does not matter), else by
+   * resource and service. Returns the policy kept, which another thread may have resolved first.
+   */
+  ResourcePolicy cache(String resource, String service, ResourcePolicy policy) {
+    ResourcePolicy raced;
+    if (rateLimits.containsKey(resource) && breakers.containsKey(resource) && retries.containsKey(resource)
+        && timeouts.containsKey(resource)) {
+      raced = policies.putIfAbsent(resource, policy);
+    } else {
+      raced = servicePolicies.computeIfAbsent(resource, r -> new ConcurrentHashMap<>()).putIfAbsent(service, policy);
+    }
+    return raced == null ? policy : raced;
   }
 
   List<RouteRule> routes(String service) {

@@ -1,6 +1,7 @@
 package io.mse.client.nacos.internal;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
 
 /**
  * Runs the config engine's background work: long-poll iterations, back-off waits, failover
@@ -13,11 +14,13 @@ interface ConfigScheduler extends AutoCloseable {
   void execute(Runnable task);
 
   /**
-   * Runs {@code task} after {@code delay}; dropped after {@link #close()}.
+   * Runs {@code task} after {@code delay}, unless the returned future is cancelled first; dropped
+   * after {@link #close()}.
    *
-   * @param purpose what the task is, for tests and thread dumps ({@code "backoff"}, {@code "failover"})
+   * @param purpose what the task is, for tests and thread dumps ({@code "backoff"}, {@code "failover"},
+   *     {@code "timeout"})
    */
-  void schedule(String purpose, Runnable task, Duration delay);
+  Future<?> schedule(String purpose, Runnable task, Duration delay);
 
   /** Stops: queued tasks are dropped, running ones interrupted. Idempotent. */
   @Override

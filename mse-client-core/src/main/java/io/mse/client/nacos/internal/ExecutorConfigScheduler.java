@@ -1,6 +1,8 @@
 package io.mse.client.nacos.internal;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -27,19 +29,34 @@ final class ExecutorConfigScheduler implements ConfigScheduler {
   @Override
   public void execute(Runnable task) {
     try {
-      executor.execute(task);
+      executor.execute(logged(task));
     } catch (RejectedExecutionException e) {
       LOG.debug("Config engine closed; dropping a task");
     }
   }
 
   @Override
-  public void schedule(String purpose, Runnable task, Duration delay) {
+  public Future<?> schedule(String purpose, Runnable task, Duration delay) {
     try {
-      executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      return executor.schedule(logged(task), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LOG.debug("Config engine closed; dropping a {} task", purpose);
+      return CompletableFuture.completedFuture(null);
     }
+  }
+
+  /**
+   * Logs what {@code task} throws: the executor would keep it in a future nobody reads. The tasks
+   * handle their own failures; what reaches here is a bug or an Error.
+   */
+  private static Runnable logged(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        LOG.error("A config engine task failed", t);
+      }
+    };
   }
 
   @Override

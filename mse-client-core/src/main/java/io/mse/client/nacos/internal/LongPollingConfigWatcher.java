@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@link ConfigEventSink} (which drops repeats), and their MD5 kept for the next poll.
  *
  * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
- * that failed, an unexpected status) is retried after an exponential back-off: 1 s, 2 s, 4 s... up to
- * 30 s, reset by the first success. One WARN per fault episode, INFO on recovery.
+ * that failed, an unexpected status, an answer cut short by the transport's close, even an Error) is
+ * retried after an exponential back-off: 1 s, 2 s, 4 s... up to 30 s, reset by the first success. One
+ * WARN per fault episode, INFO on recovery. The call's deadline (1.5 times the hold) bounds each
+ * attempt on one server, so that a hung server costs one attempt and the next server gets a whole one.
  *
  * <p>Thread-safe. {@link #close()} cancels every poll in flight; the scheduler's owner stops its threads.
  */
@@ -129,6 +131,11 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       if (call != null) {
         call.cancel(true);
       }
+    }
+
+    /** True when this poll was cancelled by the watcher (a restart, an unwatch, close). */
+    synchronized boolean cancelled() {
+      return cancelled;
     }
   }
 
@@ -280,13 +287,15 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     boolean noHangup = sent.values().stream().anyMatch(Watch::initializing);
     batch.inFlightHangs = !noHangup;
-    NacosRequest request = request(sent, noHangup);
+    NacosRequest request;
     CompletableFuture<NacosResponse> call;
     try {
+      request = request(sent, noHangup);
       call = sender.send(request);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       batch.inFlight.compareAndSet(handle, null);
       backOff(batch, e);
+      rethrowError(e);
       return;
     }
     handle.attach(call);
@@ -309,11 +318,12 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
-    if (cause instanceof CancellationException) {
+    if (cause instanceof CancellationException && handle.cancelled()) {
       LOG.debug("Poll of batch {} restarted", batch.id);
       submit(batch);
       return;
     }
+    // any other cancellation (the transport was closed under the watcher) is a failure: back off
     try {
       if (cause != null) {
         throw cause instanceof RuntimeException e ? e : new MseException(resource,
@@ -330,10 +340,18 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       }
       recovered(batch);
       submit(batch);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       if (!closed) {
         backOff(batch, e);
       }
+      rethrowError(e);
+    }
+  }
+
+  /** Throws {@code e} on when it is an Error, once the batch was re-armed: the scheduler logs it. */
+  private static void rethrowError(Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
     }
   }
 
@@ -347,7 +365,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
     return new NacosRequest("POST", LISTENER_PATH, Map.of(),
         Map.of("Listening-Configs", ListeningConfigs.encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
-        sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs");
+        sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs", true);
   }
 
   private static Map<ConfigKey, Watch> initializing(Map<ConfigKey, Watch> sent) {
@@ -396,7 +414,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
   }
 
-  private void backOff(Batch batch, RuntimeException cause) {
+  private void backOff(Batch batch, Throwable cause) {
     batch.failures++;
     Duration delay = backoff(batch.failures);
     if (batch.failures == 1) {

@@ -100,7 +100,8 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
       throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
           + MIN_LONG_POLL_MILLIS + " ms (the server never holds a poll for less)");
     }
-    this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute), scheduler, context.configSink(),
+    this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute,
+        (task, delay) -> scheduler.schedule("timeout", task, delay)), scheduler, context.configSink(),
         key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
   }
 

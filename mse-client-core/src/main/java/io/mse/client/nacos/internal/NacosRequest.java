@@ -12,16 +12,28 @@ import java.util.Map;
  * @param query query parameters (null values are left out); unmodifiable
  * @param form form body parameters, sent url-encoded (POST/PUT/DELETE); unmodifiable
  * @param headers extra headers; unmodifiable
- * @param timeout the deadline for the whole request, across every server tried
+ * @param timeout with {@code timeoutPerAttempt} false, the deadline of the whole request across every
+ *     server tried, shared among them (each attempt may take what remains divided by the servers left
+ *     to try, so that one hung server leaves the others time to answer); with it true, the most one
+ *     attempt on one server may take
  * @param resource what the request is about, for errors (a config key, a service)
+ * @param timeoutPerAttempt true when {@code timeout} bounds each attempt rather than the whole
+ *     request: for long polls, which a server holds for most of their timeout, so that a hung server
+ *     costs one attempt and the next server still gets a whole one
  */
 public record NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
-    Map<String, String> headers, Duration timeout, String resource) {
+    Map<String, String> headers, Duration timeout, String resource, boolean timeoutPerAttempt) {
 
   public NacosRequest {
     query = copy(query);
     form = copy(form);
     headers = copy(headers);
+  }
+
+  /** A request whose {@code timeout} is the deadline of the whole request, across every server tried. */
+  public NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+      Map<String, String> headers, Duration timeout, String resource) {
+    this(method, path, query, form, headers, timeout, resource, false);
   }
 
   public static NacosRequest get(String path, Map<String, String> query, Duration timeout, String resource) {
@@ -41,12 +53,12 @@ public record NacosRequest(String method, String path, Map<String, String> query
   public NacosRequest withQuery(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(query);
     more.put(name, value);
-    return new NacosRequest(method, path, more, form, headers, timeout, resource);
+    return new NacosRequest(method, path, more, form, headers, timeout, resource, timeoutPerAttempt);
   }
 
   /** Returns a copy with another deadline. */
   public NacosRequest withTimeout(Duration newTimeout) {
-    return new NacosRequest(method, path, query, form, headers, newTimeout, resource);
+    return new NacosRequest(method, path, query, form, headers, newTimeout, resource, timeoutPerAttempt);
   }
 
   /**
@@ -62,7 +74,7 @@ public record NacosRequest(String method, String path, Map<String, String> query
   public NacosRequest withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new NacosRequest(method, path, query, form, more, timeout, resource);
+    return new NacosRequest(method, path, query, form, more, timeout, resource, timeoutPerAttempt);
   }
 
   private static Map<String, String> copy(Map<String, String> map) {

@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +20,12 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -30,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * Sends Nacos open API requests over the JDK's {@link HttpClient} (HTTP/1.1) to a list of servers:
  * starts at a random server, moves to the next on a connect failure, a timeout or a 500/502/503, all
  * within the request's one deadline, and remembers the last server that answered. Thread-safe.
+ *
+ * <p><b>Deadlines.</b> Each attempt on one server is bounded as a whole (connecting, the headers and
+ * the whole body: {@code HttpRequest.timeout} alone stops counting once the headers arrived), and
+ * the call is cancelled when its time is up. An attempt may take what remains of the deadline
+ * divided by the servers left to try, so that a server that accepts and never answers leaves the
+ * others time; a long poll ({@link NacosRequest#timeoutPerAttempt()}) may take its whole timeout on
+ * each server.
  *
  * <p><b>Threads.</b> Synchronous requests ({@link #send}) block the calling thread only. Asynchronous
  * ones ({@link #sendAsync}, the long polls) hold no thread while the server holds them: the
@@ -91,15 +103,35 @@ public final class NacosTransport implements AutoCloseable {
   }
 
   /**
+   * Runs a task once after a delay on a thread its owner already runs, so that bounding an
+   * asynchronous request starts no thread (unlike {@link CompletableFuture#orTimeout}, whose JDK-wide
+   * timer thread would count against a client's threads). Implementations are thread-safe.
+   */
+  @FunctionalInterface
+  public interface Timer {
+
+    /**
+     * Runs {@code task} once after {@code delay}, unless the returned future is cancelled first; a
+     * timer that is closed may drop the task.
+     */
+    Future<?> schedule(Runnable task, Duration delay);
+  }
+
+  /**
    * @param address the parsed server address
    * @param http the client to send with (see {@link #client}); each request's deadline is its own
    * @param ticker the time source of deadlines
    */
   public NacosTransport(NacosAddress address, HttpClient http, Ticker ticker) {
+    this(address, http, ticker, ThreadLocalRandom.current().nextInt(address.servers().size()));
+  }
+
+  /** As the public constructor, starting at the server of index {@code preferred} (tests). */
+  NacosTransport(NacosAddress address, HttpClient http, Ticker ticker, int preferred) {
     this.address = address;
     this.http = http;
     this.ticker = ticker;
-    this.preferred = ThreadLocalRandom.current().nextInt(address.servers().size());
+    this.preferred = preferred;
   }
 
   public NacosAddress address() {
@@ -144,35 +176,41 @@ public final class NacosTransport implements AutoCloseable {
   /**
    * Sends a request as {@link #send(NacosRequest)} does, without holding a thread while the server
    * answers: every step after an answer (the next server, a login renewal and the retry) runs on
-   * {@code executor}, which may block briefly (a login is synchronous).
+   * {@code executor}, which may block briefly (a login is synchronous). Each attempt is bounded by a
+   * task on {@code timer} that cancels it when its time is up (a server that stalls after the
+   * headers included); the request then moves to the next server.
    *
    * @return the answer's future; it fails with {@link ServerUnavailableException} or
-   *     {@link io.mse.client.AuthenticationException} as {@link #send(NacosRequest)} throws them, and
-   *     cancelling it aborts the request in flight (its connection is closed)
+   *     {@link io.mse.client.AuthenticationException} as {@link #send(NacosRequest)} throws them, with a
+   *     {@link CancellationException} once this transport is closed, and cancelling it aborts the
+   *     request in flight (its connection is closed)
    */
-  public CompletableFuture<NacosResponse> sendAsync(NacosRequest request, Executor executor) {
-    AsyncSend send = new AsyncSend(request, executor);
+  public CompletableFuture<NacosResponse> sendAsync(NacosRequest request, Executor executor, Timer timer) {
+    AsyncSend send = new AsyncSend(request, executor, timer);
     executor.execute(send::start);
     return send.result;
   }
 
   /** Sends a request as it is, without decorator or authenticator (the login itself). */
   NacosResponse sendUnsigned(NacosRequest request) {
-    long deadline = ticker.read() + request.timeout().toNanos();
     List<String> servers = address.servers();
+    long deadline = ticker.read() + deadlineNanos(request, servers.size());
     int start = preferred;
     String lastFault = "no attempt within the deadline";
     Exception lastCause = null;
     for (int attempt = 0; attempt < servers.size(); attempt++) {
-      long remaining = deadline - ticker.read();
-      if (remaining <= 0) {
+      long budget = attemptNanos(request, deadline - ticker.read(), servers.size() - attempt);
+      if (budget <= 0) {
         break;
       }
       int index = (start + attempt) % servers.size();
       String server = servers.get(index);
+      // sendAsync and a bounded wait: HttpClient.send stops counting its timeout once the headers
+      // arrived, so a server stalling in the body would hold this thread past the deadline.
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, request, budget),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       try {
-        NacosResponse response = toResponse(server, http.send(httpRequest(server, request, remaining),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        NacosResponse response = toResponse(server, call.get(budget, TimeUnit.NANOSECONDS));
         if (isServerFault(response)) {
           lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
           LOG.debug("{} on {}: {}", request, server, lastFault);
@@ -180,16 +218,54 @@ public final class NacosTransport implements AutoCloseable {
         }
         answered(index, server);
         return response;
-      } catch (IOException e) {
-        lastFault = server + ": " + e;
-        lastCause = e;
-        LOG.debug("{} failed on {}: {}", request, server, e.toString());
+      } catch (TimeoutException e) {
+        call.cancel(true);
+        lastFault = server + ": " + timedOut(budget);
+        lastCause = new HttpTimeoutException(lastFault);
+        LOG.debug("{} failed on {}: {}", request, server, lastFault);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        lastFault = server + ": " + cause;
+        lastCause = cause instanceof Exception x ? x : new IOException(cause);
+        LOG.debug("{} failed on {}: {}", request, server, cause.toString());
       } catch (InterruptedException e) {
+        call.cancel(true);
         Thread.currentThread().interrupt();
         throw new CancellationException(request + " was interrupted");
       }
     }
     throw unavailable(request, start, lastFault, lastCause);
+  }
+
+  /** Returns how long a request may take across {@code servers} servers. */
+  private static long deadlineNanos(NacosRequest request, int servers) {
+    long timeout = request.timeout().toNanos();
+    return request.timeoutPerAttempt() ? saturatedMultiply(timeout, servers) : timeout;
+  }
+
+  /**
+   * Returns how long the next attempt may take, with {@code remainingNanos} left of the deadline and
+   * {@code serversLeft} servers (this one included) left to try: an equal share of what remains, or
+   * for a request bounded per attempt its timeout (never past the deadline).
+   */
+  private static long attemptNanos(NacosRequest request, long remainingNanos, int serversLeft) {
+    if (remainingNanos <= 0 || serversLeft <= 0) {
+      return 0;
+    }
+    return request.timeoutPerAttempt() ? Math.min(request.timeout().toNanos(), remainingNanos)
+        : remainingNanos / serversLeft;
+  }
+
+  private static long saturatedMultiply(long a, int b) {
+    long product = a * b;
+    return b != 0 && product / b != a ? Long.MAX_VALUE : product;
+  }
+
+  private static String timedOut(long budgetNanos) {
+    return "no whole answer within " + TimeUnit.NANOSECONDS.toMillis(budgetNanos) + " ms";
   }
 
   private void answered(int index, String server) {
@@ -203,14 +279,14 @@ public final class NacosTransport implements AutoCloseable {
   private ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
     List<String> servers = address.servers();
     preferred = (start + 1) % servers.size();
+    String within = request.timeout().toMillis() + (request.timeoutPerAttempt() ? " ms each" : " ms");
     if (!faultLogged) {
       faultLogged = true;
-      LOG.warn("No Nacos server of {} answered {} {} within {} ms; last: {}", servers, request.method(),
-          request.path(), request.timeout().toMillis(), lastFault);
+      LOG.warn("No Nacos server of {} answered {} {} within {}; last: {}", servers, request.method(),
+          request.path(), within, lastFault);
     }
     return new ServerUnavailableException(request.resource(), "No Nacos server of " + servers + " answered "
-        + request.method() + " " + request.path() + " within " + request.timeout().toMillis() + " ms; last: "
-        + lastFault, cause);
+        + request.method() + " " + request.path() + " within " + within + "; last: " + lastFault, cause);
   }
 
   /**
@@ -221,6 +297,7 @@ public final class NacosTransport implements AutoCloseable {
     final CompletableFuture<NacosResponse> result = new CompletableFuture<>();
     final NacosRequest request;
     final Executor executor;
+    final Timer timer;
     NacosRequest decorated;
     NacosRequest signed;
     boolean renewed;
@@ -230,9 +307,10 @@ public final class NacosTransport implements AutoCloseable {
     Exception lastCause;
     volatile CompletableFuture<HttpResponse<String>> attempt;
 
-    AsyncSend(NacosRequest request, Executor executor) {
+    AsyncSend(NacosRequest request, Executor executor, Timer timer) {
       this.request = request;
       this.executor = executor;
+      this.timer = timer;
       result.whenComplete((r, t) -> {
         CompletableFuture<HttpResponse<String>> current = attempt;
         if (result.isCancelled() && current != null) {
@@ -247,14 +325,22 @@ public final class NacosTransport implements AutoCloseable {
         decorated = decorator.apply(request);
         signed = auth == null ? decorated : auth.sign(decorated);
         round();
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
+      } catch (Throwable e) {
+        failed(e);
+      }
+    }
+
+    /** Fails the request with {@code e}, so that its caller goes on; an Error is thrown on after. */
+    void failed(Throwable e) {
+      result.completeExceptionally(e);
+      if (e instanceof Error error) {
+        throw error;
       }
     }
 
     /** Starts a round of attempts over every server, within a fresh deadline. */
     void round() {
-      deadline = ticker.read() + request.timeout().toNanos();
+      deadline = ticker.read() + deadlineNanos(request, address.servers().size());
       start = preferred;
       lastFault = "no attempt within the deadline";
       lastCause = null;
@@ -263,8 +349,8 @@ public final class NacosTransport implements AutoCloseable {
 
     void next(int attemptNo) {
       List<String> servers = address.servers();
-      long remaining = deadline - ticker.read();
-      if (attemptNo >= servers.size() || remaining <= 0) {
+      long budget = attemptNanos(request, deadline - ticker.read(), servers.size() - attemptNo);
+      if (budget <= 0) {
         result.completeExceptionally(unavailable(signed, start, lastFault, lastCause));
         return;
       }
@@ -284,12 +370,18 @@ public final class NacosTransport implements AutoCloseable {
             server, name -> info.headers().firstValue(name).orElse(null))));
         return body;
       };
-      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, signed, remaining), handler);
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest(server, signed, budget), handler);
       attempt = call;
       inFlight.add(call);
-      if (result.isDone()) {
-        call.cancel(true); // cancelled between the check and the call
+      if (result.isDone() || closed) {
+        call.cancel(true); // cancelled, or the transport closed, between the check and the call
       }
+      // HttpRequest.timeout stops counting once the headers arrived: the whole exchange is bounded here.
+      Future<?> timeout = timer.schedule(() -> {
+        if (answer.completeExceptionally(new HttpTimeoutException(timedOut(budget)))) {
+          call.cancel(true);
+        }
+      }, Duration.ofNanos(budget));
       call.whenComplete((response, failure) -> {
         inFlight.remove(call);
         if (failure != null) {
@@ -298,13 +390,16 @@ public final class NacosTransport implements AutoCloseable {
           answer.complete(toResponse(server, response));
         }
       });
-      answer.whenComplete((response, failure) -> executor.execute(() -> {
-        try {
-          onAnswer(attemptNo, index, server, response, failure);
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }));
+      answer.whenComplete((response, failure) -> {
+        timeout.cancel(false);
+        executor.execute(() -> {
+          try {
+            onAnswer(attemptNo, index, server, response, failure);
+          } catch (Throwable e) {
+            failed(e);
+          }
+        });
+      });
     }
 
     void onAnswer(int attemptNo, int index, String server, NacosResponse response, Throwable failure) {

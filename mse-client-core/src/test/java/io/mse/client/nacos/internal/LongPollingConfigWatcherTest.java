@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,8 @@ class LongPollingConfigWatcherTest {
     transport = NacosEngine.transport(settings);
     fetchEngine = new NacosConfigEngine(NacosTestSupport.context(settings, sink), transport,
         new NamespaceCheck("", transport, settings.requestTimeout()), new ManualScheduler());
-    sender = new CountingSender(request -> transport.sendAsync(request, scheduler::execute));
+    sender = new CountingSender(request -> transport.sendAsync(request, scheduler::execute,
+        (task, delay) -> scheduler.schedule("timeout", task, delay)));
     watcher = watcher(scheduler);
   }
 
@@ -207,6 +209,9 @@ class LongPollingConfigWatcherTest {
     stubListener("", 3_000);
     watcher.close();
     ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.internal.NamedThreadFactory("mse-t10k-config"));
+    // as in the engine: answers handled on the one config thread, so each count drops before the next poll
+    sender = new CountingSender(request -> transport.sendAsync(request, real::execute,
+        (task, delay) -> real.schedule("timeout", task, delay)));
     watcher = watcher(real);
     try {
       for (int i = 0; i < 10_000; i++) {
@@ -290,6 +295,45 @@ class LongPollingConfigWatcherTest {
     int sent = sender.sent.size();
     assertThat(scheduler.pending("backoff")).isEmpty();
     assertThat(sender.sent).hasSize(sent);
+  }
+
+  @Test
+  void anErrorWhileHandlingAnAnswerBacksTheBatchOffInsteadOfEndingIt() {
+    stubListener("a%02DEFAULT_GROUP%01\n", 20_000);
+    AtomicInteger fetches = new AtomicInteger();
+    watcher.close();
+    watcher = new LongPollingConfigWatcher(sender, scheduler, sink, key -> {
+      if (fetches.incrementAndGet() == 1) {
+        throw new AssertionError("a listener's library is broken");
+      }
+      return fetchEngine.fetch(key, Duration.ofSeconds(2));
+    }, key -> false, HOLD);
+    ConfigKey a = ConfigKey.of("a", null);
+    // the watcher throws the Error on once the batch is re-armed; here it ends a pool thread
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    try {
+      watcher.watch(a, "");
+
+      ManualScheduler.Delayed retry = scheduler.awaitDelayed("backoff");
+      assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(1));
+      scheduler.run(retry);
+      // the batch polls again, still with a's old MD5: the server reports it changed once more
+      await().until(() -> sender.sent.size() == 2);
+      assertThat(entries(sender.sent.get(1))).containsExactly("a\u0002DEFAULT_GROUP\u0002");
+    } finally {
+      Awaitility.reset();
+    }
+  }
+
+  @Test
+  void aPollCutShortByTheTransportsCloseBacksOffInsteadOfPollingAgainAtOnce() {
+    stubListener("", 20_000);
+    transport.close(); // before the watcher: its polls fail as cancelled, though nobody restarted them
+
+    watcher.watch(ConfigKey.of("a", null), "");
+
+    assertThat(scheduler.awaitDelayed("backoff").delay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(sender.sent).hasSize(1);
   }
 
   /** Returns a holding poll of {@code size} keys that carries {@code key-<anchor>}, or null. */

@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -33,9 +35,18 @@ final class ManualScheduler implements ConfigScheduler {
     }
   }
 
+  /** Keeps the task until the test releases it; cancelling the returned future takes it off the list. */
   @Override
-  public synchronized void schedule(String purpose, Runnable task, Duration delay) {
-    delayed.add(new Delayed(purpose, task, delay));
+  public synchronized Future<?> schedule(String purpose, Runnable task, Duration delay) {
+    Delayed entry = new Delayed(purpose, task, delay);
+    delayed.add(entry);
+    CompletableFuture<Void> handle = new CompletableFuture<>();
+    handle.whenComplete((r, cancelled) -> {
+      synchronized (this) {
+        delayed.remove(entry);
+      }
+    });
+    return handle;
   }
 
   synchronized List<Delayed> pending(String purpose) {
