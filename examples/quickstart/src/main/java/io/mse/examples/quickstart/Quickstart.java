@@ -38,7 +38,11 @@ public final class Quickstart {
   private final String serverAddr;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  Quickstart(String serverAddr, PrintStream out) {
+  /**
+   * @param serverAddr the server to run against, e.g. {@code embedded} or {@code 127.0.0.1:8848}
+   * @param out where the demo prints what it does
+   */
+  public Quickstart(String serverAddr, PrintStream out) {
     this.serverAddr = serverAddr;
     this.out = out;
   }
@@ -48,7 +52,8 @@ public final class Quickstart {
     new Quickstart(serverAddr, System.out).run();
   }
 
-  void run() throws Exception {
+  /** Runs every step; throws when a step does not prove what it says. */
+  public void run() throws Exception {
     Path snapshots = Files.createTempDirectory("mse-quickstart-snapshots");
     out.printf("mse-client quickstart on '%s'%n%n", serverAddr);
     try (InventoryServer one = new InventoryServer("inventory-1");
