@@ -207,14 +207,8 @@ public final class RulesParser {
     if (consecutive != null) {
       b.consecutiveErrors(consecutive);
     }
-    Integer minimumCalls = integer(node, "minimumCalls", path);
-    if (minimumCalls != null) {
-      b.minimumCalls(minimumCalls);
-    }
-    Integer maxPercent = integer(node, "maxEjectionPercent", path);
-    if (maxPercent != null) {
-      b.maxEjectionPercent(maxPercent);
-    }
+    setIfPresent(integer(node, "minimumCalls", path), b::minimumCalls);
+    setIfPresent(integer(node, "maxEjectionPercent", path), b::maxEjectionPercent);
     b.interval(duration(node, "interval", path, Duration.ofSeconds(10)));
     b.baseEjectionTime(duration(node, "baseEjectionTime", path, Duration.ofSeconds(30)));
     b.maxEjectionTime(duration(node, "maxEjectionTime", path, Duration.ofSeconds(300)));
@@ -254,27 +248,15 @@ public final class RulesParser {
     checkFields(node, path, "circuitBreaker");
     String resource = text(node, "resource", path);
     CircuitBreakerRule.Builder b = CircuitBreakerRule.builder(resource);
-    Double failureRate = number(node, "failureRateThreshold", path);
-    if (failureRate != null) {
-      b.failureRateThreshold(failureRate);
-    }
-    Double slowRate = number(node, "slowCallRateThreshold", path);
-    if (slowRate != null) {
-      b.slowCallRateThreshold(slowRate);
-    }
+    setIfPresent(number(node, "failureRateThreshold", path), b::failureRateThreshold);
+    setIfPresent(number(node, "slowCallRateThreshold", path), b::slowCallRateThreshold);
     b.slowCallDurationThreshold(duration(node, "slowCallDurationThreshold", path, Duration.ofSeconds(60)));
-    Integer minimum = integer(node, "minimumNumberOfCalls", path);
-    if (minimum != null) {
-      b.minimumNumberOfCalls(minimum);
-    }
+    setIfPresent(integer(node, "minimumNumberOfCalls", path), b::minimumNumberOfCalls);
     SlidingWindowType type = enumValue(node, "slidingWindowType", path, SlidingWindowType.class);
     Integer size = integer(node, "slidingWindowSize", path);
     b.slidingWindow(type == null ? SlidingWindowType.COUNT_BASED : type, size == null ? 100 : size);
     b.waitDurationInOpenState(duration(node, "waitDurationInOpenState", path, Duration.ofSeconds(60)));
-    Integer halfOpen = integer(node, "permittedNumberOfCallsInHalfOpenState", path);
-    if (halfOpen != null) {
-      b.permittedNumberOfCallsInHalfOpenState(halfOpen);
-    }
+    setIfPresent(integer(node, "permittedNumberOfCallsInHalfOpenState", path), b::permittedNumberOfCallsInHalfOpenState);
     return build(path, mark, b::build);
   }
 
@@ -513,5 +495,12 @@ public final class RulesParser {
 
   private static Set<String> set(String... names) {
     return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names)));
+  }
+
+  /** Hands a field's value to the builder when the document has the field. */
+  private static <T> void setIfPresent(T value, java.util.function.Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 }
