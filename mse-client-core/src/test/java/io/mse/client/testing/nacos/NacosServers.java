@@ -1,0 +1,297 @@
+package io.mse.client.testing.nacos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Nacos servers of this test JVM, found once and shared by every conformance test class.
+ *
+ * <p>Where they come from, first match wins:
+ * <ol>
+ *   <li>{@code MSE_IT_NACOS=off}: none (the suites skip).</li>
+ *   <li>{@code MSE_IT_NACOS_ADDR} (+ {@code MSE_IT_NACOS_USERNAME} / {@code MSE_IT_NACOS_PASSWORD},
+ *       optional {@code MSE_IT_NACOS_VERSION}): that one server, e.g. a managed MSE instance.</li>
+ *   <li>{@code MSE_IT_NACOS_SERVERS}: servers started by the build ({@code .ci/run}), as
+ *       {@code version,host:port[,user,password]} entries separated by {@code ;}. Each is awaited
+ *       until it serves requests (and, with auth, until its user can log in).</li>
+ *   <li>The {@code nacos-server} script of {@code shared/nacos-server/} beside the project (found by
+ *       walking up from the working directory, or named by {@code MSE_NACOS_SERVER_SCRIPT}): this JVM
+ *       starts Nacos 2.5.1 without auth and 3.0.3 with auth on free loopback ports, in parallel, and
+ *       stops them when the JVM ends.</li>
+ *   <li>Otherwise none: every conformance class is skipped with the one reason {@link #absence()}.</li>
+ * </ol>
+ * Thread-safe; servers are resolved on first use.
+ */
+public final class NacosServers {
+
+  static final String ADMIN = "nacos";
+  static final String ADMIN_PASSWORD = "nacos";
+  private static final long READY_TIMEOUT_MILLIS = 240_000;
+
+  private static List<NacosServerTarget> targets;
+  private static String absence;
+  private static final List<Started> started = new ArrayList<>();
+
+  private NacosServers() {}
+
+  /** The servers to test against; empty when none can be had (see {@link #absence()}). */
+  public static synchronized List<NacosServerTarget> targets() {
+    if (targets == null) {
+      targets = resolve();
+      if (targets.isEmpty()) {
+        System.err.println("[nacos-conformance] skipped: " + absence);
+      } else {
+        System.err.println("[nacos-conformance] servers: " + targets);
+      }
+    }
+    return targets;
+  }
+
+  /** Why there is no server, when {@link #targets()} is empty. */
+  public static synchronized String absence() {
+    targets();
+    return absence;
+  }
+
+  /** The first target matching the predicate, if any (e.g. an auth-enabled one for the quickstart). */
+  public static Optional<NacosServerTarget> first(java.util.function.Predicate<NacosServerTarget> which) {
+    return targets().stream().filter(which).findFirst();
+  }
+
+  private static List<NacosServerTarget> resolve() {
+    if ("off".equalsIgnoreCase(env("MSE_IT_NACOS"))) {
+      absence = "MSE_IT_NACOS=off";
+      return List.of();
+    }
+    String addr = env("MSE_IT_NACOS_ADDR");
+    if (addr != null) {
+      String version = Optional.ofNullable(env("MSE_IT_NACOS_VERSION")).orElse("external");
+      return List.of(new NacosServerTarget(version, addr, env("MSE_IT_NACOS_USERNAME"), env("MSE_IT_NACOS_PASSWORD")));
+    }
+    String listed = env("MSE_IT_NACOS_SERVERS");
+    if (listed != null) {
+      List<NacosServerTarget> list = new ArrayList<>();
+      for (String entry : listed.split(";")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        String[] parts = entry.trim().split(",", 4);
+        NacosServerTarget target = new NacosServerTarget(parts[0], parts[1], parts.length > 2 ? parts[2] : null,
+            parts.length > 3 ? parts[3] : null);
+        awaitReady(target, null);
+        list.add(target);
+      }
+      return List.copyOf(list);
+    }
+    Path script = findScript();
+    if (script == null) {
+      absence = "no Nacos server: set MSE_IT_NACOS_ADDR (and MSE_IT_NACOS_USERNAME/PASSWORD), or run from a "
+          + "checkout with shared/nacos-server/ beside it";
+      return List.of();
+    }
+    return startOwn(script);
+  }
+
+  private static List<NacosServerTarget> startOwn(Path script) {
+    Started v2 = Started.launch(script, "2.5.1", false);
+    Started v3 = Started.launch(script, "3.0.3", true);
+    synchronized (started) {
+      started.add(v2);
+      started.add(v3);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(NacosServers::stopOwn, "nacos-servers-stop"));
+    List<NacosServerTarget> list = new ArrayList<>();
+    for (Started s : List.of(v2, v3)) {
+      awaitReady(s.target, s);
+      list.add(s.target);
+    }
+    return List.copyOf(list);
+  }
+
+  /** Stops the servers this JVM started (idempotent). */
+  static void stopOwn() {
+    List<Started> copy;
+    synchronized (started) {
+      copy = new ArrayList<>(started);
+      started.clear();
+    }
+    for (Started s : copy) {
+      s.stop();
+    }
+  }
+
+  private static void awaitReady(NacosServerTarget target, Started launched) {
+    long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+    while (System.currentTimeMillis() < deadline) {
+      if (launched != null && launched.failed()) {
+        throw new IllegalStateException("could not start " + target + ": " + launched.output());
+      }
+      if (ready(target)) {
+        return;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + target, e);
+      }
+    }
+    throw new IllegalStateException(target + " did not become ready within " + READY_TIMEOUT_MILLIS / 1000 + " s"
+        + (launched == null ? "" : ": " + launched.output()));
+  }
+
+  private static boolean ready(NacosServerTarget target) {
+    try {
+      if (target.auth()) {
+        String body = "username=" + URLEncoder.encode(target.username(), StandardCharsets.UTF_8) + "&password="
+            + URLEncoder.encode(target.password(), StandardCharsets.UTF_8);
+        return http("POST", target.baseUrl() + "/v1/auth/login", body) == 200;
+      }
+      int code = http("GET", target.baseUrl() + "/v1/cs/configs?dataId=readiness.probe&group=DEFAULT_GROUP", null);
+      return code == 200 || code == 404 || code == 403;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int http(String method, String url, String form) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    connection.setConnectTimeout(2000);
+    connection.setReadTimeout(3000);
+    connection.setRequestMethod(method);
+    if (form != null) {
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+      connection.getOutputStream().write(form.getBytes(StandardCharsets.UTF_8));
+    }
+    try {
+      return connection.getResponseCode();
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private static Path findScript() {
+    String named = env("MSE_NACOS_SERVER_SCRIPT");
+    if (named != null) {
+      Path p = Path.of(named);
+      return Files.isExecutable(p) ? p : null;
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    for (int i = 0; i < 6 && dir != null; i++, dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/nacos-server/nacos-server");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      candidate = dir.resolveSibling("shared").resolve("nacos-server/nacos-server");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static String env(String name) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /**
+   * A free loopback port P for a server that also takes P+1000, P+1001 (gRPC) and P-1000 (raft).
+   */
+  static int freeServerPort() {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(21000, 31000);
+      if (free(port) && free(port + 1000) && free(port + 1001) && free(port - 1000)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port set for a Nacos server");
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A server this JVM launched through the script. */
+  private static final class Started {
+    final Path script;
+    final int port;
+    final Path home;
+    final Process process;
+    final Path log;
+    final NacosServerTarget target;
+
+    private Started(Path script, int port, Path home, Process process, Path log, NacosServerTarget target) {
+      this.script = script;
+      this.port = port;
+      this.home = home;
+      this.process = process;
+      this.log = log;
+      this.target = target;
+    }
+
+    static Started launch(Path script, String version, boolean auth) {
+      try {
+        int port = freeServerPort();
+        Path home = Files.createTempDirectory("mse-it-nacos-" + port + "-");
+        Path log = home.resolveSibling(home.getFileName() + ".start.log");
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "start", "--version", version,
+            "--port", Integer.toString(port), "--home", home.toString()));
+        if (auth) {
+          command.add("--auth");
+          command.add(ADMIN + ":" + ADMIN_PASSWORD);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        NacosServerTarget target = new NacosServerTarget(version, "127.0.0.1:" + port, auth ? ADMIN : null,
+            auth ? ADMIN_PASSWORD : null);
+        return new Started(script, port, home, process, log, target);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not launch Nacos " + version, e);
+      }
+    }
+
+    boolean failed() {
+      return !process.isAlive() && process.exitValue() != 0;
+    }
+
+    String output() {
+      try {
+        String text = Files.readString(log);
+        return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+      } catch (IOException e) {
+        return "(no output: " + e + ")";
+      }
+    }
+
+    void stop() {
+      try {
+        Process stop = new ProcessBuilder("bash", script.toString(), "stop", "--port", Integer.toString(port),
+            "--home", home.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        stop.waitFor(30, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        System.err.println("[nacos-conformance] could not stop " + target + ": " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process.destroy();
+    }
+  }
+}
