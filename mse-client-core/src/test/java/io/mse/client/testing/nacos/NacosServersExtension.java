@@ -1,7 +1,12 @@
 package io.mse.client.testing.nacos;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
 import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /** Provides one run of a {@link NacosConformance} class per server; see {@link NacosServers}. */
 public final class NacosServersExtension implements ClassTemplateInvocationContextProvider, ExecutionCondition {
@@ -47,7 +53,7 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
 
     @Override
     public List<Extension> getAdditionalExtensions() {
-      return List.of(new ParameterResolver() {
+      return List.of(new RunReport(target), new ParameterResolver() {
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
           return parameter.getParameter().getType() == NacosServerTarget.class;
@@ -58,6 +64,58 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
           return target;
         }
       });
+    }
+  }
+
+  /**
+   * Prints one line per class and server when the class has run on it, so that the build log names the
+   * server of every result: {@code NacosConfigConformanceIT on [Nacos 3.0.3 at ..., auth]: 5 passed,
+   * 1 failed (compareAndSet...), 0 skipped}.
+   */
+  private static final class RunReport implements TestWatcher, AfterClassTemplateInvocationCallback {
+    private final NacosServerTarget target;
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    RunReport(NacosServerTarget target) {
+      this.target = target;
+    }
+
+    private void count(String outcome) {
+      counts.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+      count("passed");
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      count("failed");
+      failed.add(context.getDisplayName());
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+      count("skipped");
+    }
+
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+      count("skipped");
+    }
+
+    @Override
+    public void afterClassTemplateInvocation(ExtensionContext context) {
+      System.err.printf("[nacos-conformance] %s on [%s]: %d passed, %d failed%s, %d skipped%n",
+          context.getRequiredTestClass().getSimpleName(), target, get("passed"), get("failed"),
+          failed.isEmpty() ? "" : " " + failed, get("skipped"));
+    }
+
+    private int get(String outcome) {
+      AtomicInteger n = counts.get(outcome);
+      return n == null ? 0 : n.get();
     }
   }
 }
