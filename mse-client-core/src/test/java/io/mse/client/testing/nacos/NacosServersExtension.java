@@ -42,6 +42,9 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
 
   @Override
   public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
+    // Servers this JVM started stop when the whole test plan is done, not after each class.
+    context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(NacosServers.class, k -> (ExtensionContext.Store.CloseableResource) NacosServers::stopOwn);
     return NacosServers.targets().stream().map(ServerRun::new);
   }
 
