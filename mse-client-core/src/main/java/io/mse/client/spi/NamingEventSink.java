@@ -12,8 +12,9 @@ public interface NamingEventSink {
    *
    * @param instances the complete list (healthy or not)
    * @param authoritative true when the engine knows the list is the server's real state (a
-   *     ZooKeeper read); false when an empty list could come from a server fault (a Nacos push or
-   *     poll), so that push-empty protection may ignore it
+   *     ZooKeeper read, a Nacos removal that a read confirmed); false when an empty list could come
+   *     from a server fault (a Nacos poll not yet confirmed), so that push-empty protection may
+   *     ignore it
    */
   void onInstances(ServiceKey service, List<Instance> instances, boolean authoritative);
 }

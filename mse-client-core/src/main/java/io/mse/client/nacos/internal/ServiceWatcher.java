@@ -13,11 +13,19 @@ import org.slf4j.LoggerFactory;
  * of each, polls subscribed services every {@code cacheMillis} the server asks for, and applies the
  * lists that polls, reads and UDP pushes bring, reporting each usable, not stale one to the sink.
  *
- * <p>Empty lists: the first usable empty list after a non-empty one is reported with
- * {@code authoritative=false} (it may come from a server fault, so push-empty protection in the cache
- * layer keeps the instances held) and a confirming read is made {@value #CONFIRM_EMPTY_MILLIS} ms
- * later; an empty list that follows an empty one (that read, a push or a poll) is reported as
- * authoritative, so deregistering the last instance does reach subscribers.
+ * <p>Empty lists (push-empty protection needs to know whether one is the server's real state): the
+ * server pushes a list only when it changes, or once to a client that has just subscribed (echoing what
+ * the subscribing read answered). So an empty <em>push</em> that follows a list with instances is a
+ * removal the server saw: it is confirmed at once by a read, made immediately on the scheduler thread,
+ * and reported as authoritative when that read is empty too (the server updates the list it answers
+ * before it pushes; a real removal reaches subscribers within a read of the push). The push itself
+ * is not reported before the read, so no protection warning is logged for a real removal. An empty
+ * list seen first by a <em>poll</em> (no push announced it: a restarted server that lost its
+ * ephemeral instances, a server not yet in sync) is reported with {@code authoritative=false}, so the
+ * cache keeps the instances held, and is only confirmed by the next poll, {@code cacheMillis} later,
+ * once instances had time to register again; the push echoing that poll's subscription confirms
+ * nothing. When the confirming read of an empty push fails, the push is reported unconfirmed and the
+ * next poll decides.
  *
  * <p>Ignored: lists with {@code hosts} missing, lists with {@code valid:false}, lists older than the
  * one held, and lists of services nobody reads. A failed poll is retried after 1, 2, 4... s, at most
@@ -28,7 +36,32 @@ final class ServiceWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceWatcher.class);
   static final long MIN_POLL_MILLIS = 1000;
   static final long MAX_RETRY_MILLIS = 60_000;
-  static final long CONFIRM_EMPTY_MILLIS = 1000;
+
+  /** Where a list comes from; an empty list means more or less depending on it. */
+  enum Source {
+    /** A regular poll (or the first read's subscription). */
+    POLL("poll"),
+    /** A UDP push: the server saw the list change, or echoes a new subscription. */
+    PUSH("push"),
+    /** The read made at once after an empty push. */
+    CONFIRMING_READ("confirming read");
+
+    private final String label;
+
+    Source(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /** What the last usable list reported of a service was. */
+  private enum Held {
+    INSTANCES, UNCONFIRMED_EMPTY, CONFIRMED_EMPTY
+  }
 
   /** Reads a list from the server; the engine adds the push address. */
   @FunctionalInterface
@@ -59,8 +92,10 @@ final class ServiceWatcher {
     volatile boolean unusableLogged;
     /** Only touched by the poll chain. */
     int failures;
-    /** Guarded by this: the last usable list reported was empty. */
-    boolean lastEmpty;
+    /** Guarded by this: what the last usable list reported was. */
+    Held held = Held.INSTANCES;
+    /** Guarded by this: an empty push waiting for its confirming read, or null. */
+    NacosServiceList pushedEmpty;
 
     Watch(ServiceKey service) {
       this.service = service;
@@ -126,7 +161,7 @@ final class ServiceWatcher {
     for (Watch watch : watches.values()) {
       if (watch.service.groupedName().equals(list.name())) {
         known = true;
-        apply(watch, list, "push");
+        apply(watch, list, Source.PUSH);
       }
     }
     if (!known) {
@@ -148,7 +183,7 @@ final class ServiceWatcher {
     long delay;
     try {
       NacosServiceList list = reader.read(watch.service);
-      apply(watch, list, "poll");
+      apply(watch, list, Source.POLL);
       watch.cacheMillis = list.cacheMillis();
       if (watch.failures > 0) {
         LOG.info("Polls of '{}' are answered again", watch.service);
@@ -166,7 +201,7 @@ final class ServiceWatcher {
     schedulePoll(watch, delay);
   }
 
-  private void apply(Watch watch, NacosServiceList list, String source) {
+  private void apply(Watch watch, NacosServiceList list, Source source) {
     if (!list.usable()) {
       String why = list.hosts() == null ? "without 'hosts'" : "marked invalid ('valid':false)";
       if (!watch.unusableLogged) {
@@ -187,25 +222,63 @@ final class ServiceWatcher {
       watch.lastRefTime = list.lastRefTime();
       LOG.debug("{} of '{}': {} instance(s), lastRefTime {}", source, watch.service, list.hosts().size(),
           list.lastRefTime());
-      boolean empty = list.hosts().isEmpty();
-      boolean confirmed = empty && watch.lastEmpty;
-      if (empty && !watch.lastEmpty && watch.polling) {
-        scheduler.schedule(() -> confirmEmpty(watch), Duration.ofMillis(CONFIRM_EMPTY_MILLIS));
+      if (!list.hosts().isEmpty()) {
+        watch.held = Held.INSTANCES;
+        watch.pushedEmpty = null;
+        sink.onInstances(watch.service, list.hosts(), false);
+      } else {
+        applyEmpty(watch, list, source);
       }
-      watch.lastEmpty = empty;
-      sink.onInstances(watch.service, list.hosts(), confirmed);
     }
   }
 
-  /** Reads a list again after an empty one; a second empty list is the server's real state. */
-  private void confirmEmpty(Watch watch) {
+  /** Decides, under the watch's monitor, whether an empty list is the server's real state. */
+  private void applyEmpty(Watch watch, NacosServiceList list, Source source) {
+    Held held = watch.held;
+    if (held == Held.CONFIRMED_EMPTY || source == Source.CONFIRMING_READ
+        || (source == Source.POLL && held == Held.UNCONFIRMED_EMPTY)) {
+      if (held != Held.CONFIRMED_EMPTY) {
+        LOG.debug("A {} confirms that '{}' has no instance left", source, watch.service);
+      }
+      watch.held = Held.CONFIRMED_EMPTY;
+      watch.pushedEmpty = null;
+      sink.onInstances(watch.service, list.hosts(), true);
+    } else if (source == Source.PUSH && held == Held.INSTANCES && watch.polling) {
+      // A removal the server saw: confirmed by a read made at once, reported when it answers.
+      if (watch.pushedEmpty == null) {
+        scheduler.schedule(() -> confirmEmptyPush(watch), Duration.ZERO);
+      }
+      watch.pushedEmpty = list;
+    } else if (source == Source.PUSH && held == Held.UNCONFIRMED_EMPTY) {
+      // The echo of the subscription a poll that answered empty made: it confirms nothing.
+      LOG.debug("Empty push of '{}' after an unconfirmed empty poll: waiting for the next poll", watch.service);
+    } else {
+      // An empty poll where instances were held, with no push announcing it: maybe a fault.
+      watch.held = Held.UNCONFIRMED_EMPTY;
+      sink.onInstances(watch.service, list.hosts(), false);
+    }
+  }
+
+  /**
+   * Reads the list at once after an empty push; an empty answer confirms the removal. When the read
+   * fails, or answers a stale or unusable list, the push is reported unconfirmed.
+   */
+  private void confirmEmptyPush(Watch watch) {
     if (!watch.polling) {
       return;
     }
     try {
-      apply(watch, reader.read(watch.service), "confirming read");
+      apply(watch, reader.read(watch.service), Source.CONFIRMING_READ);
     } catch (RuntimeException e) {
       LOG.debug("Confirming read of '{}' failed: {}", watch.service, e.getMessage());
+    }
+    synchronized (watch) {
+      NacosServiceList pushed = watch.pushedEmpty;
+      watch.pushedEmpty = null;
+      if (pushed != null && watch.held == Held.INSTANCES) {
+        watch.held = Held.UNCONFIRMED_EMPTY;
+        sink.onInstances(watch.service, pushed.hosts(), false);
+      }
     }
   }
 

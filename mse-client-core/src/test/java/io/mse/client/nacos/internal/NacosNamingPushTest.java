@@ -121,6 +121,7 @@ class NacosNamingPushTest {
   private NacosTransport transport;
   private NacosNamingEngine engine;
   private RecordingNamingSink sink;
+  private ManualNamingScheduler scheduler;
 
   private NacosNamingEngine engine() {
     MseClientConfig config = MseClient.builder().serverAddr("127.0.0.1:" + server.port()).toConfig();
@@ -128,7 +129,7 @@ class NacosNamingPushTest {
         NacosTransport.defaultClient(config.requestTimeout()), Ticker.system());
     sink = new RecordingNamingSink();
     engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> {}, sink), transport::send,
-        NamingSettings.of(config), transport.address().servers().get(0), new ManualNamingScheduler());
+        NamingSettings.of(config), transport.address().servers().get(0), scheduler = new ManualNamingScheduler());
     return engine;
   }
 
@@ -198,5 +199,90 @@ class NacosNamingPushTest {
 
     assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
     assertThat(sink.reports).isEmpty();
+  }
+
+  // ---- the last instance's removal (push-empty protection): real 2.5.1 / 3.0.3 answers, curl
+  // 2026-12: the server updates the list it answers, then pushes ~0.6 s after the deregistration;
+  // a list request with udpPort from a new subscriber is echoed by a push of the current list.
+
+  private static final String WITH_9101 = list("DEFAULT_GROUP@@push-svc2", 1795947651000L, 10000, 9101);
+  private static final String EMPTY_PUSHED = list("DEFAULT_GROUP@@push-svc2", 1795947652000L, 10000);
+  private static final String EMPTY_READ = list("DEFAULT_GROUP@@push-svc2", 1795947652010L, 10000);
+
+  /** Reads push-svc2 with 9101 in it and subscribes; list requests answer {@code next} from then on. */
+  private void followWith9101(String next) {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(WITH_9101)));
+    engine().getInstances(pushSvc2, Duration.ofSeconds(2));
+    engine.subscribe(pushSvc2);
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(next)));
+  }
+
+  private int listRequests() {
+    return server.findAll(getRequestedFor(urlPathEqualTo(LIST))).size();
+  }
+
+  @Test
+  void emptyPushIsConfirmedByAReadAtOnceAndReportedAsAuthoritative() {
+    followWith9101(EMPTY_READ);
+
+    nacos.push(engine.pushPort(), push(EMPTY_PUSHED, 8), false);
+    assertThat(nacos.receive()).isEqualTo(ack(8));
+    assertThat(sink.reports).as("nothing before the confirming read").isEmpty();
+
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(listRequests()).isEqualTo(2);
+    assertThat(sink.reports).singleElement().satisfies(report -> {
+      assertThat(report.instances()).isEmpty();
+      assertThat(report.authoritative()).isTrue();
+    });
+  }
+
+  @Test
+  void emptyPushThatTheConfirmingReadContradictsIsNotApplied() {
+    followWith9101(list("DEFAULT_GROUP@@push-svc2", 1795947652010L, 10000, 9101));
+
+    nacos.push(engine.pushPort(), push(EMPTY_PUSHED, 9), false);
+    assertThat(nacos.receive()).isEqualTo(ack(9));
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(sink.reports).noneMatch(report -> report.instances().isEmpty());
+    assertThat(sink.last().ports()).containsExactly(9101);
+  }
+
+  @Test
+  void emptyPushWhoseConfirmingReadFailsIsReportedUnconfirmedAndTheNextPollDecides() {
+    followWith9101(EMPTY_READ);
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+        .aResponse().withStatus(503)));
+
+    nacos.push(engine.pushPort(), push(EMPTY_PUSHED, 10), false);
+    assertThat(nacos.receive()).isEqualTo(ack(10));
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(sink.reports).singleElement().satisfies(report -> {
+      assertThat(report.instances()).isEmpty();
+      assertThat(report.authoritative()).isFalse();
+    });
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(EMPTY_READ)));
+    scheduler.advance(Duration.ofMillis(10_000));
+    assertThat(sink.last().authoritative()).isTrue();
+  }
+
+  @Test
+  void emptyPushEchoingTheSubscriptionOfAnEmptyPollConfirmsNothing() {
+    // A restarted server lost its ephemeral instances: the poll answers empty and re-subscribes,
+    // and the server echoes that subscription with an empty push before instances register again.
+    followWith9101(EMPTY_READ);
+    scheduler.advance(Duration.ofMillis(10_000));
+    assertThat(sink.last().instances()).isEmpty();
+    assertThat(sink.last().authoritative()).isFalse();
+
+    nacos.push(engine.pushPort(), push(list("DEFAULT_GROUP@@push-svc2", 1795947652500L, 10000), 11), false);
+    assertThat(nacos.receive()).isEqualTo(ack(11));
+    scheduler.advance(Duration.ofMillis(9_999));
+
+    assertThat(sink.reports).noneMatch(RecordingNamingSink.Report::authoritative);
+    assertThat(listRequests()).as("no confirming read for the echo").isEqualTo(2);
   }
 }
