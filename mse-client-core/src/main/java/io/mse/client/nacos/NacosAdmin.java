@@ -12,8 +12,10 @@ import java.util.Objects;
 
 /**
  * Administration of a Nacos server, kept apart from the application API of {@link MseClient}:
- * list, create and delete namespaces ({@code {ctx}/v1/console/namespaces}). Needs a user with admin
- * rights on an auth-enabled server.
+ * list, create and delete namespaces, on the API of the server's line, detected once on first use:
+ * {@code {ctx}/v1/console/namespaces} on Nacos 2.x, {@code {ctx}/v3/admin/core/namespace} on 3.x.
+ * Needs a user with admin rights on an auth-enabled 2.x server, and on every 3.x server: 3.x guards
+ * its admin API with a login even when its client auth is off.
  *
  * <pre>{@code
  * MseClientConfig settings = MseClient.builder().serverAddr("127.0.0.1:8848")
@@ -58,10 +60,14 @@ public final class NacosAdmin implements AutoCloseable {
   }
 
   /**
-   * Lists the namespaces, the public one (id "") first as the server reports it.
+   * Lists the namespaces, the public one (id "", on 3.x too where the server calls it {@code public})
+   * first as the server reports it.
    *
+   * @return the namespaces; never empty when the server answers
    * @throws io.mse.client.AuthenticationException when the login or the listing is refused
-   * @throws io.mse.client.ServerUnavailableException when no server answered within the request timeout
+   * @throws io.mse.client.RequestRefusedException when the server refuses the listing for another reason
+   * @throws io.mse.client.ServerUnavailableException when no server answered within the request timeout,
+   *     or answered something else than a namespace list
    */
   public List<NacosNamespace> listNamespaces() {
     return NacosNamespaces.list(transport, timeout);
@@ -73,9 +79,11 @@ public final class NacosAdmin implements AutoCloseable {
    * @param id the namespace id: letters, digits, '_' or '-', at most 128; not "public" nor empty
    * @param name the display name; non-blank
    * @param description a description; nullable
-   * @return true when the server created it (false when it refused, e.g. the id exists)
+   * @return true when the server created it, false when the id exists already
    * @throws IllegalArgumentException when the id or name is invalid
    * @throws io.mse.client.AuthenticationException when the user lacks admin rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise (e.g. a name with
+   *     {@code @#$%^&*}), with its reason
    * @throws io.mse.client.ServerUnavailableException when no server answered
    */
   public boolean createNamespace(String id, String name, String description) {
@@ -96,6 +104,7 @@ public final class NacosAdmin implements AutoCloseable {
    * @return true when the server accepted
    * @throws IllegalArgumentException when the id is invalid or public
    * @throws io.mse.client.AuthenticationException when the user lacks admin rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise, with its reason
    * @throws io.mse.client.ServerUnavailableException when no server answered
    */
   public boolean deleteNamespace(String id) {

@@ -5,7 +5,7 @@ package io.mse.client.nacos;
  * thread-safe.
  *
  * @param id the namespace id, which clients and the config API ({@code tenant}) use; "" for the
- *     public namespace
+ *     public namespace (which Nacos 3.x reports as {@code public})
  * @param name the display name ({@code namespaceShowName}), e.g. {@code public}, {@code dev}
  * @param description the description; "" when none
  * @param configCount the number of configs it holds, as the server reports it (0 when not reported)

@@ -16,6 +16,13 @@ import java.util.List;
  * most the client's request timeout; if the server cannot be reached, the last snapshot on disk is
  * used. Lists returned are unmodifiable.
  *
+ * <p>Refusals: besides {@link io.mse.client.ServerUnavailableException} (no server answered), a
+ * request the server answers with a refusal throws an unchecked {@link io.mse.client.MseException}
+ * subtype naming the service and carrying the server's reason: an
+ * {@link io.mse.client.AuthenticationException} when it refuses the credentials or their rights, a
+ * {@link io.mse.client.RequestRefusedException} (with its HTTP status and reason) for any other
+ * refusal, e.g. a parameter it rejects or a persistent instance into a service of ephemeral ones.
+ *
  * <p>Implementations are thread-safe.
  */
 public interface NamingService {
@@ -28,6 +35,8 @@ public interface NamingService {
    * instance lives while this client does; a persistent one until deregistered.
    *
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses the instance, with its reason
    */
   void registerInstance(String serviceName, String group, Instance instance);
 
@@ -42,6 +51,8 @@ public interface NamingService {
    * instance is not an error.
    *
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise, with its reason
    */
   void deregisterInstance(String serviceName, String group, Instance instance);
 
@@ -95,6 +106,10 @@ public interface NamingService {
    *
    * @throws UnsupportedOperationException when the engine cannot update in place
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their
+   *     rights (a Nacos 3.x server updates only on its admin API, which needs the login of a user with
+   *     admin rights even when its client auth is off)
+   * @throws io.mse.client.RequestRefusedException when the server refuses the update, with its reason
    */
   void updateInstance(String serviceName, String group, Instance instance);
 
@@ -102,6 +117,8 @@ public interface NamingService {
    * Returns the names of the services of {@code group} in this namespace, sorted.
    *
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise, with its reason
    */
   List<String> getServices(String group);
 }

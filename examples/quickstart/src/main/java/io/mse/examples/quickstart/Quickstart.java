@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  * them, a config change reaching a listener, and a deregistration reaching a subscriber; then
  * governance over real HTTP, steered by rules published into the config center (a 5% canary, a live
  * weight change, a failing instance ejected, a rate limit, see {@link TrafficSteps}) — on the
- * embedded engine by default, or on the server named by {@code MSE_SERVER_ADDR}.
+ * embedded engine by default, or on the server named by {@code MSE_SERVER_ADDR}, with the credentials
+ * of {@code MSE_USERNAME} / {@code MSE_PASSWORD} for a server with auth on and the namespace id of
+ * {@code MSE_NAMESPACE} (all optional; the password is never printed).
  */
 public final class Quickstart {
 
@@ -36,6 +38,9 @@ public final class Quickstart {
 
   private final PrintStream out;
   private final String serverAddr;
+  private final String username;
+  private final String password;
+  private final String namespace;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
@@ -43,19 +48,40 @@ public final class Quickstart {
    * @param out where the demo prints what it does
    */
   public Quickstart(String serverAddr, PrintStream out) {
+    this(serverAddr, null, null, null, out);
+  }
+
+  /**
+   * @param serverAddr the server to run against, e.g. {@code embedded} or {@code 127.0.0.1:8848}
+   * @param username the user to log in as, or null (or blank) for a server with auth off
+   * @param password the password of {@code username}; null is taken for ""
+   * @param namespace the namespace id to work in, or null (or blank) for the public namespace
+   * @param out where the demo prints what it does; the password never goes there
+   */
+  public Quickstart(String serverAddr, String username, String password, String namespace, PrintStream out) {
     this.serverAddr = serverAddr;
+    this.username = blankToNull(username);
+    this.password = password == null ? "" : password;
+    this.namespace = blankToNull(namespace);
     this.out = out;
   }
 
+  /** Reads {@code MSE_SERVER_ADDR}, {@code MSE_USERNAME}, {@code MSE_PASSWORD} and {@code MSE_NAMESPACE}. */
   public static void main(String[] args) throws Exception {
-    String serverAddr = System.getenv().getOrDefault("MSE_SERVER_ADDR", "embedded");
-    new Quickstart(serverAddr, System.out).run();
+    Map<String, String> env = System.getenv();
+    new Quickstart(env.getOrDefault("MSE_SERVER_ADDR", "embedded"), env.get("MSE_USERNAME"), env.get("MSE_PASSWORD"),
+        env.get("MSE_NAMESPACE"), System.out).run();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** Runs every step; throws when a step does not prove what it says. */
   public void run() throws Exception {
     Path snapshots = Files.createTempDirectory("mse-quickstart-snapshots");
-    out.printf("mse-client quickstart on '%s'%n%n", serverAddr);
+    out.printf("mse-client quickstart on '%s'%s%s%n%n", serverAddr,
+        username == null ? "" : " as '" + username + "'", namespace == null ? "" : " in namespace '" + namespace + "'");
     try (InventoryServer one = new InventoryServer("inventory-1");
         InventoryServer two = new InventoryServer("inventory-2");
         MseClient inventoryClient = client("inventory-service", snapshots);
@@ -111,11 +137,17 @@ public final class Quickstart {
   }
 
   private MseClient client(String application, Path snapshots) {
-    return MseClient.builder()
+    MseClient.Builder builder = MseClient.builder()
         .serverAddr(serverAddr)
         .applicationName(application)
-        .snapshotDir(snapshots)
-        .build();
+        .snapshotDir(snapshots);
+    if (username != null) {
+      builder.credentials(username, password);
+    }
+    if (namespace != null) {
+      builder.namespace(namespace);
+    }
+    return builder.build();
   }
 
   Instance register(NamingService naming, InventoryServer server) {

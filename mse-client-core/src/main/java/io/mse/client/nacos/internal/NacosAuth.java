@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,16 +17,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Username/password login to a Nacos server and the access token that results.
  *
- * <p>Protocol: {@code POST {ctx}/v1/auth/login} with the form {@code username}, {@code password}
- * answers {@code {"accessToken":"...","tokenTtl":18000}} (TTL in seconds); every request then
- * carries the query parameter {@code accessToken}. A wrong password is a 403 {@code user not found!}.
+ * <p>Protocol: {@code POST {ctx}/v1/auth/login} (2.x) or {@code POST {ctx}/v3/auth/user/login} (3.x,
+ * see {@link NacosServerLine}) with the form {@code username}, {@code password} answers
+ * {@code {"accessToken":"...","tokenTtl":18000}} (TTL in seconds); every request then carries the
+ * {@code accessToken} header, which both lines accept on every API we use (the query parameter of the
+ * same name would land in the server's access log).
+ *
+ * <p>Refused credentials: 2.x answers a wrong password 403 {@code user not found!} and an unknown user
+ * 500 {@code caused: User x not found;}; 3.0.3 answers an unknown user 403 {@code Access Denied} and a
+ * wrong password with a bare 500. Any of these is followed by one unsigned read of a config
+ * ({@link NacosServerLine#loginProbe}): 403 means the server demands a login, so the credentials are
+ * wrong ({@link AuthenticationException}); an answer means it does not (client auth off, where 2.x
+ * knows no user at all), so requests go unsigned and the credentials serve only what still demands
+ * them (the 3.x admin API).
  *
  * <p>Refresh: lazily, on the request path. Once 90% of the TTL has passed (measured with the
  * client's {@link Ticker}, whatever the host's CPU count), the first request to notice logs in
  * again while the others go on with the still valid token; only when there is no valid token do
- * requests wait for the login. A 403 whose body speaks of the token ({@code token invalid!},
- * {@code token expired}, {@code user not found!}) makes the transport call {@link #renew}, which logs
- * in once (unless another thread already did) so the request is retried once.
+ * requests wait for the login. A refresh that fails keeps the still valid token. A 403 whose body
+ * speaks of the token ({@code token invalid!}, {@code token expired}, {@code user not found!}) makes
+ * the transport call {@link #renew}, which logs in once (unless another thread already did) so the
+ * request is retried once.
  *
  * <p>Thread-safe. The password is never logged, never put in an exception message, and masked
  * in {@link #toString()}.
@@ -34,7 +46,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosAuth.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String LOGIN_PATH = "/v1/auth/login";
+  static final String TOKEN_HEADER = "accessToken";
   static final long DEFAULT_TTL_SECONDS = 18_000;
 
   private final String username;
@@ -45,7 +57,10 @@ public final class NacosAuth implements NacosTransport.Authenticator {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Token token;
 
-  /** An access token and when it was obtained, in ticker nanoseconds. */
+  /**
+   * An access token and when it was obtained, in ticker nanoseconds; a null value when the server
+   * serves this client without a login.
+   */
   private record Token(String value, long obtainedNanos, long ttlNanos) {
     boolean dueForRefresh(long now) {
       return now - obtainedNanos >= ttlNanos / 10 * 9;
@@ -73,7 +88,8 @@ public final class NacosAuth implements NacosTransport.Authenticator {
 
   @Override
   public NacosRequest sign(NacosRequest request) {
-    return request.withQuery("accessToken", current().value());
+    String value = current().value();
+    return value == null ? request : request.withHeader(TOKEN_HEADER, value);
   }
 
   @Override
@@ -81,11 +97,11 @@ public final class NacosAuth implements NacosTransport.Authenticator {
     if (!speaksOfToken(forbidden.body())) {
       return false;
     }
-    String used = signed.query().get("accessToken");
+    String used = signed.headers().get(TOKEN_HEADER);
     lock.lock();
     try {
       Token held = token;
-      if (held != null && !held.value().equals(used) && held.valid(ticker.read())) {
+      if (held != null && !Objects.equals(held.value(), used) && held.valid(ticker.read())) {
         return true; // another thread logged in again since this request was signed
       }
       LOG.info("Nacos refused the access token of '{}' ({}); logging in again", username,
@@ -123,7 +139,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
       }
       try {
         token = login();
-      } catch (ServerUnavailableException e) {
+      } catch (ServerUnavailableException | AuthenticationException e) {
         if (usable) {
           LOG.debug("Could not refresh the access token of '{}' yet: {}", username, e.getMessage());
           return held;
@@ -137,21 +153,44 @@ public final class NacosAuth implements NacosTransport.Authenticator {
   }
 
   private Token login() {
-    NacosRequest request = NacosRequest.post(LOGIN_PATH, Map.of("username", username, "password", password),
+    NacosServerLine line = transport.serverLine(timeout);
+    NacosRequest request = NacosRequest.post(line.loginPath(), Map.of("username", username, "password", password),
         timeout, transport.address().servers().toString());
     long started = ticker.read();
     NacosResponse response = transport.sendUnsigned(request);
-    if (response.status() == 403 || response.status() == 401) {
-      throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
-          + response.server() + " was refused (" + response.status() + " " + abbreviate(response.body())
-          + "): check the username and password");
+    if (response.ok()) {
+      return token(response, started);
     }
-    if (!response.ok()) {
-      // Not a verdict on the credentials (404, 429, a 5xx the transport let through...): a server
-      // problem, so a refresh that meets it keeps using the token still held.
-      throw new ServerUnavailableException(response.server(), "Nacos login as '" + username + "' on "
-          + response.server() + " failed with " + response.status() + " " + abbreviate(response.body()));
+    String answer = response.status() + " " + abbreviate(response.body());
+    if (response.status() == 403 || response.status() == 401 || response.status() == 500) {
+      NacosResponse probe = probe(line, response, answer);
+      if (probe.status() == 403 || probe.status() == 401) {
+        throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
+            + response.server() + " was refused (" + answer + "): check the username and password");
+      }
+      if (probe.status() == 200 || probe.status() == 404) {
+        LOG.info("Nacos {} serves this client without a login (client auth off) and refused the login as '{}' ({});"
+            + " requests go without a token", response.server(), username, answer);
+        return new Token(null, started, Duration.ofSeconds(DEFAULT_TTL_SECONDS).toNanos());
+      }
     }
+    // Not a verdict on the credentials (404, 429, a 5xx the transport let through...): a server
+    // problem, so a refresh that meets it keeps using the token still held.
+    throw new ServerUnavailableException(response.server(), "Nacos login as '" + username + "' on "
+        + response.server() + " failed with " + answer);
+  }
+
+  /** Asks whether the server demands a login at all, after a login refused with {@code answer}. */
+  private NacosResponse probe(NacosServerLine line, NacosResponse login, String answer) {
+    try {
+      return transport.sendUnsigned(line.loginProbe(timeout));
+    } catch (ServerUnavailableException e) {
+      throw new ServerUnavailableException(login.server(), "Nacos login as '" + username + "' on " + login.server()
+          + " failed with " + answer + ", and then: " + e.getMessage(), e);
+    }
+  }
+
+  private Token token(NacosResponse response, long started) {
     try {
       JsonNode json = JSON.readTree(response.body());
       String value = json.path("accessToken").asText("");

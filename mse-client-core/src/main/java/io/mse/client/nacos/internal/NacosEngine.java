@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
  * A Nacos engine: one transport (with the login of the client's credentials, if any) shared by the
  * config and naming halves.
  *
- * <p>At start it logs in (wrong credentials fail the start with an
- * {@link io.mse.client.AuthenticationException}) and checks that the namespace is an id, not a
+ * <p>At start it logs in (wrong credentials, or an unknown user, fail the start with an
+ * {@link io.mse.client.AuthenticationException} on 2.x and 3.x servers alike; credentials given to a
+ * server that demands no login are left unused) and checks that the namespace is an id, not a
  * display name ({@link NamespaceCheck}); a server that cannot be reached at start does not fail it,
- * both are then done on first use. Thread-safe.
+ * both are then done on first use. Either asks the server its line (2.x or 3.x, {@link NacosServerLine})
+ * first, once per engine. Thread-safe.
  */
 public final class NacosEngine implements Engine {
 

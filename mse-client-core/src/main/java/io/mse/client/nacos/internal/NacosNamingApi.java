@@ -3,7 +3,9 @@ package io.mse.client.nacos.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +22,22 @@ import org.slf4j.LoggerFactory;
  * The naming requests of the Nacos v1 open API: builds each request exactly as the server expects it
  * and turns each answer into a result or an exception. Stateless and thread-safe.
  *
- * <p>Answers: a server fault (no answer, 5xx) is a {@link ServerUnavailableException}; a 400 (the
- * server refuses the request as it stands, e.g. a persistent instance into an ephemeral service) an
- * {@link IllegalStateException} carrying the server's message; any other refusal an
- * {@link MseException} naming the service and carrying the server's message.
+ * <p>Answers: a server fault (no answer, 5xx) is a {@link ServerUnavailableException}; a 401 or 403
+ * (that a fresh token did not cure) an {@link AuthenticationException}; any other refusal (a 400 for a
+ * parameter the server rejects, e.g. {@code Param 'cluster' is illegal}, or a persistent instance into
+ * a service of ephemeral ones) a {@link RequestRefusedException} naming the service and carrying the
+ * server's reason.
+ *
+ * <p>In-place updates go to the API of the server's line: {@code PUT /v1/ns/instance} on 2.x,
+ * {@code PUT /v3/admin/ns/instance} on 3.x (whose {@code /v1} one answers 410 Gone), which takes the
+ * bare service name beside {@code groupName}, answers {@code {"code":0,"data":"ok"}} and, being an
+ * admin API, needs a login with admin rights even when the server's client auth is off.
  */
 final class NacosNamingApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosNamingApi.class);
   static final String INSTANCE = "/v1/ns/instance";
+  static final String INSTANCE_V3 = "/v3/admin/ns/instance";
   static final String BEAT = "/v1/ns/instance/beat";
   static final String LIST = "/v1/ns/instance/list";
   static final String SERVICES = "/v1/ns/service/list";
@@ -36,9 +46,16 @@ final class NacosNamingApi {
   static final long DEFAULT_BEAT_MILLIS = 5000;
 
   private final NacosSender sender;
+  private final Function<Duration, NacosServerLine> serverLine;
 
-  NacosNamingApi(NacosSender sender) {
+  /**
+   * @param sender sends each request
+   * @param serverLine the line of the servers, detected on first need within the given timeout
+   *     ({@link NacosTransport#serverLine(Duration)})
+   */
+  NacosNamingApi(NacosSender sender, Function<Duration, NacosServerLine> serverLine) {
     this.sender = sender;
+    this.serverLine = serverLine;
   }
 
   /** The answer of a beat: the delay before the next one, and what the server said. */
@@ -51,16 +68,30 @@ final class NacosNamingApi {
   void register(ServiceKey service, Instance instance, Duration timeout) {
     Map<String, String> form = identity(service, instance);
     putFields(form, instance);
-    expectOk(service, "register " + instance.address(),
+    expectOk(service, "register " + instance.address() + " in",
         sender.send(new NacosRequest("POST", INSTANCE, Map.of(), form, Map.of(), timeout, service.toString())));
   }
 
-  /** Changes an instance in place: {@code PUT /v1/ns/instance}, every field in the form. */
+  /**
+   * Changes an instance in place, every field in the form: {@code PUT /v1/ns/instance} (2.x) or
+   * {@code PUT /v3/admin/ns/instance} (3.x).
+   */
   void update(ServiceKey service, Instance instance, Duration timeout) {
     Map<String, String> form = identity(service, instance);
     putFields(form, instance);
-    expectOk(service, "update " + instance.address(),
-        sender.send(new NacosRequest("PUT", INSTANCE, Map.of(), form, Map.of(), timeout, service.toString())));
+    String what = "update " + instance.address() + " in";
+    if (serverLine.apply(timeout) == NacosServerLine.V2) {
+      expectOk(service, what,
+          sender.send(new NacosRequest("PUT", INSTANCE, Map.of(), form, Map.of(), timeout, service.toString())));
+      return;
+    }
+    form.put("serviceName", service.service());
+    NacosResponse response = sender.send(
+        new NacosRequest("PUT", INSTANCE_V3, Map.of(), form, Map.of(), timeout, service.toString()));
+    JsonNode data = response.ok() ? NacosServerLine.wrappedData(response.body()) : null;
+    if (data == null) {
+      throw refused(service, what, response);
+    }
   }
 
   /**
@@ -76,7 +107,7 @@ final class NacosNamingApi {
       LOG.debug("Deregistering {} from '{}': the server does not know it", instance.address(), service);
       return;
     }
-    expectOk(service, "deregister " + instance.address(), response);
+    expectOk(service, "deregister " + instance.address() + " from", response);
   }
 
   /**
@@ -94,7 +125,7 @@ final class NacosNamingApi {
       return new BeatAnswer(interval(body), true, false);
     }
     if (!response.ok()) {
-      throw refused(service, "beat " + instance.address(), response);
+      throw refused(service, "beat " + instance.address() + " in", response);
     }
     return new BeatAnswer(interval(body), false, body != null && body.path("lightBeatEnabled").asBoolean(false));
   }
@@ -119,7 +150,7 @@ final class NacosNamingApi {
     }
     NacosResponse response = sender.send(NacosRequest.get(LIST, query, timeout, service.toString()));
     if (!response.ok()) {
-      throw refused(service, "list the instances", response);
+      throw refused(service, "list the instances of", response);
     }
     try {
       return NacosServiceList.parse(response.body());
@@ -139,8 +170,7 @@ final class NacosNamingApi {
     String resource = (namespace.isEmpty() ? "public" : namespace) + "/" + group;
     NacosResponse response = sender.send(NacosRequest.get(SERVICES, query, timeout, resource));
     if (!response.ok()) {
-      throw new MseException(resource, "Nacos server " + response.server() + " refused to list the services of '"
-          + resource + "': HTTP " + response.status() + " " + abbreviate(response.body()));
+      throw refused(resource, "list the services of", response);
     }
     JsonNode body = jsonOrNull(response.body());
     if (body == null || !body.isObject()) {
@@ -207,13 +237,25 @@ final class NacosNamingApi {
     throw refused(service, what, response);
   }
 
-  private static RuntimeException refused(ServiceKey service, String what, NacosResponse response) {
-    String message = "Nacos server " + response.server() + " refused to " + what + " of '" + service + "': HTTP "
-        + response.status() + " " + abbreviate(response.body());
-    if (response.status() == 400) {
-      return new IllegalStateException(message);
+  /**
+   * The exception of a refusal: {@link AuthenticationException} for 401/403,
+   * {@link ServerUnavailableException} for a 5xx the transport let through, otherwise (a 4xx, or a
+   * 200 that is not the expected answer) {@link RequestRefusedException} with the server's reason.
+   */
+  private static MseException refused(Object resource, String action, NacosResponse response) {
+    String reason = abbreviate(NacosServerLine.reason(response.body()));
+    int status = response.status();
+    String name = resource.toString();
+    if (status == 401 || status == 403) {
+      return new AuthenticationException(name, "Nacos server " + response.server() + " refused to " + action + " '"
+          + name + "': HTTP " + status + " " + reason + " (check the credentials and their rights; Nacos 3.x"
+          + " serves in-place updates only on its admin API, which needs an admin login)");
     }
-    return new MseException(service.toString(), message);
+    if (status >= 500) {
+      return new ServerUnavailableException(name, "Nacos server " + response.server() + " failed to " + action
+          + " '" + name + "': HTTP " + status + " " + reason);
+    }
+    return new RequestRefusedException(name, response.server(), status, action, reason);
   }
 
   private static JsonNode jsonOrNull(String text) {

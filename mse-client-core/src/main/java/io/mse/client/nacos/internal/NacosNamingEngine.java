@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +60,22 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
    * @throws IllegalArgumentException when a {@code nacos.*} naming property is malformed
    */
   public NacosNamingEngine(EngineContext context, NacosTransport transport) {
-    this(context, transport::send, NamingSettings.of(context.config()), transport.address().servers().get(0),
-        new ExecutorNamingScheduler(context.threadFactory("naming")));
+    this(context, transport::send, transport::serverLine, NamingSettings.of(context.config()),
+        transport.address().servers().get(0), new ExecutorNamingScheduler(context.threadFactory("naming")));
   }
 
+  /** As the public constructor, against a 2.x server (tests). */
   NacosNamingEngine(EngineContext context, NacosSender sender, NamingSettings settings, String serverUrl,
       NamingScheduler scheduler) {
+    this(context, sender, timeout -> NacosServerLine.V2, settings, serverUrl, scheduler);
+  }
+
+  NacosNamingEngine(EngineContext context, NacosSender sender, Function<Duration, NacosServerLine> serverLine,
+      NamingSettings settings, String serverUrl, NamingScheduler scheduler) {
     this.context = context;
     this.settings = settings;
     this.serverUrl = serverUrl;
-    this.api = new NacosNamingApi(sender);
+    this.api = new NacosNamingApi(sender, serverLine);
     this.scheduler = scheduler;
     this.beats = new BeatKeeper(api, scheduler, settings.requestTimeout());
     this.watcher = new ServiceWatcher(this::readForPoll, scheduler, context.namingSink());
@@ -80,9 +87,9 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
    * left behind to register it later.
    *
    * @throws ServerUnavailableException when the server cannot be reached
-   * @throws IllegalStateException when the server refuses with 400 (e.g. a persistent instance into a
-   *     service of ephemeral ones), with the server's message
-   * @throws io.mse.client.MseException when the server refuses otherwise (403...)
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise (e.g. HTTP 400 for a
+   *     cluster name it rejects, or a persistent instance into a service of ephemeral ones), with its reason
    */
   @Override
   public void registerInstance(ServiceKey service, Instance instance) {
@@ -146,12 +153,14 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
   }
 
   /**
-   * Changes an instance in place ({@code PUT /v1/ns/instance}): weight, enabled, healthy and metadata.
-   * A beating instance beats with the new fields from now on.
+   * Changes an instance in place ({@code PUT /v1/ns/instance} on 2.x, {@code PUT /v3/admin/ns/instance}
+   * on 3.x): weight, enabled, healthy and metadata. A beating instance beats with the new fields from
+   * now on.
    *
    * @throws ServerUnavailableException when the server cannot be reached
-   * @throws IllegalStateException when the server refuses with 400, with its message
-   * @throws io.mse.client.MseException when the server refuses otherwise
+   * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their
+   *     rights (on 3.x: without the login of a user with admin rights)
+   * @throws io.mse.client.RequestRefusedException when the server refuses otherwise, with its reason
    */
   @Override
   public void updateInstance(ServiceKey service, Instance instance) {

@@ -56,10 +56,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every request carries {@code User-Agent: Nacos-Java-Client:v2.5.1 mse-client/<version>}: a Nacos
  * server pushes instance lists over UDP only to agents that start with {@code Nacos-Java-Client:v}.
  *
- * <p>With an {@link Authenticator} set, every request is signed (the access token added) just before
- * it is sent, and a 403 that the authenticator recognizes as a token problem leads to one renewal
+ * <p>With an {@link Authenticator} set, every request is signed (the access token added, as the
+ * {@code accessToken} header) just before it is sent, and a 403 that the authenticator recognizes as a token problem leads to one renewal
  * and one retry of the request. Nothing logged by this class contains a query string or a form
  * body, so neither tokens nor passwords nor config contents reach the logs.
+ *
+ * <p>The line of the servers (2.x or 3.x, {@link #serverLine}) is detected on first need and kept.
  */
 public final class NacosTransport implements AutoCloseable {
 
@@ -78,6 +80,9 @@ public final class NacosTransport implements AutoCloseable {
   private volatile UnaryOperator<NacosRequest> decorator = UnaryOperator.identity();
   private volatile Authenticator authenticator;
   private volatile boolean faultLogged;
+  /** The line of the servers, once detected; null until then. */
+  private volatile NacosServerLine line;
+  private final Object lineLock = new Object();
 
   /**
    * Signs requests with credentials and renews them when the server refuses them. Implementations
@@ -86,7 +91,7 @@ public final class NacosTransport implements AutoCloseable {
   public interface Authenticator {
 
     /**
-     * Returns {@code request} with the credentials added (an {@code accessToken} parameter).
+     * Returns {@code request} with the credentials added (an {@code accessToken} header).
      *
      * @throws io.mse.client.AuthenticationException when the credentials are refused
      * @throws ServerUnavailableException when no credentials could be obtained from any server
@@ -154,6 +159,32 @@ public final class NacosTransport implements AutoCloseable {
   }
 
   /**
+   * Returns the line of the servers (2.x or 3.x), detecting it on the first call that reaches a server
+   * ({@link NacosServerLine#detect}) and keeping it for the life of this transport.
+   *
+   * @param timeout the deadline of the detection, when one is needed
+   * @throws ServerUnavailableException when it is not known yet and no server answered; a later call
+   *     tries again
+   */
+  public NacosServerLine serverLine(Duration timeout) {
+    NacosServerLine known = line;
+    if (known != null) {
+      return known;
+    }
+    synchronized (lineLock) {
+      if (line == null) {
+        line = NacosServerLine.detect(this, timeout);
+      }
+      return line;
+    }
+  }
+
+  /** Sets the line of the servers without asking them (tests, or a caller that knows it). */
+  void serverLine(NacosServerLine known) {
+    this.line = known;
+  }
+
+  /**
    * Sends a request, moving across servers on faults until its deadline; blocks the calling thread.
    *
    * @return the first answer that is not a server fault (4xx answers are returned, not thrown)
@@ -211,7 +242,7 @@ public final class NacosTransport implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       try {
         NacosResponse response = toResponse(server, call.get(budget, TimeUnit.NANOSECONDS));
-        if (isServerFault(response)) {
+        if (isServerFault(response) && !isLoginVerdict(request, response)) {
           lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
           LOG.debug("{} on {}: {}", request, server, lastFault);
           continue;
@@ -449,6 +480,16 @@ public final class NacosTransport implements AutoCloseable {
       return !(body.contains("cas publish fail") || body.contains("md5 may have changed"));
     }
     return status == 502 || status == 503;
+  }
+
+  /**
+   * A login answered 500 is returned to the login rather than tried on the next server: Nacos 2.x
+   * answers an unknown user so ({@code caused: User x not found;}) and 3.0.3 a wrong password (its
+   * {@code AccessException} escapes as a bare 500), and {@link NacosAuth} tells them from faults.
+   */
+  private static boolean isLoginVerdict(NacosRequest request, NacosResponse response) {
+    return response.status() == 500 && (request.path().equals(NacosServerLine.V2.loginPath())
+        || request.path().equals(NacosServerLine.V3.loginPath()));
   }
 
   private HttpRequest httpRequest(String server, NacosRequest request, long remainingNanos) {

@@ -1,5 +1,6 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.nacos.NacosNamespace;
@@ -12,9 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Detects a namespace given by its display name instead of its id, a common mistake: a client
  * configured with {@code dev} when the server knows the namespace {@code dev-ns} named {@code dev}
- * would read and write an empty, invisible tenant. The check lists the server's namespaces once; it
- * passes when the list cannot be read (no permission, old server), logging at DEBUG, and is tried
- * again later only when no server could be reached. Thread-safe.
+ * would read and write an empty, invisible tenant. The check lists the server's namespaces once, on
+ * the API of the server's line ({@link NacosNamespaces}). It passes when the list cannot be read, and
+ * says so at WARN when the server refused this client (Nacos 3.x lists namespaces only to a user with
+ * admin rights, even when its client auth is off), at DEBUG otherwise; it is tried again later only
+ * when no server could be reached. Thread-safe.
  */
 public final class NamespaceCheck {
 
@@ -60,6 +63,11 @@ public final class NamespaceCheck {
         done = true;
       } catch (ServerUnavailableException e) {
         LOG.debug("Could not check namespace '{}' yet: {}", namespace, e.getMessage());
+        return;
+      } catch (AuthenticationException e) {
+        LOG.warn("Cannot check that namespace '{}' is an id rather than a display name: {}", namespace,
+            e.getMessage());
+        done = true;
         return;
       } catch (MseException e) {
         LOG.debug("Could not list the namespaces to check '{}': {}", namespace, e.getMessage());

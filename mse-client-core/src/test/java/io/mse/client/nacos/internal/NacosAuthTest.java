@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
+import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 class NacosAuthTest {
 
   private static final String LOGIN = "/nacos/v1/auth/login";
+  private static final String LOGIN_V3 = "/nacos/v3/auth/user/login";
+  private static final String STATE = "/nacos/v3/admin/core/state";
+  private static final String CONFIG_V3 = "/nacos/v3/client/cs/config";
+  static final String STATE_3_0_3 = "{\"code\":0,\"message\":\"success\",\"data\":{\"auth_system_type\":\"nacos\","
+      + "\"auth_enabled\":\"true\",\"auth_admin_request\":\"false\",\"startup_mode\":\"standalone\","
+      + "\"version\":\"3.0.3\",\"function_mode\":null}}";
+  /** What 3.0.3 answers a request that needs a login and carries none. */
+  static final String FORBIDDEN_3 = "{\"timestamp\":\"2026-12-01T22:23:58.437+00:00\",\"status\":403,\"error\":"
+      + "\"Forbidden\",\"message\":\"Code: 401, Message: User not found! Please check user exist or password is right!.\","
+      + "\"path\":\"/nacos/v3/client/cs/config\"}";
   private static final String CONFIGS = "/nacos/v1/cs/configs";
   private static final String PASSWORD = "s3cret-Pa55";
   private static final ConfigKey KEY = ConfigKey.of("demo.properties", null);
@@ -73,12 +84,27 @@ class NacosAuthTest {
   }
 
   private void stubConfigFor(String token, int status, String body) {
-    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("accessToken", equalTo(token))
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withHeader("accessToken", equalTo(token))
         .willReturn(aResponse().withStatus(status).withBody(body)));
   }
 
+  /** Makes the stub a 3.x server: its state answers as 3.0.3 does (recorded with curl). */
+  private void stubLine3() {
+    server.stubFor(get(urlPathEqualTo(STATE)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(STATE_3_0_3)));
+  }
+
+  /** Builds a client with {@code user}/{@code password}; returns what its start threw, or null. */
+  private Throwable start(String user, String password) {
+    try (MseClient client = NacosTestSupport.builder(server, snapshots).credentials(user, password).build()) {
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
   @Test
-  void logsInWithAFormAndSendsTheTokenAsQueryParameterOnEveryRequest() {
+  void logsInWithAFormAndSendsTheTokenAsHeaderOnEveryRequestNeverInTheUrl() {
     server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(loginAnswer(NacosTestSupport.TOKEN)));
     stubConfigFor(NacosTestSupport.TOKEN, 200, "k=v1");
 
@@ -89,7 +115,73 @@ class NacosAuthTest {
     assertThat(logins).hasSize(1);
     assertThat(logins.get(0).getUrl()).isEqualTo(LOGIN);
     assertThat(NacosConfigEngineTest.form(logins.get(0))).containsExactlyInAnyOrder("username=nacos", "password=" + PASSWORD);
-    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)).withQueryParam("accessToken", equalTo(NacosTestSupport.TOKEN)));
+    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)).withHeader("accessToken", equalTo(NacosTestSupport.TOKEN)));
+    assertThat(server.findAll(getRequestedFor(urlPathEqualTo(CONFIGS))))
+        .allSatisfy(r -> assertThat(r.getUrl()).doesNotContain("accessToken").doesNotContain(NacosTestSupport.TOKEN));
+  }
+
+  @Test
+  void onA3xServerLogsInOnTheV3PathAfterAskingTheLineOnce() {
+    stubLine3();
+    server.stubFor(post(urlPathEqualTo(LOGIN_V3)).willReturn(loginAnswer(NacosTestSupport.TOKEN)));
+    stubConfigFor(NacosTestSupport.TOKEN, 200, "k=v1");
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+
+    server.verify(1, getRequestedFor(urlPathEqualTo(STATE)));
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN_V3)));
+    server.verify(0, postRequestedFor(urlPathEqualTo(LOGIN)));
+  }
+
+  @Test
+  void a3xServerAnsweringAWrongPasswordWithABare500RefusesTheStart() {
+    stubLine3();
+    // 3.0.3 answers a wrong password so (recorded with curl), and a request without a token 403.
+    server.stubFor(post(urlPathEqualTo(LOGIN_V3)).willReturn(aResponse().withStatus(500).withBody(
+        "{\"timestamp\":\"2026-12-01T22:24:12.349+00:00\",\"status\":500,\"error\":\"Internal Server Error\","
+            + "\"message\":\"No message available\",\"path\":\"/nacos/v3/auth/user/login\"}")));
+    server.stubFor(get(urlPathEqualTo(CONFIG_V3)).willReturn(aResponse().withStatus(403).withBody(FORBIDDEN_3)));
+
+    assertThat(start("nacos", PASSWORD)).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("check the username and password").hasMessageNotContaining(PASSWORD);
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN_V3)));
+  }
+
+  @Test
+  void a2xServerAnsweringAnUnknownUserWith500RefusesTheStart() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500)
+        .withBody("caused: User nobody not found;")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(403).withBody(
+        "{\"status\":403,\"error\":\"Forbidden\",\"message\":\"user not found!\",\"path\":\"/nacos/v1/cs/configs\"}")));
+
+    assertThat(start("nobody", PASSWORD)).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("login as 'nobody'").hasMessageContaining("check the username and password");
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+  }
+
+  @Test
+  void credentialsForAServerThatDemandsNoLoginAreLeftUnused() {
+    // 2.5.1 with auth off knows no user: its login answers 500, its config API serves without a token.
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500)
+        .withBody("caused: User nacos not found;")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v1")));
+
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+    assertThat(engine.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("k=v1");
+
+    server.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+    assertThat(server.findAll(getRequestedFor(urlPathEqualTo(CONFIGS))))
+        .allSatisfy(r -> assertThat(r.containsHeader("accessToken")).isFalse());
+  }
+
+  @Test
+  void aLoginThatFailsForAServerReasonIsNotTakenForRefusedCredentials() {
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500).withBody("db down")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(503).withBody("busy")));
+
+    assertThatThrownBy(() -> engine.getConfig(KEY, Duration.ofSeconds(1)))
+        .isInstanceOf(ServerUnavailableException.class).hasMessageContaining("500 db down");
   }
 
   @Test
@@ -160,6 +252,7 @@ class NacosAuthTest {
   @Test
   void wrongCredentialsFailTheClientStartClearlyOnceAndNeverShowThePassword() {
     server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(403).withBody("user not found!")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(403).withBody("user not found!")));
     AtomicReference<Throwable> failure = new AtomicReference<>();
     MseClient.Builder builder = NacosTestSupport.builder(server, snapshots).credentials("nacos", PASSWORD);
 

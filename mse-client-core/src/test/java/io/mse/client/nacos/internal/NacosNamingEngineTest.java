@@ -29,9 +29,11 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.AuthenticationException;
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
 import io.mse.client.MseException;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
 import io.mse.client.naming.Instance;
@@ -174,7 +176,7 @@ class NacosNamingEngineTest {
     Instance persistent = Instance.builder().ip("127.0.0.1").port(9003).ephemeral(false).build();
 
     assertThatThrownBy(() -> engine.registerInstance(demo, persistent))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("is ephemeral service, can't register persistent instance")
         .hasMessageContaining("DEFAULT_GROUP@@demo-svc");
   }
@@ -184,7 +186,7 @@ class NacosNamingEngineTest {
     server.stubFor(post(urlPathEqualTo(INSTANCE)).willReturn(aResponse().withStatus(403).withBody("user not found!")));
 
     assertThatThrownBy(() -> engine.registerInstance(demo, full))
-        .isInstanceOf(MseException.class)
+        .isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("403 user not found!")
         .satisfies(e -> assertThat(((MseException) e).resource()).isEqualTo("public/DEFAULT_GROUP@@demo-svc"));
     assertThat(engine.isBeating(demo, full)).isFalse();

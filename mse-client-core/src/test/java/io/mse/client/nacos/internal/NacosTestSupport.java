@@ -36,6 +36,12 @@ final class NacosTestSupport {
     return server;
   }
 
+  /** A bare transport to {@code server}, without login, on the system ticker. */
+  static NacosTransport transport(WireMockServer server, Duration timeout) {
+    return new NacosTransport(NacosAddress.parse("127.0.0.1:" + server.port(), null),
+        NacosTransport.defaultClient(timeout), io.mse.client.Ticker.system());
+  }
+
   static MseClient.Builder builder(WireMockServer server, Path snapshotDir) {
     return MseClient.builder().serverAddr("127.0.0.1:" + server.port()).snapshotDir(snapshotDir)
         .requestTimeout(Duration.ofSeconds(2));

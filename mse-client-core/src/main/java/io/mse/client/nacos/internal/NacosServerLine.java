@@ -1,0 +1,109 @@
+package io.mse.client.nacos.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The line of a Nacos server, which decides the paths of its login and admin APIs: 2.x (and older)
+ * serve them under {@code /v1}, 3.x under {@code /v3/auth} and {@code /v3/admin} (its {@code /v1}
+ * console API answers 404 "No endpoint", its {@code PUT /v1/ns/instance} 410 Gone).
+ *
+ * <p>Detected once per transport by {@link #detect}: {@code GET {ctx}/v3/admin/core/state}, which a
+ * 3.x server answers without a login ({@code {"code":0,"data":{"version":"3.0.3",...}}}, also with auth
+ * on) and a 2.x server answers 404. Immutable and thread-safe.
+ */
+public enum NacosServerLine {
+
+  /** Nacos 2.x or older: the {@code /v1} login, console and naming admin APIs. */
+  V2("/v1/auth/login", "/v1/cs/configs", "group"),
+  /** Nacos 3.x: {@code /v3/auth/user/login}, {@code /v3/admin/...}, answers wrapped as {@code {"code":0,"data":...}}. */
+  V3("/v3/auth/user/login", "/v3/client/cs/config", "groupName");
+
+  static final String STATE_PATH = "/v3/admin/core/state";
+  private static final Logger LOG = LoggerFactory.getLogger(NacosServerLine.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String loginPath;
+  private final String configPath;
+  private final String groupParameter;
+
+  NacosServerLine(String loginPath, String configPath, String groupParameter) {
+    this.loginPath = loginPath;
+    this.configPath = configPath;
+    this.groupParameter = groupParameter;
+  }
+
+  /** The path of the username/password login, after the context path. */
+  public String loginPath() {
+    return loginPath;
+  }
+
+  /**
+   * An unsigned read of a config that does not exist, whose answer tells whether the server demands a
+   * login of its clients: 403 when it does; 404 (2.x) or 200 {@code "code":20004} (3.x) when not.
+   */
+  NacosRequest loginProbe(Duration timeout) {
+    return NacosRequest.get(configPath, Map.of("dataId", "mse-client.login-probe", groupParameter, "DEFAULT_GROUP"),
+        timeout, "login probe");
+  }
+
+  /**
+   * Asks the server its line, unsigned (the state endpoint needs no login on any line).
+   *
+   * @throws io.mse.client.ServerUnavailableException when no server answered; nothing is decided then
+   */
+  static NacosServerLine detect(NacosTransport transport, Duration timeout) {
+    NacosResponse response = transport.sendUnsigned(NacosRequest.get(STATE_PATH, Map.of(), timeout, "server state"));
+    if (response.status() == 404) {
+      LOG.debug("Nacos {} is a 2.x server ({} answers 404): login and admin APIs under /v1", response.server(),
+          STATE_PATH);
+      return V2;
+    }
+    if (response.ok() || response.status() == 401 || response.status() == 403) {
+      LOG.debug("Nacos {} is a 3.x server (version {}): login under /v3/auth, admin APIs under /v3/admin",
+          response.server(), version(response.body()));
+      return V3;
+    }
+    LOG.debug("Nacos {} answered {} with {}; taken for a 2.x server", response.server(), STATE_PATH,
+        response.status());
+    return V2;
+  }
+
+  private static String version(String body) {
+    try {
+      return JSON.readTree(body).path("data").path("version").asText("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Reads the {@code data} of a 3.x answer {@code {"code":0,"message":"success","data":...}}, or null when not one. */
+  static JsonNode wrappedData(String body) {
+    try {
+      JsonNode json = JSON.readTree(body);
+      return json != null && json.path("code").asInt(-1) == 0 && json.has("data") ? json.get("data") : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Reads the reason of a 3.x refusal {@code {"code":22002,"message":"...","data":"..."}}; the body itself otherwise. */
+  static String reason(String body) {
+    try {
+      JsonNode json = JSON.readTree(body);
+      if (json != null && json.isObject()) {
+        String data = json.path("data").isTextual() ? json.path("data").asText() : "";
+        String message = json.path("message").asText("");
+        return data.isEmpty() ? message : message.isEmpty() ? data : message + ": " + data;
+      }
+    } catch (IOException e) {
+      // not JSON: the body is the reason
+    }
+    return body;
+  }
+}
