@@ -1,0 +1,45 @@
+package io.mse.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mse.client.testing.nacos.NacosServerTarget;
+import io.mse.client.testing.nacos.NacosServers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quickstart, every step, on a real Nacos server with auth on (of the build's servers,
+ * see {@link NacosServers}: 3.0.3 with auth in CI), with the credentials the demo takes from
+ * {@code MSE_USERNAME} / {@code MSE_PASSWORD}. Skipped when no auth-enabled server can be had.
+ */
+class QuickstartOnNacosIT {
+
+  @Test
+  void quickstartRunsEveryStepOnARealNacosWithAuth() throws Exception {
+    Optional<NacosServerTarget> found = NacosServers.first(NacosServerTarget::auth);
+    assumeTrue(found.isPresent(), () -> "no Nacos server with auth on: " + NacosServers.absence());
+    NacosServerTarget server = found.get();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    new Quickstart(server.address(), server.username(), server.password(), null,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    System.err.println("[quickstart on " + server + "]\n" + out);
+    assertThat(out).contains("as '" + server.username() + "'").doesNotContain("password=" + server.password())
+        .contains("published and read back: greeting=hello")
+        .containsPattern("listener called with 'greeting=hello-again' [0-9.]+ ms after the publish")
+        .containsPattern("removed \\[inventory-1 \\(127\\.0\\.0\\.1#\\d+#DEFAULT#DEFAULT_GROUP@@inventory-service\\)\\],"
+            + " 1 instance\\(s\\) left")
+        .contains("5 more calls, all answered by: {inventory-2=5}")
+        .containsPattern("=> a 5% canary: v2 answered [0-9.]+% of 1000")
+        .containsPattern("outlier ejection took the failing instance out: errors: 3 in calls 1-\\d+, 0 in the")
+        .containsPattern("offered \\d+ calls in [0-9.]+ s: \\d+ allowed, [1-9]\\d* rejected")
+        .contains("closed; 0 client thread(s) left running")
+        .contains("done:");
+  }
+}
