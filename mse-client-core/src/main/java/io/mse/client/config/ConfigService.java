@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The config center, in the namespace of the client that made it.
  *
- * <p>Arguments: {@code dataId} is non-blank, at most 256 ASCII letters, digits, {@code _ - . :};
+ * <p>Arguments: {@code dataId} is non-blank, at most 255 ASCII letters, digits, {@code _ - . :};
  * {@code group} is made of the same characters, at most 128, and null or blank means
  * {@code DEFAULT_GROUP} (the rules of the Nacos server's own parameter check). Bad names are
  * rejected with an {@link IllegalArgumentException} naming the value before any I/O.
@@ -13,6 +13,14 @@ import java.time.Duration;
  * <p>A config that has a listener is kept fresh in memory by the subscription, so
  * {@link #getConfig(String, String)} on it does no I/O. Every config read or pushed is also
  * written to the snapshot directory, and served from there when the server cannot be reached.
+ *
+ * <p>Refusals, on every method that reaches the server: {@link io.mse.client.AuthenticationException}
+ * when the server refuses the credentials or the user's permission (HTTP 403);
+ * {@link io.mse.client.RequestRefusedException} when it refuses the request for a reason of its own
+ * (HTTP 400 for a parameter, 404 on a write, 410, any other 4xx), with its status and words; and
+ * {@link io.mse.client.ServerUnavailableException} when no server answers or they answer 5xx (then
+ * reads are served from the snapshot when there is one). All are unchecked {@link io.mse.client.MseException}s
+ * naming the config key. A compare-and-set conflict is not a refusal: it is the answer false.
  *
  * <p>Implementations are thread-safe.
  */
@@ -47,7 +55,8 @@ public interface ConfigService {
   /**
    * Creates or replaces a config.
    *
-   * @param content the new content; not null (use {@link #removeConfig} to remove)
+   * @param content the new content; not blank (use {@link #removeConfig} to remove); at most what the
+   *     server allows (Nacos: 10 MB by default), which the server checks
    * @return true when the server stored it
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
    */

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * {@code DefaultParamChecker}, identical in Nacos 2.5.1 and 3.0.3), which answers HTTP 400 to a value
  * outside them on every open-API request:
  * <ul>
- *   <li>dataId: at most {@value #MAX_DATA_ID_LENGTH} characters of {@code [a-zA-Z0-9-_:.]} (ASCII
- *       only: Nacos 2.5.1 and 3.0.3 refuse {@code 配置} or {@code é});</li>
+ *   <li>dataId: characters of {@code [a-zA-Z0-9-_:.]} (ASCII only: Nacos 2.5.1 and 3.0.3 refuse
+ *       {@code 配置} or {@code é}), at most 256 for the check; but both lines answer {@code true} to a
+ *       publish of a 256-character dataId and then never serve it (404: the server keeps each config
+ *       in a file named by its dataId, and a file name has at most 255 bytes), so the client allows
+ *       {@value #MAX_DATA_ID_LENGTH};</li>
  *   <li>group: the same characters, at most {@value #MAX_GROUP_LENGTH};</li>
  *   <li>namespace id: at most {@value #MAX_NAMESPACE_LENGTH} characters of {@code [a-zA-Z0-9_-]};</li>
  *   <li>cluster name: at most {@value #MAX_CLUSTER_LENGTH} characters of {@code [a-zA-Z0-9_-]};</li>
@@ -34,8 +37,8 @@ public final class Names {
 
   public static final String DEFAULT_GROUP = "DEFAULT_GROUP";
   public static final String DEFAULT_CLUSTER = "DEFAULT";
-  /** The longest dataId the server accepts. */
-  public static final int MAX_DATA_ID_LENGTH = 256;
+  /** The longest dataId a server stores and serves (its check lets 256 through, its file names do not). */
+  public static final int MAX_DATA_ID_LENGTH = 255;
   /** The longest group the server accepts. */
   public static final int MAX_GROUP_LENGTH = 128;
   /** The longest service name the server accepts. */

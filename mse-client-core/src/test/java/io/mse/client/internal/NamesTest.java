@@ -22,7 +22,7 @@ class NamesTest {
   void rejectsWithTheValueAndTheRule() {
     assertThatThrownBy(() -> Names.dataId("a b")).hasMessage(
         "dataId 'a b' is invalid: only ASCII letters, digits and '_', '-', '.', ':' are allowed");
-    assertThatThrownBy(() -> Names.dataId("x".repeat(257))).hasMessageContaining("at most 256");
+    assertThatThrownBy(() -> Names.dataId("x".repeat(257))).hasMessageContaining("at most 255");
     assertThatThrownBy(() -> Names.group("g/1")).hasMessageContaining("group 'g/1'");
     assertThatThrownBy(() -> Names.namespace("dev ns")).hasMessageContaining("namespace 'dev ns'");
     assertThatThrownBy(() -> Names.port(65536)).hasMessageContaining("port 65536");
@@ -35,8 +35,8 @@ class NamesTest {
   /** The limits of the servers' ParamCheckRule (2.5.1 and 3.0.3 alike), which answer 400 beyond them. */
   @Test
   void followsTheServersParameterRules() {
-    assertThat(Names.dataId("d".repeat(256))).hasSize(256);
-    assertThatThrownBy(() -> Names.dataId("d".repeat(257))).hasMessageContaining("at most 256");
+    assertThat(Names.dataId("d".repeat(255))).hasSize(255);
+    assertThatThrownBy(() -> Names.dataId("d".repeat(256))).hasMessageContaining("at most 255");
     assertThatThrownBy(() -> Names.dataId("配置")).hasMessageContaining("only ASCII letters");
     assertThatThrownBy(() -> Names.dataId("café")).hasMessageContaining("dataId 'café'");
     assertThat(Names.group("g".repeat(128))).hasSize(128);

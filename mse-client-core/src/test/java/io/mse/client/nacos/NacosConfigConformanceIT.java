@@ -115,6 +115,26 @@ class NacosConfigConformanceIT {
     await().atMost(VISIBLE).until(() -> "v2".equals(client.config().getConfig(dataId, null)));
   }
 
+  /** The client's limits are the server's: the longest names it accepts are stored, one more is refused before I/O. */
+  @Test
+  void theLongestNamesTheClientAcceptsAreTheServersAndOneMoreIsRefusedBeforeIo() {
+    MseClient client = client(builder());
+    String dataId = run + "-" + "d".repeat(255 - run.length() - 1);
+    String group = "g".repeat(128);
+    assertThat(client.config().publishConfig(dataId, group, "k=v")).isTrue();
+    cleanups.add(0, () -> client.config().removeConfig(dataId, group));
+    await().atMost(VISIBLE).until(() -> "k=v".equals(client.config().getConfig(dataId, group)));
+
+    assertThatThrownBy(() -> client.config().publishConfig(dataId + "d", group, "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 255");
+    assertThatThrownBy(() -> client.config().publishConfig(dataId, group + "g", "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 128");
+    assertThatThrownBy(() -> client.config().publishConfig(run + "-配置", null, "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only ASCII letters");
+    assertThatThrownBy(() -> client.config().publishConfig(dataId, null, " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is blank");
+  }
+
   /** A CAS expecting some content finds none: false, nothing created; one expecting none ("") creates once. */
   @Test
   void compareAndSetOnAnAbsentConfigCreatesOnlyWhenExpectingNone() throws Exception {

@@ -3,6 +3,7 @@ package io.mse.client.nacos.internal;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClientConfig;
 import io.mse.client.MseException;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.internal.Md5;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *       (type from {@code Config-Type}), 404 means absent, 409 (being modified) is reported as
  *       {@link ServerUnavailableException} so the caller may serve its snapshot, 403 as
  *       {@link AuthenticationException};</li>
+ *   <li>any other refusal of a read, publish or remove (400 for a parameter, 404 on a write, 410...)
+ *       is a {@link RequestRefusedException} with the server's status and words; a 5xx or no answer
+ *       is a {@link ServerUnavailableException}, except the 500 of a compare-and-set conflict, which
+ *       is the answer false;</li>
  *   <li>publish: {@code POST {ctx}/v1/cs/configs}, everything in the form body (never the query):
  *       {@code dataId, group, [tenant], content, [type]}; a compare-and-set adds the header
  *       {@code casMd5} (see {@link #publishConfig});</li>
@@ -306,9 +311,19 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         + " '" + key + "' (403 " + body + "): " + hint);
   }
 
+  /**
+   * The server's answer to a request it did not carry out: a 5xx it sent (other than those the
+   * transport already tried elsewhere) is still the server failing, anything else (400 for a
+   * parameter, 404 on a write, 410...) a refusal of its own.
+   */
   private static MseException refused(ConfigKey key, String action, NacosResponse response) {
-    return new MseException(key.toString(), "Nacos " + response.server() + " refused to " + action + " '" + key
-        + "': " + response.status() + " " + NacosNamespaces.abbreviate(response.body()));
+    String reason = NacosNamespaces.abbreviate(response.body());
+    if (response.status() >= 500) {
+      return new ServerUnavailableException(key.toString(), "Nacos " + response.server() + " failed to " + action
+          + " '" + key + "': " + response.status() + " " + reason);
+    }
+    return new RequestRefusedException(key.toString(), response.server(), response.status(), action + " the config",
+        reason);
   }
 
   private static long positiveMillis(MseClientConfig settings, String property, long defaultValue) {

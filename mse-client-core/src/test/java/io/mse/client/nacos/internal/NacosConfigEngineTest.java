@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClientConfig;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.ConfigData;
@@ -186,6 +187,30 @@ class NacosConfigEngineTest {
     server.verify(0, getRequestedFor(urlPathEqualTo(CONFIGS)));
     assertThat(server.findAll(postRequestedFor(urlPathEqualTo(CONFIGS))))
         .allSatisfy(r -> assertThat(r.getHeader("casMd5")).isEqualTo(NacosConfigEngine.NO_CONTENT_MD5));
+  }
+
+  @Test
+  void aRefusalOfTheServerIsTypedWithItsStatusAndWords() {
+    // Nacos 2.5.1 and 3.0.3 alike (curl transcript of a publish with a blank content)
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "text/plain;charset=UTF-8").withBody("caused: content is blank :  ;")));
+    ConfigKey key = ConfigKey.of("a.yaml", "G");
+
+    assertThatThrownBy(() -> engine.publishConfig(key, " ", null, null))
+        .isInstanceOfSatisfying(RequestRefusedException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.reason()).isEqualTo("caused: content is blank :  ;");
+          assertThat(e.resource()).isEqualTo(key.toString());
+        }).hasMessageContaining("publish the config");
+
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(400)
+        .withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    assertThatThrownBy(() -> engine.getConfig(key, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(RequestRefusedException.class).hasMessageContaining("Param 'dataId' is illegal");
+
+    server.stubFor(delete(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(504).withBody("gateway")));
+    assertThatThrownBy(() -> engine.removeConfig(key)).isInstanceOf(ServerUnavailableException.class)
+        .hasMessageContaining("504");
   }
 
   @Test
