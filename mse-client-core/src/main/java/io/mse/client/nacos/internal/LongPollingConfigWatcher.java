@@ -103,6 +103,15 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   }
 
   /**
+   * A config as read from the server for the watch.
+   *
+   * @param data the content, or null when the config does not exist
+   * @param serverMd5 the server's {@code Content-MD5}, the MD5 of what it stores; null when it sent
+   *     none. With a config encryption plugin it is the MD5 of the encrypted text, not of the content.
+   */
+  record Fetched(ConfigData data, String serverMd5) {}
+
+  /**
    * Sends one poll without blocking: {@link NacosTransport#sendAsync}; tests wrap it. Cancelling the
    * returned future aborts the request.
    */
@@ -142,7 +151,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   private final PollSender sender;
   private final ConfigScheduler scheduler;
   private final ConfigEventSink sink;
-  private final Function<ConfigKey, ConfigData> fetcher;
+  private final Function<ConfigKey, Fetched> fetcher;
   private final Predicate<ConfigKey> overridden;
   private final Duration hold;
   private final Object lock = new Object();
@@ -152,12 +161,12 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param fetcher reads a key from the server (not from the failover directory); null content = absent
+   * @param fetcher reads a key from the server (not from the failover directory); null data = absent
    * @param overridden true for keys the failover directory overrides: their server content is not reported
    * @param hold the {@code Long-Pulling-Timeout}
    */
   LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
-      Function<ConfigKey, ConfigData> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
+      Function<ConfigKey, Fetched> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
     this.sender = sender;
     this.scheduler = scheduler;
     this.sink = sink;
@@ -394,9 +403,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (!batch.keys.containsKey(key)) {
       return; // unwatched meanwhile, or a key of another client
     }
-    ConfigData data = fetcher.apply(key);
-    String content = data == null ? null : data.content();
-    Watch reported = Watch.ofContent(content, false);
+    Fetched fetched = fetcher.apply(key);
+    String content = fetched.data() == null ? null : fetched.data().content();
+    Watch reported = Watch.ofMd5(heldMd5(fetched), false);
     if (batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(reported)) == null) {
       return;
     }
@@ -405,6 +414,29 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       return;
     }
     sink.onConfig(key, content);
+  }
+
+  /**
+   * What to compare with the server's MD5 from now on: the server's own {@code Content-MD5} when it
+   * sent one (with an encryption plugin the MD5 of the content would differ from it forever, and every
+   * poll would report a change), else the MD5 of the content.
+   */
+  static String heldMd5(Fetched fetched) {
+    String serverMd5 = fetched.serverMd5();
+    if (fetched.data() == null) {
+      return "";
+    }
+    if (serverMd5 != null && serverMd5.matches("[0-9a-fA-F]{32}")) {
+      return serverMd5.toLowerCase(java.util.Locale.ROOT);
+    }
+    return Md5.of(fetched.data().content());
+  }
+
+  /** Returns the MD5 the watch holds for {@code key}, as sent in polls; null when not watched. */
+  String md5(ConfigKey key) {
+    Batch batch = owners.get(key);
+    Watch watch = batch == null ? null : batch.keys.get(key);
+    return watch == null ? null : watch.md5();
   }
 
   private void recovered(Batch batch) {

@@ -6,7 +6,6 @@ import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
@@ -113,7 +112,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
     this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute,
         (task, delay) -> scheduler.schedule("timeout", task, delay)), scheduler, context.configSink(),
-        key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
+        key -> fetchForWatch(key), overrides::containsKey, Duration.ofMillis(hold));
   }
 
   /** Returns the failover directory of these settings: the property, or the default under the snapshots. */
@@ -143,6 +142,12 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   /** Reads a config from the server, ignoring the failover directory. */
   ConfigData fetch(ConfigKey key, Duration timeout) {
     return readData(key, read(key, timeout));
+  }
+
+  /** Reads a config from the server with the MD5 the server holds for it ({@code Content-MD5}). */
+  LongPollingConfigWatcher.Fetched fetchForWatch(ConfigKey key) {
+    NacosResponse response = read(key, requestTimeout);
+    return new LongPollingConfigWatcher.Fetched(readData(key, response), response.header("Content-MD5"));
   }
 
   private NacosResponse read(ConfigKey key, Duration timeout) {
@@ -276,16 +281,16 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         context.configSink().onConfig(key, file.get());
       }
     } else if (reported != null) {
-      ConfigData data;
+      LongPollingConfigWatcher.Fetched fetched;
       try {
-        data = fetch(key, requestTimeout);
+        fetched = fetchForWatch(key);
       } catch (MseException e) {
         LOG.debug("Failover file of '{}' removed, but the server cannot be read yet: {}", key, e.getMessage());
         return; // keep the override; tried again at the next check
       }
-      String content = data == null ? null : data.content();
+      String content = fetched.data() == null ? null : fetched.data().content();
       overrides.remove(key);
-      watcher.held(key, Md5.of(content));
+      watcher.held(key, LongPollingConfigWatcher.heldMd5(fetched));
       LOG.info("The failover file of '{}' was removed; back to the server's content", key);
       context.configSink().onConfig(key, content);
     }

@@ -2,8 +2,10 @@ package io.mse.client.nacos.internal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -100,7 +102,7 @@ class LongPollingConfigWatcherTest {
   }
 
   private LongPollingConfigWatcher watcher(ConfigScheduler on) {
-    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetch(key, Duration.ofSeconds(2)),
+    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetchForWatch(key),
         key -> false, HOLD);
   }
 
@@ -169,6 +171,29 @@ class LongPollingConfigWatcherTest {
     assertThat(sink.contentsOf(dev)).containsOnlyNulls().isNotEmpty();
     assertThat(entries(sender.hanging().get(0))).containsExactlyInAnyOrder(
         "demo.properties\u0002DEFAULT_GROUP\u0002" + Md5.of("k=v2"), "dev.yaml\u0002G\u0002\u0002dev-ns");
+  }
+
+  /**
+   * With a config encryption plugin the server's MD5 is over the encrypted text, a GET returns the
+   * plain one: the key is held with the server's Content-MD5, else every poll would report a change.
+   */
+  @Test
+  void aCipherConfigIsHeldWithTheServersContentMd5SoItsPollsHoldInsteadOfLooping() {
+    String serverMd5 = Md5.of("ENCRYPTED(k=plain)");
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(1).withRequestBody(containing(serverMd5))
+        .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(20_000)));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(2)
+        .willReturn(aResponse().withStatus(200).withBody("cipher-a%02DEFAULT_GROUP%01\n")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-MD5", serverMd5).withBody("k=plain")));
+    ConfigKey key = ConfigKey.of("cipher-a", null);
+
+    watcher.watch(key, Md5.of("k=plain"));
+
+    await().until(() -> sender.hanging().stream().anyMatch(r -> entries(r).get(0).endsWith(serverMd5)));
+    assertThat(watcher.md5(key)).isEqualTo(serverMd5);
+    assertThat(server.findAll(getRequestedFor(urlPathEqualTo(CONFIGS)))).hasSize(1);
+    assertThat(sink.contentsOf(key)).containsExactly("k=plain");
   }
 
   @Test
@@ -312,7 +337,7 @@ class LongPollingConfigWatcherTest {
       if (fetches.incrementAndGet() == 1) {
         throw new AssertionError("a listener's library is broken");
       }
-      return fetchEngine.fetch(key, Duration.ofSeconds(2));
+      return fetchEngine.fetchForWatch(key);
     }, key -> false, HOLD);
     ConfigKey a = ConfigKey.of("a", null);
     // the watcher throws the Error on once the batch is re-armed; here it ends a pool thread
