@@ -196,6 +196,60 @@ class LongPollingConfigWatcherTest {
     assertThat(sink.contentsOf(key)).containsExactly("k=plain");
   }
 
+  /**
+   * Nacos 2.5.1 and 3.0.3 answer a poll whose Listening-Configs hold one key they refuse with a 400 for
+   * the whole batch (curl transcript), naming no key. The batch divides until the key is alone, which
+   * is parked; the other keys of the batch still hear their changes.
+   */
+  @Test
+  void aKeyTheServerRefusesInABatchIsParkedAndTheOthersStillHearTheirChanges() {
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(1).withRequestBody(containing("refused"))
+        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/html;charset=UTF-8")
+            .withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(2).withRequestBody(containing("b%02DEFAULT_GROUP%02%01"))
+        .willReturn(aResponse().withStatus(200).withBody("b%02DEFAULT_GROUP%01\n")));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(3)
+        .withHeader("Long-Pulling-Timeout-No-Hangup", equalTo("true")).willReturn(aResponse().withStatus(200)));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(4)
+        .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(20_000)));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v2")));
+    ConfigKey b = ConfigKey.of("b", null);
+    List.of("a", "b", "c", "refused", "d").forEach(id -> watcher.watch(ConfigKey.of(id, null), ""));
+
+    await().until(() -> sink.contentsOf(b).contains("k=v2"));
+    ManualScheduler.Delayed unpark = scheduler.awaitDelayed("unpark");
+    assertThat(unpark.delay()).isEqualTo(LongPollingConfigWatcher.MAX_BACKOFF);
+    await().until(() -> sender.hanging().stream().flatMap(r -> entries(r).stream()).map(e -> e.split("\u0002")[0])
+        .collect(java.util.stream.Collectors.toSet()).containsAll(List.of("a", "b", "c", "d")));
+    assertThat(sender.hanging()).noneMatch(r -> entries(r).stream().anyMatch(e -> e.startsWith("refused")));
+    assertThat(scheduler.pending("backoff")).isEmpty();
+
+    // tried again later: refused again, parked again
+    scheduler.run(unpark);
+    await().until(() -> scheduler.pending("unpark").size() == 1);
+    assertThat(watcher.keys()).hasSize(5);
+  }
+
+  /** A changed key whose read is refused is parked; the other changed keys of the answer are reported. */
+  @Test
+  void aChangedKeyWhoseReadIsRefusedDoesNotHideTheOthers() {
+    stubListener("x%02DEFAULT_GROUP%01b%02DEFAULT_GROUP%01\n", 20_000);
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("x")).willReturn(aResponse()
+        .withStatus(400).withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("b"))
+        .willReturn(aResponse().withStatus(200).withBody("k=v2")));
+    ConfigKey b = ConfigKey.of("b", null);
+    watcher.watch(ConfigKey.of("x", null), "");
+    watcher.watch(b, "");
+
+    await().until(() -> sink.contentsOf(b).contains("k=v2"));
+    assertThat(scheduler.awaitDelayed("unpark").delay()).isEqualTo(LongPollingConfigWatcher.MAX_BACKOFF);
+    await().until(() -> !sender.hanging().isEmpty());
+    assertThat(entries(sender.hanging().get(sender.hanging().size() - 1))).containsExactly(
+        "b\u0002DEFAULT_GROUP\u0002" + Md5.of("k=v2"));
+    assertThat(scheduler.pending("backoff")).isEmpty();
+  }
+
   @Test
   void aKeyAddedWhileThePollHoldsRestartsThePollWithNoHangup() {
     stubListener("", 20_000);
