@@ -223,7 +223,11 @@ public final class MseClient implements AutoCloseable {
       return this;
     }
 
-    /** Sets the namespace id; null, "" and "public" mean the public namespace (the default). */
+    /**
+     * Sets the namespace id; null, "" and "public" mean the public namespace (the default); any other
+     * is at most 64 ASCII letters, digits, {@code _ -} (the Nacos servers' rule), or an
+     * {@link IllegalArgumentException} names it.
+     */
     public Builder namespace(String namespace) {
       this.namespace = io.mse.client.internal.Names.namespace(namespace);
       return this;

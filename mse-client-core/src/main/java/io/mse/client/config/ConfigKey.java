@@ -6,9 +6,10 @@ import io.mse.client.internal.Names;
  * The identity of a config item: namespace, group and dataId. Immutable and thread-safe.
  *
  * @param namespace the namespace id, "" for the public namespace ({@code null}, blank and
- *     {@code "public"} are normalized to "")
- * @param group the group, {@code DEFAULT_GROUP} when null or blank
- * @param dataId the config item's name: non-blank, at most 256 letters, digits, {@code _ - . :}
+ *     {@code "public"} are normalized to ""); otherwise at most 64 ASCII letters, digits, {@code _ -}
+ * @param group the group, {@code DEFAULT_GROUP} when null or blank; otherwise at most 128 ASCII
+ *     letters, digits, {@code _ - . :}
+ * @param dataId the config item's name: non-blank, at most 255 ASCII letters, digits, {@code _ - . :}
  * @throws IllegalArgumentException if a part breaks its rule; the message names the value
  */
 public record ConfigKey(String namespace, String group, String dataId) {

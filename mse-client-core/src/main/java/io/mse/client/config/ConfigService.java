@@ -5,13 +5,22 @@ import java.time.Duration;
 /**
  * The config center, in the namespace of the client that made it.
  *
- * <p>Arguments: {@code dataId} is non-blank, at most 256 letters, digits, {@code _ - . :};
- * {@code group} follows the same rule, and null or blank means {@code DEFAULT_GROUP}. Bad names are
+ * <p>Arguments: {@code dataId} is non-blank, at most 255 ASCII letters, digits, {@code _ - . :};
+ * {@code group} is made of the same characters, at most 128, and null or blank means
+ * {@code DEFAULT_GROUP} (the rules of the Nacos server's own parameter check). Bad names are
  * rejected with an {@link IllegalArgumentException} naming the value before any I/O.
  *
  * <p>A config that has a listener is kept fresh in memory by the subscription, so
  * {@link #getConfig(String, String)} on it does no I/O. Every config read or pushed is also
  * written to the snapshot directory, and served from there when the server cannot be reached.
+ *
+ * <p>Refusals, on every method that reaches the server: {@link io.mse.client.AuthenticationException}
+ * when the server refuses the credentials or the user's permission (HTTP 403);
+ * {@link io.mse.client.RequestRefusedException} when it refuses the request for a reason of its own
+ * (HTTP 400 for a parameter, 404 on a write, 410, any other 4xx), with its status and words; and
+ * {@link io.mse.client.ServerUnavailableException} when no server answers or they answer 5xx (then
+ * reads are served from the snapshot when there is one). All are unchecked {@link io.mse.client.MseException}s
+ * naming the config key. A compare-and-set conflict is not a refusal: it is the answer false.
  *
  * <p>Implementations are thread-safe.
  */
@@ -46,7 +55,8 @@ public interface ConfigService {
   /**
    * Creates or replaces a config.
    *
-   * @param content the new content; not null (use {@link #removeConfig} to remove)
+   * @param content the new content; not blank (use {@link #removeConfig} to remove); at most what the
+   *     server allows (Nacos: 10 MB by default), which the server checks
    * @return true when the server stored it
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
    */
@@ -61,11 +71,25 @@ public interface ConfigService {
   boolean publishConfig(String dataId, String group, String content, String type);
 
   /**
-   * Replaces a config only if its current content's MD5 is {@code casMd5} (compare-and-set).
+   * Replaces a config only if its current content's MD5 is {@code casMd5} (compare-and-set). The
+   * server compares and writes atomically; a conflict is an answer (false), never retried on another
+   * server nor reported as {@link io.mse.client.ServerUnavailableException}.
    *
-   * @param casMd5 lowercase hex MD5 of the content the caller expects to replace; "" expects the
-   *     config not to exist
-   * @return true when replaced; false when the current content's MD5 differs
+   * <p>A config that does not exist has no content to match: with a non-empty {@code casMd5} the
+   * result is false and nothing is created. The absence is read just before the publish, which is not
+   * atomic: a config removed in between is created with {@code content} (Nacos itself creates an
+   * absent config whatever the MD5). With {@code ""} the config is created only if it does not exist,
+   * atomically on the server.
+   *
+   * <p>The MD5 compared is the one the server stores: with a server-side encryption plugin it is
+   * the MD5 of the encrypted text, and a {@code casMd5} computed over the plain text never matches.
+   *
+   * @param casMd5 hex MD5 (32 digits, either case) of the UTF-8 content the caller expects to
+   *     replace; "" expects the config not to exist; not null
+   * @return true when stored; false when the current content's MD5 differs, or the config is absent
+   *     while a content was expected, or exists while none was
+   * @throws IllegalArgumentException when {@code casMd5} is not 32 hex digits or ""
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
    */
   boolean publishConfigCas(String dataId, String group, String content, String casMd5);
 

@@ -228,6 +228,12 @@ class ConfigServiceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
     assertThatThrownBy(() -> config.publishConfig("a", "G", null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("removeConfig");
+    assertThatThrownBy(() -> config.publishConfig("a", "G", " \n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is blank");
+    assertThatThrownBy(() -> config.publishConfig("a", "g".repeat(129), "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 128");
+    assertThatThrownBy(() -> config.getConfig("配置", "G"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataId '配置'");
     assertThat(engine.writes.get()).isZero();
   }
 

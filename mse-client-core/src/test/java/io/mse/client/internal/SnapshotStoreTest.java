@@ -31,19 +31,21 @@ class SnapshotStoreTest {
   @Test
   void theLongestLegalNamesFitInAFileName() {
     SnapshotStore store = new SnapshotStore(dir, "127.0.0.1:8848", "");
-    ConfigKey longest = ConfigKey.of("a".repeat(Names.MAX_KEY_LENGTH), "G");
-    ConfigKey nonAscii = ConfigKey.of("配置".repeat(80), "G");
-    ConfigKey sameStart = ConfigKey.of("配置".repeat(79) + "x", "G");
+    ConfigKey longest = ConfigKey.of("a".repeat(Names.MAX_DATA_ID_LENGTH), "G");
     ServiceKey service = new ServiceKey("", "G", "s".repeat(Names.MAX_SERVICE_LENGTH));
+    ServiceKey nonAscii = new ServiceKey("", "G", "ü".repeat(160));
+    ServiceKey sameStart = new ServiceKey("", "G", "ü".repeat(159) + "x");
     store.writeConfig(longest, "v1");
-    store.writeConfig(nonAscii, "v2");
-    store.writeConfig(sameStart, "v3");
     store.writeInstances(service, List.of(Instance.of("10.0.0.1", 80)));
+    store.writeInstances(nonAscii, List.of(Instance.of("10.0.0.2", 80)));
+    store.writeInstances(sameStart, List.of(Instance.of("10.0.0.3", 80)));
     assertThat(store.readConfig(longest)).contains("v1");
-    assertThat(store.readConfig(nonAscii)).contains("v2");
-    assertThat(store.readConfig(sameStart)).contains("v3");
     assertThat(store.readInstances(service)).hasValueSatisfying(list -> assertThat(list).hasSize(1));
-    assertThat(store.configFile(nonAscii).getFileName().toString()).hasSizeLessThanOrEqualTo(150);
+    assertThat(store.readInstances(nonAscii)).hasValueSatisfying(
+        list -> assertThat(list.get(0).ip()).isEqualTo("10.0.0.2"));
+    assertThat(store.readInstances(sameStart)).hasValueSatisfying(
+        list -> assertThat(list.get(0).ip()).isEqualTo("10.0.0.3"));
+    assertThat(store.serviceFile(nonAscii).getFileName().toString()).hasSizeLessThanOrEqualTo(150);
   }
 
   @Test

@@ -103,7 +103,6 @@ class NacosConfigConformanceIT {
   }
 
   @Test
-  @Disabled("issue 7: fails on a real server until fixed")
   void compareAndSetPublishesOnlyOverTheExpectedContent() {
     MseClient client = client(builder());
     String dataId = dataId("cas");
@@ -114,6 +113,63 @@ class NacosConfigConformanceIT {
     assertThat(client.config().publishConfigCas(dataId, null, "v2", Md5.of("not-v1"))).isFalse();
     assertThat(client.config().publishConfigCas(dataId, null, "v2", Md5.of("v1"))).isTrue();
     await().atMost(VISIBLE).until(() -> "v2".equals(client.config().getConfig(dataId, null)));
+  }
+
+  /** The client's limits are the server's: the longest names it accepts are stored, one more is refused before I/O. */
+  @Test
+  void theLongestNamesTheClientAcceptsAreTheServersAndOneMoreIsRefusedBeforeIo() {
+    MseClient client = client(builder());
+    String dataId = run + "-" + "d".repeat(255 - run.length() - 1);
+    String group = "g".repeat(128);
+    assertThat(client.config().publishConfig(dataId, group, "k=v")).isTrue();
+    cleanups.add(0, () -> client.config().removeConfig(dataId, group));
+    await().atMost(VISIBLE).until(() -> "k=v".equals(client.config().getConfig(dataId, group)));
+
+    assertThatThrownBy(() -> client.config().publishConfig(dataId + "d", group, "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 255");
+    assertThatThrownBy(() -> client.config().publishConfig(dataId, group + "g", "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 128");
+    assertThatThrownBy(() -> client.config().publishConfig(run + "-配置", null, "k=v"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only ASCII letters");
+    assertThatThrownBy(() -> client.config().publishConfig(dataId, null, " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is blank");
+  }
+
+  /** A CAS expecting some content finds none: false, nothing created; one expecting none ("") creates once. */
+  @Test
+  void compareAndSetOnAnAbsentConfigCreatesOnlyWhenExpectingNone() throws Exception {
+    MseClient client = client(builder());
+    String dataId = dataId("cas-absent");
+    removeLater(client, dataId);
+
+    assertThat(client.config().publishConfigCas(dataId, null, "v0", Md5.of("v1"))).isFalse();
+    Thread.sleep(500); // what the server created would be readable by now
+    assertThat(client.config().getConfig(dataId, null)).isNull();
+
+    assertThat(client.config().publishConfigCas(dataId, null, "v1", "")).isTrue();
+    await().atMost(VISIBLE).until(() -> "v1".equals(client.config().getConfig(dataId, null)));
+    assertThat(client.config().publishConfigCas(dataId, null, "v2", "")).isFalse();
+    Thread.sleep(500);
+    assertThat(client.config().getConfig(dataId, null)).isEqualTo("v1");
+  }
+
+  /** The conflict is the server's answer: with a second (dead) server listed it is neither retried nor a fault. */
+  @Test
+  void aCompareAndSetConflictIsFalseAndNotRetriedOnAnotherServer() throws Exception {
+    int dead;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      dead = socket.getLocalPort();
+    }
+    MseClient client = client(builder().serverAddr(server.address() + ",127.0.0.1:" + dead));
+    String dataId = dataId("cas-conflict");
+    removeLater(client, dataId);
+    assertThat(client.config().publishConfig(dataId, null, "v1")).isTrue();
+    await().atMost(VISIBLE).until(() -> "v1".equals(client.config().getConfig(dataId, null)));
+
+    for (int i = 0; i < 4; i++) { // whichever server the client starts at
+      assertThat(client.config().publishConfigCas(dataId, null, "v2", Md5.of("not-v1"))).isFalse();
+    }
+    assertThat(client.config().getConfig(dataId, null)).isEqualTo("v1");
   }
 
   @Test

@@ -198,6 +198,11 @@ public final class DefaultConfigService implements ConfigService {
     if (content == null) {
       throw new IllegalArgumentException("content of '" + key + "' is null: use removeConfig to remove a config");
     }
+    if (content.isBlank()) {
+      // Nacos 2.5.1 and 3.0.3 answer 400 "content is blank"
+      throw new IllegalArgumentException("content of '" + key + "' is blank: a config has some non-blank content"
+          + " (use removeConfig to remove a config)");
+    }
     return engine.publishConfig(key, content, type, casMd5);
   }
 

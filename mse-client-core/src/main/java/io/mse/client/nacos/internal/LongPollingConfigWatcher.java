@@ -1,6 +1,8 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.internal.Md5;
 import io.mse.client.spi.ConfigData;
@@ -46,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * retried after an exponential back-off: 1 s, 2 s, 4 s... up to 30 s, reset by the first success. One
  * WARN per fault episode, INFO on recovery. The call's deadline (1.5 times the hold) bounds each
  * attempt on one server, so that a hung server costs one attempt and the next server gets a whole one.
+ * A changed key that cannot be read does not keep the others of its answer from being read and reported.
+ *
+ * <p><b>Refused keys.</b> Nacos 2.5.1 and 3.0.3 answer a poll with one key they refuse (their
+ * parameter check) with a 400 for the whole batch, naming no key. Such a poll divides its batch: half
+ * of the keys move to a new batch and both poll again at once, until the refused key is alone; it is
+ * then parked (left out of the polls, one WARN) and tried again after {@link #MAX_BACKOFF}, while every
+ * other key keeps being listened to. A key whose read is refused ({@link RequestRefusedException},
+ * {@link AuthenticationException}) is parked the same way. The client's own checks
+ * ({@link io.mse.client.internal.Names}) keep such keys out in the first place.
  *
  * <p>Thread-safe. {@link #close()} cancels every poll in flight; the scheduler's owner stops its threads.
  */
@@ -103,6 +114,15 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   }
 
   /**
+   * A config as read from the server for the watch.
+   *
+   * @param data the content, or null when the config does not exist
+   * @param serverMd5 the server's {@code Content-MD5}, the MD5 of what it stores; null when it sent
+   *     none. With a config encryption plugin it is the MD5 of the encrypted text, not of the content.
+   */
+  record Fetched(ConfigData data, String serverMd5) {}
+
+  /**
    * Sends one poll without blocking: {@link NacosTransport#sendAsync}; tests wrap it. Cancelling the
    * returned future aborts the request.
    */
@@ -142,7 +162,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   private final PollSender sender;
   private final ConfigScheduler scheduler;
   private final ConfigEventSink sink;
-  private final Function<ConfigKey, ConfigData> fetcher;
+  private final Function<ConfigKey, Fetched> fetcher;
   private final Predicate<ConfigKey> overridden;
   private final Duration hold;
   private final Object lock = new Object();
@@ -152,12 +172,12 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param fetcher reads a key from the server (not from the failover directory); null content = absent
+   * @param fetcher reads a key from the server (not from the failover directory); null data = absent
    * @param overridden true for keys the failover directory overrides: their server content is not reported
    * @param hold the {@code Long-Pulling-Timeout}
    */
   LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
-      Function<ConfigKey, ConfigData> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
+      Function<ConfigKey, Fetched> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
     this.sender = sender;
     this.scheduler = scheduler;
     this.sink = sink;
@@ -175,6 +195,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     volatile boolean inFlightHangs;
     /** True while a restart of the holding poll is scheduled. */
     final AtomicBoolean restartPending = new AtomicBoolean();
+    /** Keys the server refused (a poll's 400, a refused fetch), left out of the polls for a while. */
+    final Map<ConfigKey, Watch> parked = new ConcurrentHashMap<>();
     /** Touched only by the batch's one iteration at a time. */
     int failures;
 
@@ -192,6 +214,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         batch = roomyBatch();
         owners.put(key, batch);
       }
+      batch.parked.remove(key);
       batch.keys.put(key, Watch.ofMd5(md5, true));
     }
     wake(batch);
@@ -205,6 +228,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       if (batch == null) {
         return;
       }
+      batch.parked.remove(key);
       batch.keys.remove(key);
     }
     if (batch.keys.isEmpty()) {
@@ -329,14 +353,29 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         throw cause instanceof RuntimeException e ? e : new MseException(resource,
             "Nacos listener failed: " + cause, cause);
       }
+      if (response.status() == 400) {
+        divide(batch, response);
+        submit(batch);
+        return;
+      }
       List<ConfigKey> changed = changedKeys(resource, response);
       for (Map.Entry<ConfigKey, Watch> entry : compared.entrySet()) {
         if (entry.getValue().initializing()) {
           batch.keys.replace(entry.getKey(), entry.getValue(), entry.getValue().compared());
         }
       }
+      RuntimeException failed = null;
       for (ConfigKey key : changed) {
-        refresh(batch, key);
+        try {
+          refresh(batch, key);
+        } catch (RequestRefusedException | AuthenticationException refused) {
+          park(batch, key, refused.getMessage());
+        } catch (RuntimeException e) {
+          failed = failed == null ? e : failed; // the other keys are still refreshed; this one next time
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
       recovered(batch);
       submit(batch);
@@ -346,6 +385,62 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       }
       rethrowError(e);
     }
+  }
+
+  /**
+   * The server refused the batch's poll (400: a key it does not accept, which it does not name): the
+   * batch gives half of its keys to a new batch, and both poll again at once, so that the refused key
+   * ends alone in a batch and is parked while every other key keeps being listened to.
+   */
+  private void divide(Batch batch, NacosResponse response) {
+    String reason = NacosNamespaces.abbreviate(response.body());
+    Batch other = null;
+    synchronized (lock) {
+      List<ConfigKey> keys = new ArrayList<>(batch.keys.keySet());
+      if (keys.size() == 1) {
+        park(batch, keys.get(0), "Nacos " + response.server() + " refused to listen to it: 400 " + reason);
+        return;
+      }
+      if (keys.size() > 1) {
+        other = new Batch(batches.size());
+        batches.add(other);
+        for (ConfigKey key : keys.subList(keys.size() / 2, keys.size())) {
+          Watch watch = batch.keys.remove(key);
+          if (watch != null) {
+            other.keys.put(key, watch);
+            owners.put(key, other);
+          }
+        }
+      }
+    }
+    LOG.debug("Poll of batch {} refused ({}); half of its keys move to batch {}", batch.id, reason,
+        other == null ? "-" : other.id);
+    if (other != null) {
+      wake(other);
+    }
+  }
+
+  /** Leaves a refused key out of the polls; it is tried again after the longest back-off. */
+  private void park(Batch batch, ConfigKey key, String reason) {
+    Watch watch = batch.keys.remove(key);
+    if (watch == null) {
+      return;
+    }
+    batch.parked.put(key, watch);
+    LOG.warn("Listening to '{}' is refused, the other configs are still listened to; trying it again in {} s: {}",
+        key, MAX_BACKOFF.toSeconds(), reason);
+    scheduler.schedule("unpark", () -> unpark(batch, key), MAX_BACKOFF);
+  }
+
+  private void unpark(Batch batch, ConfigKey key) {
+    synchronized (lock) {
+      Watch watch = batch.parked.remove(key);
+      if (watch == null || owners.get(key) != batch) {
+        return;
+      }
+      batch.keys.putIfAbsent(key, Watch.ofMd5(watch.md5(), true));
+    }
+    wake(batch);
   }
 
   /** Throws {@code e} on when it is an Error, once the batch was re-armed: the scheduler logs it. */
@@ -394,9 +489,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (!batch.keys.containsKey(key)) {
       return; // unwatched meanwhile, or a key of another client
     }
-    ConfigData data = fetcher.apply(key);
-    String content = data == null ? null : data.content();
-    Watch reported = Watch.ofContent(content, false);
+    Fetched fetched = fetcher.apply(key);
+    String content = fetched.data() == null ? null : fetched.data().content();
+    Watch reported = Watch.ofMd5(heldMd5(fetched), false);
     if (batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(reported)) == null) {
       return;
     }
@@ -405,6 +500,29 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       return;
     }
     sink.onConfig(key, content);
+  }
+
+  /**
+   * What to compare with the server's MD5 from now on: the server's own {@code Content-MD5} when it
+   * sent one (with an encryption plugin the MD5 of the content would differ from it forever, and every
+   * poll would report a change), else the MD5 of the content.
+   */
+  static String heldMd5(Fetched fetched) {
+    String serverMd5 = fetched.serverMd5();
+    if (fetched.data() == null) {
+      return "";
+    }
+    if (serverMd5 != null && serverMd5.matches("[0-9a-fA-F]{32}")) {
+      return serverMd5.toLowerCase(java.util.Locale.ROOT);
+    }
+    return Md5.of(fetched.data().content());
+  }
+
+  /** Returns the MD5 the watch holds for {@code key}, as sent in polls; null when not watched. */
+  String md5(ConfigKey key) {
+    Batch batch = owners.get(key);
+    Watch watch = batch == null ? null : batch.keys.get(key);
+    return watch == null ? null : watch.md5();
   }
 
   private void recovered(Batch batch) {

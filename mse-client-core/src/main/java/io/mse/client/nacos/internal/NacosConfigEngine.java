@@ -3,9 +3,9 @@ package io.mse.client.nacos.internal;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClientConfig;
 import io.mse.client.MseException;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
@@ -29,8 +29,13 @@ import org.slf4j.LoggerFactory;
  *       (type from {@code Config-Type}), 404 means absent, 409 (being modified) is reported as
  *       {@link ServerUnavailableException} so the caller may serve its snapshot, 403 as
  *       {@link AuthenticationException};</li>
+ *   <li>any other refusal of a read, publish or remove (400 for a parameter, 404 on a write, 410...)
+ *       is a {@link RequestRefusedException} with the server's status and words; a 5xx or no answer
+ *       is a {@link ServerUnavailableException}, except the 500 of a compare-and-set conflict, which
+ *       is the answer false;</li>
  *   <li>publish: {@code POST {ctx}/v1/cs/configs}, everything in the form body (never the query):
- *       {@code dataId, group, [tenant], content, [type], [casMd5]};</li>
+ *       {@code dataId, group, [tenant], content, [type]}; a compare-and-set adds the header
+ *       {@code casMd5} (see {@link #publishConfig});</li>
  *   <li>remove: {@code DELETE {ctx}/v1/cs/configs?dataId=&group=[&tenant=]};</li>
  *   <li>watch: long polling, see {@link LongPollingConfigWatcher}.</li>
  * </ul>
@@ -59,6 +64,11 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   static final long DEFAULT_LONG_POLL_MILLIS = 30_000;
   static final long MIN_LONG_POLL_MILLIS = 10_000;
   static final String CONFIGS_PATH = "/v1/cs/configs";
+  /**
+   * The expected MD5 of a compare-and-set that must find no config: the MD5 of no content a server
+   * stores (a stored config always has the MD5 of its non-blank content).
+   */
+  static final String NO_CONTENT_MD5 = "00000000000000000000000000000000";
 
   private final EngineContext context;
   private final NacosTransport transport;
@@ -102,7 +112,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
     this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute,
         (task, delay) -> scheduler.schedule("timeout", task, delay)), scheduler, context.configSink(),
-        key -> fetch(key, requestTimeout), overrides::containsKey, Duration.ofMillis(hold));
+        key -> fetchForWatch(key), overrides::containsKey, Duration.ofMillis(hold));
   }
 
   /** Returns the failover directory of these settings: the property, or the default under the snapshots. */
@@ -131,7 +141,20 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
 
   /** Reads a config from the server, ignoring the failover directory. */
   ConfigData fetch(ConfigKey key, Duration timeout) {
-    NacosResponse response = transport.send(NacosRequest.get(CONFIGS_PATH, keyParams(key), timeout, key.toString()));
+    return readData(key, read(key, timeout));
+  }
+
+  /** Reads a config from the server with the MD5 the server holds for it ({@code Content-MD5}). */
+  LongPollingConfigWatcher.Fetched fetchForWatch(ConfigKey key) {
+    NacosResponse response = read(key, requestTimeout);
+    return new LongPollingConfigWatcher.Fetched(readData(key, response), response.header("Content-MD5"));
+  }
+
+  private NacosResponse read(ConfigKey key, Duration timeout) {
+    return transport.send(NacosRequest.get(CONFIGS_PATH, keyParams(key), timeout, key.toString()));
+  }
+
+  private ConfigData readData(ConfigKey key, NacosResponse response) {
     switch (response.status()) {
       case 200:
         return new ConfigData(response.body(), response.header("Config-Type"));
@@ -147,29 +170,42 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
   }
 
+  /**
+   * Publishes; with {@code casMd5} a compare-and-set, whose expected MD5 travels in the
+   * {@code casMd5} header (both server lines ignore a form field of that name):
+   * <ul>
+   *   <li>a non-empty {@code casMd5} replaces the content only if its MD5 is that one; a mismatch is
+   *       answered {@code false} by the server (2.x: 500 "Cas publish fail"; 3.x: 500 {@code false}) and
+   *       returned as false, never retried on another server. On an absent config the server would
+   *       create it whatever the MD5, so the config's presence is read first and an absent config
+   *       answers false (not atomic: a config removed between the read and the publish is created);</li>
+   *   <li>{@code ""} creates the config only if it does not exist, atomically on the server: the header
+   *       carries an MD5 no stored content has, so an existing config fails the compare and an absent
+   *       one is inserted.</li>
+   * </ul>
+   */
   @Override
   public boolean publishConfig(ConfigKey key, String content, String type, String casMd5) {
     namespaceCheck.verify();
-    if (casMd5 != null && casMd5.isEmpty()) {
-      // Nacos treats a blank casMd5 as "no CAS": "must not exist" is checked here, not atomically.
-      if (fetch(key, requestTimeout) != null) {
-        return false;
-      }
-      casMd5 = null;
-    }
     Map<String, String> form = keyParams(key);
     form.put("content", content);
     if (type != null && !type.isBlank()) {
       form.put("type", type);
     }
+    NacosRequest request = NacosRequest.post(CONFIGS_PATH, form, requestTimeout, key.toString());
     if (casMd5 != null) {
-      form.put("casMd5", casMd5);
+      if (!casMd5.isEmpty() && !exists(key)) {
+        LOG.debug("Compare-and-set publish of '{}' not sent: the config does not exist", key);
+        return false;
+      }
+      request = request.withHeader(NacosTransport.CAS_MD5_HEADER, casMd5.isEmpty() ? NO_CONTENT_MD5 : casMd5);
     }
-    NacosResponse response = transport.send(NacosRequest.post(CONFIGS_PATH, form, requestTimeout, key.toString()));
+    NacosResponse response = transport.send(request);
     if (response.ok()) {
       return response.body().strip().equals("true");
     }
     if (casMd5 != null && (response.status() == 500 || response.status() == 409)) {
+      // the transport returns a 500 only when it reports the failed compare (see isServerFault)
       LOG.debug("Compare-and-set publish of '{}' refused: {}", key, NacosNamespaces.abbreviate(response.body()));
       return false;
     }
@@ -177,6 +213,12 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
       throw forbidden(key, "publish", response);
     }
     throw refused(key, "publish", response);
+  }
+
+  /** Whether the server holds the config; a config being modified (409) exists. */
+  private boolean exists(ConfigKey key) {
+    NacosResponse response = read(key, requestTimeout);
+    return response.status() == 409 || readData(key, response) != null;
   }
 
   @Override
@@ -239,16 +281,16 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         context.configSink().onConfig(key, file.get());
       }
     } else if (reported != null) {
-      ConfigData data;
+      LongPollingConfigWatcher.Fetched fetched;
       try {
-        data = fetch(key, requestTimeout);
+        fetched = fetchForWatch(key);
       } catch (MseException e) {
         LOG.debug("Failover file of '{}' removed, but the server cannot be read yet: {}", key, e.getMessage());
         return; // keep the override; tried again at the next check
       }
-      String content = data == null ? null : data.content();
+      String content = fetched.data() == null ? null : fetched.data().content();
       overrides.remove(key);
-      watcher.held(key, Md5.of(content));
+      watcher.held(key, LongPollingConfigWatcher.heldMd5(fetched));
       LOG.info("The failover file of '{}' was removed; back to the server's content", key);
       context.configSink().onConfig(key, content);
     }
@@ -274,9 +316,19 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         + " '" + key + "' (403 " + body + "): " + hint);
   }
 
+  /**
+   * The server's answer to a request it did not carry out: a 5xx it sent (other than those the
+   * transport already tried elsewhere) is still the server failing, anything else (400 for a
+   * parameter, 404 on a write, 410...) a refusal of its own.
+   */
   private static MseException refused(ConfigKey key, String action, NacosResponse response) {
-    return new MseException(key.toString(), "Nacos " + response.server() + " refused to " + action + " '" + key
-        + "': " + response.status() + " " + NacosNamespaces.abbreviate(response.body()));
+    String reason = NacosNamespaces.abbreviate(response.body());
+    if (response.status() >= 500) {
+      return new ServerUnavailableException(key.toString(), "Nacos " + response.server() + " failed to " + action
+          + " '" + key + "': " + response.status() + " " + reason);
+    }
+    return new RequestRefusedException(key.toString(), response.server(), response.status(), action + " the config",
+        reason);
   }
 
   private static long positiveMillis(MseClientConfig settings, String property, long defaultValue) {

@@ -68,6 +68,8 @@ public final class NacosTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NacosTransport.class);
   public static final String USER_AGENT = "Nacos-Java-Client:v2.5.1 mse-client/0.1.0";
   static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=UTF-8";
+  /** The header that carries the expected MD5 of a compare-and-set publish (never the form body). */
+  static final String CAS_MD5_HEADER = "casMd5";
 
   private final NacosAddress address;
   private final HttpClient http;
@@ -242,7 +244,7 @@ public final class NacosTransport implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       try {
         NacosResponse response = toResponse(server, call.get(budget, TimeUnit.NANOSECONDS));
-        if (isServerFault(response) && !isLoginVerdict(request, response)) {
+        if (isServerFault(request, response)) {
           lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
           LOG.debug("{} on {}: {}", request, server, lastFault);
           continue;
@@ -450,7 +452,7 @@ public final class NacosTransport implements AutoCloseable {
         next(attemptNo + 1);
         return;
       }
-      if (isServerFault(response)) {
+      if (isServerFault(request, response)) {
         lastFault = server + " answered " + response.status() + " " + abbreviate(response.body());
         LOG.debug("{} on {}: {}", request, server, lastFault);
         next(attemptNo + 1);
@@ -471,13 +473,19 @@ public final class NacosTransport implements AutoCloseable {
 
   /**
    * A 500, 502 or 503 is a server fault worth trying the next server for, except a 500 that reports
-   * a failed compare-and-set publish ("Cas publish fail"): that is the answer, the same on every server.
+   * a failed compare-and-set publish: that is the answer, the same on every server. Nacos 2.x words
+   * it ("caused: Cas publish fail, server md5 may have changed.;"), 3.x answers a request that carries
+   * a {@code casMd5} header with a bare {@code false}; nor is a login's 500 (see {@link #isLoginVerdict}).
    */
-  static boolean isServerFault(NacosResponse response) {
+  static boolean isServerFault(NacosRequest request, NacosResponse response) {
     int status = response.status();
+    if (status == 500 && isLoginVerdict(request, response)) {
+      return false;
+    }
     if (status == 500) {
       String body = response.body().toLowerCase(Locale.ROOT);
-      return !(body.contains("cas publish fail") || body.contains("md5 may have changed"));
+      boolean casConflict = request.headers().containsKey(CAS_MD5_HEADER) && body.strip().equals("false");
+      return !(casConflict || body.contains("cas publish fail") || body.contains("md5 may have changed"));
     }
     return status == 502 || status == 503;
   }

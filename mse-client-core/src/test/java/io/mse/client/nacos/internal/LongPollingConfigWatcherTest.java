@@ -2,8 +2,10 @@ package io.mse.client.nacos.internal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -100,7 +102,7 @@ class LongPollingConfigWatcherTest {
   }
 
   private LongPollingConfigWatcher watcher(ConfigScheduler on) {
-    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetch(key, Duration.ofSeconds(2)),
+    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetchForWatch(key),
         key -> false, HOLD);
   }
 
@@ -169,6 +171,83 @@ class LongPollingConfigWatcherTest {
     assertThat(sink.contentsOf(dev)).containsOnlyNulls().isNotEmpty();
     assertThat(entries(sender.hanging().get(0))).containsExactlyInAnyOrder(
         "demo.properties\u0002DEFAULT_GROUP\u0002" + Md5.of("k=v2"), "dev.yaml\u0002G\u0002\u0002dev-ns");
+  }
+
+  /**
+   * With a config encryption plugin the server's MD5 is over the encrypted text, a GET returns the
+   * plain one: the key is held with the server's Content-MD5, else every poll would report a change.
+   */
+  @Test
+  void aCipherConfigIsHeldWithTheServersContentMd5SoItsPollsHoldInsteadOfLooping() {
+    String serverMd5 = Md5.of("ENCRYPTED(k=plain)");
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(1).withRequestBody(containing(serverMd5))
+        .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(20_000)));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(2)
+        .willReturn(aResponse().withStatus(200).withBody("cipher-a%02DEFAULT_GROUP%01\n")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-MD5", serverMd5).withBody("k=plain")));
+    ConfigKey key = ConfigKey.of("cipher-a", null);
+
+    watcher.watch(key, Md5.of("k=plain"));
+
+    await().until(() -> sender.hanging().stream().anyMatch(r -> entries(r).get(0).endsWith(serverMd5)));
+    assertThat(watcher.md5(key)).isEqualTo(serverMd5);
+    assertThat(server.findAll(getRequestedFor(urlPathEqualTo(CONFIGS)))).hasSize(1);
+    assertThat(sink.contentsOf(key)).containsExactly("k=plain");
+  }
+
+  /**
+   * Nacos 2.5.1 and 3.0.3 answer a poll whose Listening-Configs hold one key they refuse with a 400 for
+   * the whole batch (curl transcript), naming no key. The batch divides until the key is alone, which
+   * is parked; the other keys of the batch still hear their changes.
+   */
+  @Test
+  void aKeyTheServerRefusesInABatchIsParkedAndTheOthersStillHearTheirChanges() {
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(1).withRequestBody(containing("refused"))
+        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/html;charset=UTF-8")
+            .withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(2).withRequestBody(containing("b%02DEFAULT_GROUP%02%01"))
+        .willReturn(aResponse().withStatus(200).withBody("b%02DEFAULT_GROUP%01\n")));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(3)
+        .withHeader("Long-Pulling-Timeout-No-Hangup", equalTo("true")).willReturn(aResponse().withStatus(200)));
+    server.stubFor(post(urlPathEqualTo(LISTENER)).atPriority(4)
+        .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(20_000)));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v2")));
+    ConfigKey b = ConfigKey.of("b", null);
+    List.of("a", "b", "c", "refused", "d").forEach(id -> watcher.watch(ConfigKey.of(id, null), ""));
+
+    await().until(() -> sink.contentsOf(b).contains("k=v2"));
+    ManualScheduler.Delayed unpark = scheduler.awaitDelayed("unpark");
+    assertThat(unpark.delay()).isEqualTo(LongPollingConfigWatcher.MAX_BACKOFF);
+    await().until(() -> sender.hanging().stream().flatMap(r -> entries(r).stream()).map(e -> e.split("\u0002")[0])
+        .collect(java.util.stream.Collectors.toSet()).containsAll(List.of("a", "b", "c", "d")));
+    assertThat(sender.hanging()).noneMatch(r -> entries(r).stream().anyMatch(e -> e.startsWith("refused")));
+    assertThat(scheduler.pending("backoff")).isEmpty();
+
+    // tried again later: refused again, parked again
+    scheduler.run(unpark);
+    await().until(() -> scheduler.pending("unpark").size() == 1);
+    assertThat(watcher.keys()).hasSize(5);
+  }
+
+  /** A changed key whose read is refused is parked; the other changed keys of the answer are reported. */
+  @Test
+  void aChangedKeyWhoseReadIsRefusedDoesNotHideTheOthers() {
+    stubListener("x%02DEFAULT_GROUP%01b%02DEFAULT_GROUP%01\n", 20_000);
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("x")).willReturn(aResponse()
+        .withStatus(400).withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("b"))
+        .willReturn(aResponse().withStatus(200).withBody("k=v2")));
+    ConfigKey b = ConfigKey.of("b", null);
+    watcher.watch(ConfigKey.of("x", null), "");
+    watcher.watch(b, "");
+
+    await().until(() -> sink.contentsOf(b).contains("k=v2"));
+    assertThat(scheduler.awaitDelayed("unpark").delay()).isEqualTo(LongPollingConfigWatcher.MAX_BACKOFF);
+    await().until(() -> !sender.hanging().isEmpty());
+    assertThat(entries(sender.hanging().get(sender.hanging().size() - 1))).containsExactly(
+        "b\u0002DEFAULT_GROUP\u0002" + Md5.of("k=v2"));
+    assertThat(scheduler.pending("backoff")).isEmpty();
   }
 
   @Test
@@ -312,7 +391,7 @@ class LongPollingConfigWatcherTest {
       if (fetches.incrementAndGet() == 1) {
         throw new AssertionError("a listener's library is broken");
       }
-      return fetchEngine.fetch(key, Duration.ofSeconds(2));
+      return fetchEngine.fetchForWatch(key);
     }, key -> false, HOLD);
     ConfigKey a = ConfigKey.of("a", null);
     // the watcher throws the Error on once the batch is re-armed; here it ends a pool thread

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClientConfig;
+import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.ConfigData;
@@ -114,34 +115,102 @@ class NacosConfigEngineTest {
         "type=properties");
   }
 
-  @Test
-  void publishesWithTenantAndCasMd5AndReportsAFailedCompareAndSetAsFalse() {
-    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(500)
-        .withBody("{\"code\":500,\"message\":\"Cas publish fail, server md5 may have changed.\"}")));
+  /** Nacos 2.5.1's answer to a compare-and-set whose MD5 does not match (curl transcript). */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder casConflict2x() {
+    return aResponse().withStatus(500).withHeader("Content-Type", "text/plain;charset=UTF-8")
+        .withBody("caused: Cas publish fail, server md5 may have changed.;");
+  }
 
-    assertThat(engine.publishConfig(new ConfigKey("dev-ns", "G", "a.yaml"), "a: 2", null, NacosTestSupport.MD5_K_V1))
-        .isFalse();
-
-    LoggedRequest request = single(postRequestedFor(urlPathEqualTo(CONFIGS)));
-    assertThat(form(request)).containsExactly("dataId=a.yaml", "group=G", "tenant=dev-ns", "content=a: 2",
-        "casMd5=" + NacosTestSupport.MD5_K_V1);
-
-    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
-    assertThat(engine.publishConfig(new ConfigKey("dev-ns", "G", "a.yaml"), "a: 2", null, NacosTestSupport.MD5_K_V1))
-        .isTrue();
+  /** Nacos 3.0.3's answer to the same (curl transcript): a bare false with a 500. */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder casConflict3x() {
+    return aResponse().withStatus(500).withHeader("Content-Type", "application/json;charset=UTF-8").withBody("false");
   }
 
   @Test
-  void casOnAbsentConfigRefusesWhenTheConfigExists() {
-    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v1")));
+  void publishesTheExpectedMd5InACasMd5HeaderAndReportsAConflictOfEitherLineAsFalse() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("a: 1")));
+    ConfigKey key = new ConfigKey("dev-ns", "G", "a.yaml");
+    for (var conflict : List.of(casConflict2x(), casConflict3x())) {
+      server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(conflict));
+
+      assertThat(engine.publishConfig(key, "a: 2", null, NacosTestSupport.MD5_K_V1)).isFalse();
+
+      LoggedRequest request = single(postRequestedFor(urlPathEqualTo(CONFIGS)));
+      assertThat(request.getHeader("casMd5")).isEqualTo(NacosTestSupport.MD5_K_V1);
+      assertThat(form(request)).containsExactly("dataId=a.yaml", "group=G", "tenant=dev-ns", "content=a: 2");
+    }
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
+    assertThat(engine.publishConfig(key, "a: 2", null, NacosTestSupport.MD5_K_V1)).isTrue();
+  }
+
+  @Test
+  void aCasConflictIsTheAnswerNotAFaultToTryOnAnotherServer() {
+    WireMockServer other = NacosTestSupport.startWireMock();
+    try {
+      for (WireMockServer each : List.of(server, other)) {
+        each.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("a: 1")));
+        each.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(casConflict3x()));
+      }
+      MseClientConfig two = NacosTestSupport.builder(server, snapshots)
+          .serverAddr("127.0.0.1:" + server.port() + ",127.0.0.1:" + other.port()).toConfig();
+      engine.close();
+      transport.close();
+      engine = engine(two);
+
+      assertThat(engine.publishConfig(ConfigKey.of("a.yaml", "G"), "a: 2", null, NacosTestSupport.MD5_K_V1)).isFalse();
+
+      assertThat(server.findAll(postRequestedFor(urlPathEqualTo(CONFIGS))).size()
+          + other.findAll(postRequestedFor(urlPathEqualTo(CONFIGS))).size()).isEqualTo(1);
+    } finally {
+      other.stop();
+    }
+  }
+
+  @Test
+  void casOverAnAbsentConfigIsFalseWithoutPublishing() {
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(404).withBody("config data not exist\n")));
     server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
 
-    assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, "")).isFalse();
-    server.verify(0, postRequestedFor(urlPathEqualTo(CONFIGS)));
+    assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, NacosTestSupport.MD5_K_V1)).isFalse();
 
-    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(404)));
+    server.verify(0, postRequestedFor(urlPathEqualTo(CONFIGS)));
+  }
+
+  @Test
+  void casExpectingNoConfigSendsAnMd5NoContentHasAndReadsNothingFirst() {
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(casConflict2x()));
+    assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, "")).isFalse();
+
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("true")));
     assertThat(engine.publishConfig(ConfigKey.of("a", null), "new", null, "")).isTrue();
-    assertThat(form(single(postRequestedFor(urlPathEqualTo(CONFIGS))))).noneMatch(f -> f.startsWith("casMd5"));
+
+    server.verify(0, getRequestedFor(urlPathEqualTo(CONFIGS)));
+    assertThat(server.findAll(postRequestedFor(urlPathEqualTo(CONFIGS))))
+        .allSatisfy(r -> assertThat(r.getHeader("casMd5")).isEqualTo(NacosConfigEngine.NO_CONTENT_MD5));
+  }
+
+  @Test
+  void aRefusalOfTheServerIsTypedWithItsStatusAndWords() {
+    // Nacos 2.5.1 and 3.0.3 alike (curl transcript of a publish with a blank content)
+    server.stubFor(post(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "text/plain;charset=UTF-8").withBody("caused: content is blank :  ;")));
+    ConfigKey key = ConfigKey.of("a.yaml", "G");
+
+    assertThatThrownBy(() -> engine.publishConfig(key, " ", null, null))
+        .isInstanceOfSatisfying(RequestRefusedException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.reason()).isEqualTo("caused: content is blank :  ;");
+          assertThat(e.resource()).isEqualTo(key.toString());
+        }).hasMessageContaining("publish the config");
+
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(400)
+        .withBody("Param 'dataId' is illegal, illegal characters should not appear in the param.")));
+    assertThatThrownBy(() -> engine.getConfig(key, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(RequestRefusedException.class).hasMessageContaining("Param 'dataId' is illegal");
+
+    server.stubFor(delete(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(504).withBody("gateway")));
+    assertThatThrownBy(() -> engine.removeConfig(key)).isInstanceOf(ServerUnavailableException.class)
+        .hasMessageContaining("504");
   }
 
   @Test
