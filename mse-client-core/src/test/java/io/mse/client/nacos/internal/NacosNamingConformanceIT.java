@@ -261,4 +261,14 @@ class NacosNamingConformanceIT {
     await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() ->
         reader.naming().getAllInstances(svc, group).stream().anyMatch(i -> i.port() == 7601 && i.healthy()));
   }
+
+  @Test
+  void metadataOverTheServersLimitIsRefusedBeforeAnyRequest() {
+    MseClient client = client();
+    Instance big = Instance.builder().ip("127.0.0.1").port(7701).metadata("blob", "x".repeat(1100)).build();
+
+    // The server would answer 400 (a RequestRefusedException); the client refuses first, naming the rule.
+    assertThatThrownBy(() -> client.naming().registerInstance(service("meta"), group, big))
+        .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1024");
+  }
 }
