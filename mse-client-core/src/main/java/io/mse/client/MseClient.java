@@ -5,7 +5,7 @@ import io.mse.client.config.internal.ConfigCache;
 import io.mse.client.config.internal.DefaultConfigService;
 import io.mse.client.governance.Governance;
 import io.mse.client.internal.Dispatcher;
-import io.mse.client.internal.NamedThreadFactory;
+import io.mse.client.spi.NamedThreadFactory;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.naming.NamingService;
 import io.mse.client.naming.internal.DefaultNamingService;
@@ -229,7 +229,7 @@ public final class MseClient implements AutoCloseable {
      * {@link IllegalArgumentException} names it.
      */
     public Builder namespace(String namespace) {
-      this.namespace = io.mse.client.internal.Names.namespace(namespace);
+      this.namespace = NameRules.namespace(namespace);
       return this;
     }
 
@@ -280,7 +280,7 @@ public final class MseClient implements AutoCloseable {
     /** Sets the application's name (used for its governance rules); default none. */
     public Builder applicationName(String applicationName) {
       this.applicationName = applicationName == null ? null
-          : io.mse.client.internal.Names.dataId(applicationName);
+          : NameRules.dataId(applicationName);
       return this;
     }
 

@@ -1,6 +1,5 @@
 package io.mse.client;
 
-import io.mse.client.internal.Names;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +39,7 @@ public record MseClientConfig(String serverAddr, String namespace, String userna
       throw new IllegalArgumentException("serverAddr '" + serverAddr + "' is invalid: it must not be blank");
     }
     serverAddr = serverAddr.strip();
-    namespace = Names.namespace(namespace);
+    namespace = NameRules.namespace(namespace);
     if (username != null && username.isBlank()) {
       throw new IllegalArgumentException("username '" + username + "' is invalid: it must not be blank");
     }
@@ -54,7 +53,7 @@ public record MseClientConfig(String serverAddr, String namespace, String userna
       throw new IllegalArgumentException("requestTimeout " + requestTimeout + " is invalid: it must be positive");
     }
     if (applicationName != null) {
-      Names.dataId(applicationName);
+      NameRules.dataId(applicationName);
     }
     if (ticker == null) {
       throw new IllegalArgumentException("ticker is null: use Ticker.system()");

@@ -1,9 +1,7 @@
 package io.mse.bench.propagation;
 
 import io.mse.client.MseClient;
-import io.mse.client.internal.Md5;
-import io.mse.client.nacos.internal.NacosAddress;
-import io.mse.client.nacos.internal.NacosTransport;
+import io.mse.client.spi.Md5;
 import io.mse.client.naming.Instance;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -149,14 +147,32 @@ public final class PropagationHarness {
     client.naming().deregisterInstance(service, GROUP, previous);
   }
 
+  private static final String USER_AGENT = "Nacos-Java-Client:v2.5.1 mse-client-bench";
+
+  /**
+   * The first server's base URL as the client addresses it: scheme (http by default), host:port (8848
+   * by default) and the context path ({@code /nacos} by default, or the path of an http(s) address).
+   */
+  static String baseUrl(String addr) {
+    String first = addr.replaceFirst("^nacos://", "").split(",")[0].strip();
+    String scheme = "http://";
+    if (first.startsWith("http://") || first.startsWith("https://")) {
+      scheme = first.substring(0, first.indexOf("://") + 3);
+      first = first.substring(scheme.length());
+    }
+    int slash = first.indexOf('/');
+    String hostPort = slash < 0 ? first : first.substring(0, slash);
+    String path = slash < 0 || slash == first.length() - 1 ? "/nacos" : first.substring(slash).replaceAll("/+$", "");
+    return scheme + (hostPort.contains(":") ? hostPort : hostPort + ":8848") + path;
+  }
+
   /** The server's floor: a raw long poll held by the server, answered after a publish. */
   private void measureFloor(MseClient client, String addr, String user, String pass, String dataId, int rounds)
       throws Exception {
     OkHttpClient http = new OkHttpClient.Builder().readTimeout(40, TimeUnit.SECONDS).build();
     // The same server and context path as the clients: scheme, first host:port, "/nacos" or the
     // context path of the address ("host:8848/ctx").
-    NacosAddress parsed = NacosAddress.parse(addr, null);
-    String base = parsed.servers().get(0) + parsed.contextPath();
+    String base = baseUrl(addr);
     String token = user == null ? null : login(http, base, user, pass);
     List<Long> latencies = new ArrayList<>();
     List<Long> withRead = new ArrayList<>();
@@ -168,15 +184,17 @@ public final class PropagationHarness {
       }
       awaitKey(serverHolds(client, dataId, current), 10);
       String listening = dataId + "\u0002" + GROUP + "\u0002" + Md5.of(current) + "\u0001";
-      // Exactly what the client sends: the token as the accessToken query parameter (PROTOCOL.md).
-      Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener" + (token == null ? ""
-          : "?accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
-          .header("Long-Pulling-Timeout", "30000").header("User-Agent", NacosTransport.USER_AGENT)
+      // What the client sends: the token as the accessToken header (never in the URL).
+      Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener")
+          .header("Long-Pulling-Timeout", "30000").header("User-Agent", USER_AGENT)
           .post(new FormBody.Builder().add("Listening-Configs", listening).build());
       long[] answered = new long[2];
-      Request.Builder read = new Request.Builder().url(base + "/v1/cs/configs?dataId=" + dataId + "&group=" + GROUP
-          + (token == null ? "" : "&accessToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
-          .header("User-Agent", NacosTransport.USER_AGENT);
+      Request.Builder read = new Request.Builder().url(base + "/v1/cs/configs?dataId=" + dataId + "&group=" + GROUP)
+          .header("User-Agent", USER_AGENT);
+      if (token != null) {
+        poll.header("accessToken", token);
+        read.header("accessToken", token);
+      }
       Thread poller = new Thread(() -> {
         try (Response response = http.newCall(poll.build()).execute()) {
           response.body().string();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;

@@ -1,6 +1,6 @@
 package io.mse.client.config;
 
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 
 /**
  * The identity of a config item: namespace, group and dataId. Immutable and thread-safe.
@@ -15,9 +15,9 @@ import io.mse.client.internal.Names;
 public record ConfigKey(String namespace, String group, String dataId) {
 
   public ConfigKey {
-    namespace = Names.namespace(namespace);
-    group = Names.group(group);
-    dataId = Names.dataId(dataId);
+    namespace = NameRules.namespace(namespace);
+    group = NameRules.group(group);
+    dataId = NameRules.dataId(dataId);
   }
 
   /** Returns the key of {@code dataId} in {@code group} of the public namespace. */

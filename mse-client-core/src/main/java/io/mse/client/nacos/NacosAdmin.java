@@ -1,8 +1,7 @@
 package io.mse.client.nacos;
 
-import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import io.mse.client.nacos.internal.NacosEngine;
 import io.mse.client.nacos.internal.NacosNamespaces;
 import io.mse.client.nacos.internal.NacosTransport;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Administration of a Nacos server, kept apart from the application API of {@link MseClient}:
+ * Administration of a Nacos server, kept apart from the application API of {@code MseClient}:
  * list, create and delete namespaces, on the API of the server's line, detected once on first use:
  * {@code {ctx}/v1/console/namespaces} on Nacos 2.x, {@code {ctx}/v3/admin/core/namespace} on 3.x.
  * Needs a user with admin rights on an auth-enabled 2.x server, and on every 3.x server: 3.x guards
@@ -54,11 +53,6 @@ public final class NacosAdmin implements AutoCloseable {
     return new NacosAdmin(settings);
   }
 
-  /** Makes an admin client with the settings of {@code client}. */
-  public static NacosAdmin of(MseClient client) {
-    return create(client.settings());
-  }
-
   /**
    * Lists the namespaces, the public one (id "", on 3.x too where the server calls it {@code public})
    * first as the server reports it.
@@ -87,7 +81,7 @@ public final class NacosAdmin implements AutoCloseable {
    * @throws io.mse.client.ServerUnavailableException when no server answered
    */
   public boolean createNamespace(String id, String name, String description) {
-    String checked = Names.namespace(id);
+    String checked = NameRules.namespace(id);
     if (checked.isEmpty()) {
       throw new IllegalArgumentException("namespace id '" + id + "' is invalid: the public namespace exists already");
     }
@@ -108,7 +102,7 @@ public final class NacosAdmin implements AutoCloseable {
    * @throws io.mse.client.ServerUnavailableException when no server answered
    */
   public boolean deleteNamespace(String id) {
-    String checked = Names.namespace(id);
+    String checked = NameRules.namespace(id);
     if (checked.isEmpty()) {
       throw new IllegalArgumentException("namespace id '" + id + "' is invalid: the public namespace cannot be deleted");
     }

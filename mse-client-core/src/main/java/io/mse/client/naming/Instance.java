@@ -1,6 +1,6 @@
 package io.mse.client.naming;
 
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,10 +24,10 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
     boolean ephemeral, String clusterName, Map<String, String> metadata) {
 
   public Instance {
-    ip = Names.ip(ip);
-    Names.port(port);
-    Names.weight(weight);
-    clusterName = Names.cluster(clusterName);
+    ip = NameRules.ip(ip);
+    NameRules.port(port);
+    NameRules.weight(weight);
+    clusterName = NameRules.cluster(clusterName);
     metadata = metadata == null ? Map.of() : copyOf(metadata);
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = ip + "#" + port + "#" + clusterName;
@@ -85,7 +85,7 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
     private boolean healthy = true;
     private boolean enabled = true;
     private boolean ephemeral = true;
-    private String clusterName = Names.DEFAULT_CLUSTER;
+    private String clusterName = NameRules.DEFAULT_CLUSTER;
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     private Builder() {}
@@ -98,19 +98,19 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
 
     /** Sets the address; checked: an IPv4/IPv6 address or host name. */
     public Builder ip(String ip) {
-      this.ip = Names.ip(ip);
+      this.ip = NameRules.ip(ip);
       return this;
     }
 
     /** Sets the port; checked: 1 to 65535. */
     public Builder port(int port) {
-      this.port = Names.port(port);
+      this.port = NameRules.port(port);
       return this;
     }
 
     /** Sets the weight; checked: 0 to 10000. Default 1. */
     public Builder weight(double weight) {
-      this.weight = Names.weight(weight);
+      this.weight = NameRules.weight(weight);
       return this;
     }
 
@@ -134,7 +134,7 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
 
     /** Sets the cluster; null or blank means {@code DEFAULT}. */
     public Builder clusterName(String clusterName) {
-      this.clusterName = Names.cluster(clusterName);
+      this.clusterName = NameRules.cluster(clusterName);
       return this;
     }
 

@@ -1,6 +1,6 @@
 package io.mse.client.naming;
 
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 
 /**
  * The identity of a service: namespace, group and service name. Immutable and thread-safe.
@@ -14,9 +14,9 @@ import io.mse.client.internal.Names;
 public record ServiceKey(String namespace, String group, String service) {
 
   public ServiceKey {
-    namespace = Names.namespace(namespace);
-    group = Names.group(group);
-    service = Names.service(service);
+    namespace = NameRules.namespace(namespace);
+    group = NameRules.group(group);
+    service = NameRules.service(service);
   }
 
   /** Returns the wire name of the service, {@code group@@service}, as Nacos spells it. */

@@ -1,7 +1,7 @@
 package io.mse.client.spi;
 
 import io.mse.client.MseClientConfig;
-import io.mse.client.internal.NamedThreadFactory;
+import io.mse.client.spi.NamedThreadFactory;
 import java.util.concurrent.ThreadFactory;
 
 /**

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mse.client.MseClient;
 import io.mse.client.ServerUnavailableException;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import io.mse.client.testing.FakeEngine;
 import io.mse.client.testing.FakeEngineProvider;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.mse.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mse.client.NameRules;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
@@ -31,8 +32,8 @@ class SnapshotStoreTest {
   @Test
   void theLongestLegalNamesFitInAFileName() {
     SnapshotStore store = new SnapshotStore(dir, "127.0.0.1:8848", "");
-    ConfigKey longest = ConfigKey.of("a".repeat(Names.MAX_DATA_ID_LENGTH), "G");
-    ServiceKey service = new ServiceKey("", "G", "s".repeat(Names.MAX_SERVICE_LENGTH));
+    ConfigKey longest = ConfigKey.of("a".repeat(NameRules.MAX_DATA_ID_LENGTH), "G");
+    ServiceKey service = new ServiceKey("", "G", "s".repeat(NameRules.MAX_SERVICE_LENGTH));
     ServiceKey nonAscii = new ServiceKey("", "G", "ü".repeat(160));
     ServiceKey sameStart = new ServiceKey("", "G", "ü".repeat(159) + "x");
     store.writeConfig(longest, "v1");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClient;
 import io.mse.client.config.ConfigChangeEvent;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import io.mse.client.testing.nacos.NacosConformance;
 import io.mse.client.testing.nacos.NacosServerTarget;
 import io.mse.client.testing.nacos.NacosServers;

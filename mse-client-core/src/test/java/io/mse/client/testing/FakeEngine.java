@@ -2,7 +2,7 @@ package io.mse.client.testing;
 
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.ConfigData;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mse.client.MseClient;
 import io.mse.client.config.ConfigChangeEvent;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

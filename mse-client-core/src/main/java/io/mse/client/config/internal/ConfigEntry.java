@@ -2,7 +2,7 @@ package io.mse.client.config.internal;
 
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 

@@ -5,7 +5,7 @@ import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.config.ConfigService;
 import io.mse.client.internal.FirstRead;
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
 import java.time.Duration;
@@ -50,7 +50,7 @@ public final class DefaultConfigService implements ConfigService {
   @Override
   public String getConfig(String dataId, String group, Duration timeout) {
     // Fast path: a listened key is served from memory, with no allocation and no I/O.
-    ConfigEntry entry = cache.find(group == null || group.isBlank() ? Names.DEFAULT_GROUP : group, dataId == null ? "" : dataId);
+    ConfigEntry entry = cache.find(group == null || group.isBlank() ? NameRules.DEFAULT_GROUP : group, dataId == null ? "" : dataId);
     if (entry != null) {
       ConfigEntry.State state = entry.state;
       if (state != null) {
@@ -108,7 +108,7 @@ public final class DefaultConfigService implements ConfigService {
   @Override
   public void removeListener(String dataId, String group, ConfigListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ConfigEntry entry = cache.find(Names.group(group), Names.dataId(dataId));
+    ConfigEntry entry = cache.find(NameRules.group(group), NameRules.dataId(dataId));
     if (entry == null) {
       return;
     }

@@ -4,7 +4,7 @@ import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
 import java.time.Duration;

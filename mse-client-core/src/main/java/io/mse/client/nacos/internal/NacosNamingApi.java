@@ -7,7 +7,7 @@ import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
 import java.time.Duration;
@@ -216,7 +216,7 @@ final class NacosNamingApi {
 
   private static void putFields(Map<String, String> params, Instance instance) {
     // The servers' ParamCheckRule, checked before any I/O (a Nacos rule, so here rather than in Instance).
-    Names.metadata(instance.metadata());
+    NameRules.metadata(instance.metadata());
     params.put("weight", Double.toString(instance.weight()));
     params.put("enabled", Boolean.toString(instance.enabled()));
     params.put("healthy", Boolean.toString(instance.healthy()));

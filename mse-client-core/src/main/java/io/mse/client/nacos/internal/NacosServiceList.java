@@ -3,7 +3,7 @@ package io.mse.client.nacos.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +56,7 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
     }
     String name = root.path("name").asText("");
     if (!name.isEmpty() && !name.contains("@@")) {
-      name = Names.DEFAULT_GROUP + "@@" + name;
+      name = NameRules.DEFAULT_GROUP + "@@" + name;
     }
     JsonNode hostsNode = root.get("hosts");
     List<Instance> hosts = null;

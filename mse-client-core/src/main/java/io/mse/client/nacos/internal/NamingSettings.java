@@ -50,7 +50,7 @@ record NamingSettings(boolean pushEnabled, int udpPort, String clientIp, Duratio
     }
     String clientIp = config.property(CLIENT_IP, null);
     if (clientIp != null) {
-      clientIp = clientIp.isBlank() ? null : io.mse.client.internal.Names.ip(clientIp.strip());
+      clientIp = clientIp.isBlank() ? null : io.mse.client.NameRules.ip(clientIp.strip());
     }
     return new NamingSettings(Boolean.parseBoolean(push), port, clientIp, config.requestTimeout(),
         DEFAULT_SERVICE_PAGE_SIZE);

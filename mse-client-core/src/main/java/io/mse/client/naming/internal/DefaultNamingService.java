@@ -2,7 +2,7 @@ package io.mse.client.naming.internal;
 
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.internal.FirstRead;
-import io.mse.client.internal.Names;
+import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.NamingService;
@@ -38,7 +38,7 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public void registerInstance(String serviceName, Instance instance) {
-    registerInstance(serviceName, Names.DEFAULT_GROUP, instance);
+    registerInstance(serviceName, NameRules.DEFAULT_GROUP, instance);
   }
 
   @Override
@@ -51,12 +51,12 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public void registerInstance(String serviceName, String ip, int port) {
-    registerInstance(serviceName, Names.DEFAULT_GROUP, Instance.of(ip, port));
+    registerInstance(serviceName, NameRules.DEFAULT_GROUP, Instance.of(ip, port));
   }
 
   @Override
   public void deregisterInstance(String serviceName, Instance instance) {
-    deregisterInstance(serviceName, Names.DEFAULT_GROUP, instance);
+    deregisterInstance(serviceName, NameRules.DEFAULT_GROUP, instance);
   }
 
   @Override
@@ -69,12 +69,12 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public void deregisterInstance(String serviceName, String ip, int port) {
-    deregisterInstance(serviceName, Names.DEFAULT_GROUP, Instance.of(ip, port));
+    deregisterInstance(serviceName, NameRules.DEFAULT_GROUP, Instance.of(ip, port));
   }
 
   @Override
   public List<Instance> getAllInstances(String serviceName) {
-    return state(serviceName, Names.DEFAULT_GROUP).all();
+    return state(serviceName, NameRules.DEFAULT_GROUP).all();
   }
 
   @Override
@@ -89,7 +89,7 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public Instance selectOneHealthyInstance(String serviceName) {
-    return state(serviceName, Names.DEFAULT_GROUP).selectOne();
+    return state(serviceName, NameRules.DEFAULT_GROUP).selectOne();
   }
 
   @Override
@@ -108,7 +108,7 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public void unsubscribe(String serviceName, String group, NamingListener listener) {
-    ServiceEntry entry = cache.find(Names.group(group), Names.service(serviceName));
+    ServiceEntry entry = cache.find(NameRules.group(group), NameRules.service(serviceName));
     if (entry != null) {
       entry.listeners.remove(listener);
     }
@@ -123,7 +123,7 @@ public final class DefaultNamingService implements NamingService {
 
   @Override
   public List<String> getServices(String group) {
-    return engine.listServices(namespace, Names.group(group));
+    return engine.listServices(namespace, NameRules.group(group));
   }
 
   /**
@@ -131,7 +131,7 @@ public final class DefaultNamingService implements NamingService {
    * hash lookups and a volatile read.
    */
   ServiceState state(String serviceName, String group) {
-    ServiceEntry entry = cache.find(group == null || group.isBlank() ? Names.DEFAULT_GROUP : group,
+    ServiceEntry entry = cache.find(group == null || group.isBlank() ? NameRules.DEFAULT_GROUP : group,
         serviceName == null ? "" : serviceName);
     if (entry != null) {
       ServiceState state = entry.state;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.internal.Dispatcher;
-import io.mse.client.internal.NamedThreadFactory;
+import io.mse.client.spi.NamedThreadFactory;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;

@@ -2,7 +2,7 @@ package io.mse.client.nacos.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mse.client.internal.NamedThreadFactory;
+import io.mse.client.spi.NamedThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

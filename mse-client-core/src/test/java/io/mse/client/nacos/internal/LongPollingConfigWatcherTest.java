@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.MseClientConfig;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -293,7 +293,7 @@ class LongPollingConfigWatcherTest {
   void tenThousandKeysOpenAtMostFourConcurrentPollsOnOneThread() {
     stubListener("", 3_000);
     watcher.close();
-    ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.internal.NamedThreadFactory("mse-t10k-config"));
+    ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.spi.NamedThreadFactory("mse-t10k-config"));
     // as in the engine: answers handled on the one config thread, so each count drops before the next poll
     sender = new CountingSender(request -> transport.sendAsync(request, real::execute,
         (task, delay) -> real.schedule("timeout", task, delay)));

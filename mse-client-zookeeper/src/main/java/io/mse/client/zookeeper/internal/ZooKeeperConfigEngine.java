@@ -1,7 +1,7 @@
 package io.mse.client.zookeeper.internal;
 
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.Md5;
+import io.mse.client.spi.Md5;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.ConfigEventSink;

@@ -1,4 +1,4 @@
-package io.mse.client.internal;
+package io.mse.client;
 
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * snapshots, URLs of the naming API), ports start at 1 and ip addresses keep to the characters of an
  * address or host name. Thread-safe (stateless).
  */
-public final class Names {
+public final class NameRules {
 
   public static final String DEFAULT_GROUP = "DEFAULT_GROUP";
   public static final String DEFAULT_CLUSTER = "DEFAULT";
@@ -58,7 +58,7 @@ public final class Names {
   // Letters and decimal digits (as Character.isLetterOrDigit: not '½' or '²'), but no CJK ideograph.
   private static final Pattern SERVICE = Pattern.compile("[[\\p{L}\\p{Nd}_\\-.:]&&[^\\u4E00-\\u9FA5]]+");
 
-  private Names() {}
+  private NameRules() {}
 
   /** Checks a dataId: non-blank, at most {@value #MAX_DATA_ID_LENGTH} of {@code [a-zA-Z0-9_-.:]}; returns it. */
   public static String dataId(String dataId) {

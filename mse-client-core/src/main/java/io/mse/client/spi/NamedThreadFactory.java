@@ -1,4 +1,4 @@
-package io.mse.client.internal;
+package io.mse.client.spi;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.mse.client.internal;
+package io.mse.client.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
