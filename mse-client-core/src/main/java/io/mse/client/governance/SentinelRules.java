@@ -2,7 +2,6 @@ package io.mse.client.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mse.client.governance.internal.RuleValueException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -17,6 +17,7 @@ import io.mse.client.governance.RetryRule;
 import io.mse.client.governance.RouteFallback;
 import io.mse.client.governance.RouteMatch;
 import io.mse.client.governance.RouteRule;
+import io.mse.client.governance.RuleValueException;
 import io.mse.client.governance.SlidingWindowType;
 import io.mse.client.governance.StringMatch;
 import io.mse.client.governance.TimeoutRule;
@@ -234,8 +235,7 @@ public final class RulesParser {
       return null;
     }
     if (perSecond != null) {
-      return build(path, mark, () -> new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", perSecond),
-          Duration.ofSeconds(1)));
+      return build(path, mark, () -> RateLimitRule.perSecond(resource, perSecond));
     }
     return build(path, mark, () -> new RateLimitRule(resource, perPeriod, period));
   }
@@ -445,7 +445,12 @@ public final class RulesParser {
   }
 
   private void problem(String path, Object value, String reason) {
-    problems.add(path + ": " + (value == null ? "" : RuleValueException.quote(value) + " is invalid: ") + reason);
+    problems.add(path + ": " + (value == null ? "" : quote(value) + " is invalid: ") + reason);
+  }
+
+  /** Quotes strings, prints other values as they are (as {@link RuleValueException}'s messages do). */
+  private static String quote(Object value) {
+    return value instanceof CharSequence ? "'" + value + "'" : String.valueOf(value);
   }
 
   private <T> T build(String path, int mark, Supplier<T> factory) {
