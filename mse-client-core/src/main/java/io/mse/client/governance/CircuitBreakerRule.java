@@ -87,6 +87,18 @@ public record CircuitBreakerRule(String resource, double failureRateThreshold, d
       return this;
     }
 
+    /** Window type; default COUNT_BASED. */
+    public Builder slidingWindowType(SlidingWindowType type) {
+      this.slidingWindowType = type;
+      return this;
+    }
+
+    /** Window size: calls, or seconds when time based; default 100. */
+    public Builder slidingWindowSize(int size) {
+      this.slidingWindowSize = size;
+      return this;
+    }
+
     /** How long the circuit stays open before probing; default 60 s. */
     public Builder waitDurationInOpenState(Duration wait) {
       this.waitDurationInOpenState = wait;

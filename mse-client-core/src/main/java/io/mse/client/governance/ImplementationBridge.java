@@ -4,12 +4,15 @@ import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.internal.DefaultGovernance;
 import io.mse.client.governance.internal.RulesParser;
+import io.mse.client.governance.internal.SentinelRulesImporter;
 import io.mse.client.naming.NamingService;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The one place the public types of this package reach the implementation in {@code internal}:
- * {@link Governance.Builder#build()} and {@link GovernanceRules#parse(String)} go through here, so
+ * {@link Governance.Builder#build()}, {@link GovernanceRules#parse(String)} and the
+ * {@link SentinelRules} conversions go through here, so
  * that no public type imports an internal one. Stateless; thread-safe.
  */
 final class ImplementationBridge {
@@ -24,5 +27,13 @@ final class ImplementationBridge {
 
   static GovernanceRules parseRules(String json) {
     return RulesParser.parse(json);
+  }
+
+  static List<RateLimitRule> fromFlowRules(String json) {
+    return SentinelRulesImporter.fromFlowRules(json);
+  }
+
+  static List<CircuitBreakerRule> fromDegradeRules(String json) {
+    return SentinelRulesImporter.fromDegradeRules(json);
   }
 }

@@ -14,14 +14,21 @@ import java.time.Duration;
  */
 public record RateLimitRule(String resource, int limitForPeriod, Duration period) {
 
+  /** The period of {@link #perSecond} and of a document's {@code limitForPeriod} given without a period: 1 s. */
+  public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
+
   public RateLimitRule {
     resource = RuleChecks.nonBlank("resource", resource);
     RuleChecks.positive("limitForPeriod", limitForPeriod);
     RuleChecks.positive("period", period);
   }
 
-  /** Returns a limit of {@code permitsPerSecond} per second. */
+  /**
+   * Returns a limit of {@code permitsPerSecond} per second ({@link #DEFAULT_PERIOD}).
+   *
+   * @throws RuleValueException when {@code permitsPerSecond} is not positive or {@code resource} is blank
+   */
   public static RateLimitRule perSecond(String resource, int permitsPerSecond) {
-    return new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", permitsPerSecond), Duration.ofSeconds(1));
+    return new RateLimitRule(resource, RuleChecks.positive("permitsPerSecond", permitsPerSecond), DEFAULT_PERIOD);
   }
 }
