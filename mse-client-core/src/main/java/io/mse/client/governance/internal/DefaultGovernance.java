@@ -1,6 +1,5 @@
 package io.mse.client.governance.internal;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.CallTimeoutException;
@@ -32,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter's reading,
- * passed on by {@link DecisionTime}), reads three volatile references (the rule snapshot,
+ * The {@link Governance} implementation. A decision reads the ticker once (the reading the rate
+ * limiter, warm-up and ejection checks and the call's start share), reads three volatile references (the rule snapshot,
  * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
- * its service), and then works on prepared arrays: no lock, no allocation beyond Resilience4j's own.
+ * its service), and then works on prepared arrays: no lock; its only allocations are a rate-limit
+ * permit's and Resilience4j's own.
  * Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
@@ -45,7 +45,7 @@ public final class DefaultGovernance implements Governance {
   private final NamingService naming;
   private final Ticker ticker;
   private final Listeners listeners = new Listeners();
-  private final LiveObjects live;
+  private final GuardRegistry guards;
   private final RuleSources sources;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
       new ConcurrentHashMap<>();
@@ -61,7 +61,7 @@ public final class DefaultGovernance implements Governance {
       String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
     this.naming = Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
-    this.live = new LiveObjects(ticker, listeners);
+    this.guards = new GuardRegistry(ticker, listeners);
     this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, listeners,
         this::applyRules);
     sources.start(configTimeout);
@@ -156,18 +156,18 @@ public final class DefaultGovernance implements Governance {
   }
 
   /**
-   * Resolves the request's policy, takes a rate-limit permit, and sets {@code decision}'s start time
-   * to this decision's one ticker reading (the rate limiter's, when there is one).
+   * Resolves the request's policy, reads the ticker (this decision's one reading: its start time),
+   * and takes a rate-limit permit.
    */
   ResourcePolicy admit(GovernedRequest request, DecisionImpl decision) {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
     ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
-    RateLimiter limiter = policy.limiter;
-    if (limiter == null) {
-      decision.startNanos = ticker.read();
-    } else if (!DecisionTime.acquire(limiter, ticker, decision)) {
+    long now = ticker.read();
+    decision.startNanos = now;
+    FixedWindowRateLimiter limiter = policy.limiter;
+    if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
       listeners.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
@@ -198,14 +198,10 @@ public final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    BreakerWatch watch = policy.breaker;
-    if (watch != null) {
-      boolean permitted = watch.breaker.tryAcquirePermission();
-      watch.check();
-      if (!permitted) {
-        policy.counters.circuitOpen.increment();
-        throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
-      }
+    Resilience4jBreaker breaker = policy.breaker;
+    if (breaker != null && !breaker.tryAcquirePermission()) {
+      policy.counters.circuitOpen.increment();
+      throw new CircuitOpenException(policy.resource, breaker.state());
     }
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
@@ -228,16 +224,16 @@ public final class DefaultGovernance implements Governance {
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
-        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl, s.version),
-        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb, s.version),
+        rl == null ? null : guards.limiter(guardKey(rl.resource(), resource), rl, s.version),
+        cb == null ? null : guards.breaker(guardKey(cb.resource(), resource), cb, s.version),
         retry,
-        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry, s.version),
+        retry == null ? null : guards.budget(guardKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
     return s.cache(resource, service, policy);
   }
 
-  private static String liveKey(String ruleResource, String requestResource) {
+  private static String guardKey(String ruleResource, String requestResource) {
     return RuleSnapshot.ANY.equals(ruleResource) ? requestResource : ruleResource;
   }
 
@@ -287,7 +283,7 @@ public final class DefaultGovernance implements Governance {
   /**
    * Puts {@code rules} in force, all or nothing: the services take them first; if one fails, every
    * service gets the previous rules back, the failure is reported as a rejection and false returned.
-   * Only then are the live objects trimmed and the new snapshot published.
+   * Only then are the guards trimmed and the new snapshot published.
    */
   private synchronized boolean applyRules(String source, GovernanceRules rules) {
     RuleSnapshot current = snapshot;
@@ -306,7 +302,7 @@ public final class DefaultGovernance implements Governance {
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    live.retain(next.version, rl, cb, rt);
+    guards.retain(next.version, rl, cb, rt);
     snapshot = next;
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
@@ -359,7 +355,7 @@ public final class DefaultGovernance implements Governance {
       }
       policy = resolve(s, resource, resource);
     }
-    return policy.breaker == null ? null : LiveObjects.state(policy.breaker.breaker.getState());
+    return policy.breaker == null ? null : policy.breaker.state();
   }
 
   @Override

@@ -53,7 +53,7 @@ class StaleSnapshotTest {
     DefaultGovernance g = governance(limit(1));
     RuleSnapshot stale = g.snapshot;
     g.setLocalRules(GovernanceRules.EMPTY);   // the limit is removed...
-    g.resolve(stale, "pay", "pay").limiter.acquirePermission();   // ...a late call spends the old limiter
+    g.resolve(stale, "pay", "pay").limiter.tryAcquire(ticker.read());   // ...a late call spends the old limiter
     g.setLocalRules(limit(1));                // ...and the same limit comes back: a fresh limiter
 
     g.decide(pay).release();
