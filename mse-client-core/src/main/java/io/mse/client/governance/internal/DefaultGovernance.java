@@ -20,6 +20,9 @@ import io.mse.client.governance.TimeoutRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import io.mse.client.naming.NoInstanceAvailableException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -41,17 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class DefaultGovernance implements Governance {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
+  /** How deep {@link #neverSent} looks into a failure's causes. */
+  private static final int MAX_CAUSES = 16;
 
-  private final NamingService naming;
   private final Ticker ticker;
-  private final Listeners listeners = new Listeners();
+  private final GovernanceEvents events = new GovernanceEvents();
   private final GuardRegistry guards;
   private final RuleSources sources;
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
-      new ConcurrentHashMap<>();
+  private final FollowedServices services;
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
-  /** One lock per service being followed, so that only its own first callers wait for its first read. */
-  private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
   private long lastVersion; // guarded by this
@@ -59,10 +60,11 @@ public final class DefaultGovernance implements Governance {
   /** Use {@link Governance#builder(NamingService)}. */
   public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
       String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    this.naming = Objects.requireNonNull(naming, "naming");
+    Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
-    this.guards = new GuardRegistry(ticker, listeners);
-    this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, listeners,
+    this.guards = new GuardRegistry(ticker, events);
+    this.services = new FollowedServices(naming, ticker, events);
+    this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, events,
         this::applyRules);
     sources.start(configTimeout);
   }
@@ -109,7 +111,7 @@ public final class DefaultGovernance implements Governance {
       if (attempt >= maxAttempts) {
         throw last;
       }
-      if (!request.idempotent() && !NotSent.certainly(last)) {
+      if (!request.idempotent() && !neverSent(last)) {
         LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
         throw last;
       }
@@ -121,6 +123,22 @@ public final class DefaultGovernance implements Governance {
       policy.counters.retries.increment();
       previous = decision.endpoint;
     }
+  }
+
+  /**
+   * Returns whether {@code failure} (or one of its first causes) shows the request was never sent:
+   * the connection could not be made ({@link ConnectException}, {@link NoRouteToHostException}) or
+   * the host not resolved ({@link UnknownHostException}). Such a failure may be retried even for a
+   * request that is not idempotent.
+   */
+  private static boolean neverSent(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -169,7 +187,7 @@ public final class DefaultGovernance implements Governance {
     FixedWindowRateLimiter limiter = policy.limiter;
     if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
-      listeners.rateLimited(policy.resource);
+      events.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
     }
     return policy;
@@ -182,7 +200,7 @@ public final class DefaultGovernance implements Governance {
   void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now) {
     ServiceRuntime service = policy.service;
     if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
-      service = service(request.group(), request.service());
+      service = services.get(request.group(), request.service());
       policy.service = service;
       now = ticker.read(); // a service's first use waits for the registry: the call starts after it
     }
@@ -237,47 +255,6 @@ public final class DefaultGovernance implements Governance {
     return RuleSnapshot.ANY.equals(ruleResource) ? requestResource : ruleResource;
   }
 
-  private ServiceRuntime service(String group, String name) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.get(group);
-    if (byName != null) {
-      ServiceRuntime runtime = byName.get(name);
-      if (runtime != null) {
-        return runtime;
-      }
-    }
-    return follow(group, name);
-  }
-
-  /**
-   * First use of a service: read its instances (may wait for the registry) and subscribe, holding
-   * only this service's lock; then, under the governance lock (which rule changes take), give it the
-   * rules in force and publish it, so that no rule change is missed.
-   */
-  private ServiceRuntime follow(String group, String name) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
-    synchronized (followLocks.computeIfAbsent(group + "@@" + name, k -> new Object())) {
-      ServiceRuntime runtime = byName.get(name);
-      if (runtime != null) {
-        return runtime;
-      }
-      runtime = new ServiceRuntime(group, name, ticker, listeners);
-      runtime.setInstances(naming.getAllInstances(name, group));
-      naming.subscribe(name, group, runtime);
-      synchronized (this) {
-        RuleSnapshot s = snapshot;
-        try {
-          runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
-        } catch (RuntimeException e) {
-          naming.unsubscribe(name, group, runtime);   // not followed after all; the next call tries again
-          throw e;
-        }
-        byName.put(name, runtime);
-      }
-      LOG.debug("Governing calls to '{}' in group '{}'", name, group);
-      return runtime;
-    }
-  }
-
   // ---- rules ----
 
   /**
@@ -292,11 +269,10 @@ public final class DefaultGovernance implements Governance {
     }
     RuleSnapshot next = new RuleSnapshot(rules, ++lastVersion);
     try {
-      setServiceRules(next);
+      services.setRules(next);
     } catch (RuntimeException e) {
-      restoreServiceRules(current);
       LOG.warn("Governance rules after '{}' could not be applied; the previous rules stay in force", source, e);
-      listeners.rulesRejected(source, "the rules could not be applied: " + e);
+      events.rulesRejected(source, "the rules could not be applied: " + e);
       return false;
     }
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
@@ -307,29 +283,8 @@ public final class DefaultGovernance implements Governance {
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
         rules.retries().size(), rules.timeouts().size());
-    listeners.rulesApplied(source, rules);
+    events.rulesApplied(source, rules);
     return true;
-  }
-
-  private void setServiceRules(RuleSnapshot s) {
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
-      }
-    }
-  }
-
-  /** Gives every service the rules of {@code s} again, going on past a service that fails. */
-  private void restoreServiceRules(RuleSnapshot s) {
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        try {
-          runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
-        } catch (RuntimeException e) {
-          LOG.warn("Could not restore the previous governance rules of '{}'", runtime.service, e);
-        }
-      }
-    }
   }
 
   @Override
@@ -360,16 +315,13 @@ public final class DefaultGovernance implements Governance {
 
   @Override
   public List<Instance> ejectedInstances(String service, String group) {
-    ConcurrentHashMap<String, ServiceRuntime> byName =
-        services.get(group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
-    ServiceRuntime runtime = byName == null ? null : byName.get(service);
-    return runtime == null ? List.of() : runtime.ejected();
+    return services.ejected(service, group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
   }
 
   @Override
   public GovernanceCounters counters() {
-    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, listeners.ejections.sum(),
-        listeners.readmissions.sum());
+    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
+        events.readmissions.sum());
     for (ResourceCounters c : counters.values()) {
       total = ResourceCounters.add(total, c.snapshot());
     }
@@ -384,12 +336,12 @@ public final class DefaultGovernance implements Governance {
 
   @Override
   public void addListener(GovernanceListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
   public void removeListener(GovernanceListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override
@@ -398,15 +350,7 @@ public final class DefaultGovernance implements Governance {
       return;
     }
     sources.stop();
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        try {
-          naming.unsubscribe(runtime.service, runtime.group, runtime);
-        } catch (RuntimeException e) {
-          LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
-        }
-      }
-    }
+    services.close();
     LOG.debug("Governance closed");
   }
 }

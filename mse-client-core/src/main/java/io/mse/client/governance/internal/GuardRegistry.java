@@ -30,7 +30,7 @@ final class GuardRegistry {
 
   private final Ticker ticker;
   private final Clock clock;
-  private final Listeners listeners;
+  private final GovernanceEvents events;
 
   private final Map<String, Kept<RateLimitRule, FixedWindowRateLimiter>> limiters = new HashMap<>();
   private final Map<String, Kept<CircuitBreakerRule, Resilience4jBreaker>> breakers = new HashMap<>();
@@ -48,10 +48,10 @@ final class GuardRegistry {
     }
   }
 
-  GuardRegistry(Ticker ticker, Listeners listeners) {
+  GuardRegistry(Ticker ticker, GovernanceEvents events) {
     this.ticker = ticker;
     this.clock = new TickerClock(ticker);
-    this.listeners = listeners;
+    this.events = events;
   }
 
   synchronized FixedWindowRateLimiter limiter(String key, RateLimitRule rule, long snapshotVersion) {
@@ -78,9 +78,9 @@ final class GuardRegistry {
       return kept.object;
     }
     if (snapshotVersion != version) {
-      return new Resilience4jBreaker(key, rule, clock, listeners);   // a stale snapshot's: detached
+      return new Resilience4jBreaker(key, rule, clock, events);   // a stale snapshot's: detached
     }
-    Resilience4jBreaker breaker = new Resilience4jBreaker(key, rule, clock, listeners);
+    Resilience4jBreaker breaker = new Resilience4jBreaker(key, rule, clock, events);
     if (kept != null && kept.object.isOpen()) {
       breaker.open();
     }

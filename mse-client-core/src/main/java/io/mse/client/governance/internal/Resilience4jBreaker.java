@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The circuit breaker of one resource: a Resilience4j {@link CircuitBreaker} made from a
  * {@link CircuitBreakerRule}, timed by the client's ticker (through a {@link TickerClock}), with its
- * state changes reported to the {@link Listeners}. The only class of governance that uses
+ * state changes reported to the {@link GovernanceEvents}. The only class of governance that uses
  * Resilience4j: replacing the library means replacing this file.
  *
  * <p>State changes are found by comparing the state after each call that can cause one (permit,
@@ -24,7 +24,7 @@ final class Resilience4jBreaker {
 
   private final String name;
   private final CircuitBreaker breaker;
-  private final Listeners events;
+  private final GovernanceEvents events;
   private final AtomicReference<CircuitBreaker.State> seen;
 
   /**
@@ -32,7 +32,7 @@ final class Resilience4jBreaker {
    *     for a {@code *} rule
    * @param clock the time of the open-state wait and of time-based windows
    */
-  Resilience4jBreaker(String name, CircuitBreakerRule rule, Clock clock, Listeners events) {
+  Resilience4jBreaker(String name, CircuitBreakerRule rule, Clock clock, GovernanceEvents events) {
     CircuitBreakerConfig config = CircuitBreakerConfig.custom()
         .failureRateThreshold((float) rule.failureRateThreshold())
         .slowCallRateThreshold((float) rule.slowCallRateThreshold())
