@@ -34,12 +34,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads the ticker once (the reading the rate
- * limiter, warm-up and ejection checks and the call's start share), reads three volatile references (the rule snapshot,
- * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
- * its service), and then works on prepared arrays: no lock; its only allocations are a rate-limit
- * permit's and Resilience4j's own.
- * Thread-safe.
+ * The {@link Governance} implementation: the decision path, the retry loop, rule changes and
+ * observation; the services it follows are in {@link FollowedServices}, the guards rules make in
+ * {@link GuardRegistry}. A decision reads the ticker once (its start time, which the rate limiter,
+ * the warm-up and ejection checks share), reads three volatile references (the rule snapshot, the
+ * policy's service, its route table), does one hash lookup (the resource's policy, which caches its
+ * service), and then works on prepared arrays: no lock; its only allocations are the rate limiter's
+ * new state and Resilience4j's own. Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
 
