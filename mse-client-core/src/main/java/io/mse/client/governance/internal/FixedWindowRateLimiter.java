@@ -1,6 +1,7 @@
 package io.mse.client.governance.internal;
 
 import io.mse.client.governance.RateLimitRule;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -10,21 +11,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * Resilience4j's {@code AtomicRateLimiter} with a zero timeout, reading time from the caller: a
  * decision reads the ticker once and passes that reading in ({@code nowNanos}).
  *
- * <p>A reading older than the period another thread has already started counts in that period
- * (the older call is ordered after the newer one), so that a late reading never takes permits
- * away from the period in force. A limit change ({@link #changeLimitForPeriod}) applies from the
- * next period; the permits of the current one stay as they are.
+ * <p>A reading older than the period another thread has already started counts in that period, so
+ * that a late reading never takes permits away from it. A limit change ({@link #changeLimitForPeriod})
+ * applies from the next period; the permits left in the current one stay as they are.
  *
- * <p>Lock-free (one compare-and-set per permit given); thread-safe.
+ * <p>Lock-free: a permit is one compare-and-set on the period's counter; a new period (one object)
+ * is published once per period by the first call in it. Thread-safe.
  */
 final class FixedWindowRateLimiter {
 
-  /** The period in force, its permits left, and the limit the next period starts with. */
-  private record Period(long index, int permitsLeft, int limit) {}
+  /** A period: its index, the permits left in it (shared by limit changes), the limit of the next. */
+  private record Period(long index, AtomicInteger permitsLeft, int nextLimit) {}
 
   private final long originNanos;
   private final long periodNanos;
-  private final AtomicReference<Period> state;
+  private final AtomicReference<Period> current;
 
   /**
    * @param rule the limit and period
@@ -33,31 +34,38 @@ final class FixedWindowRateLimiter {
   FixedWindowRateLimiter(RateLimitRule rule, long originNanos) {
     this.originNanos = originNanos;
     this.periodNanos = rule.period().toNanos();
-    this.state = new AtomicReference<>(new Period(0, rule.limitForPeriod(), rule.limitForPeriod()));
+    this.current = new AtomicReference<>(
+        new Period(0, new AtomicInteger(rule.limitForPeriod()), rule.limitForPeriod()));
   }
 
   /**
-   * Takes a permit if the period of {@code nowNanos} has one left.
+   * Takes a permit if the period of {@code nowNanos} (or a later one already started) has one left.
    *
    * @param nowNanos a ticker reading taken by the caller
    * @return whether a permit was taken
    */
   boolean tryAcquire(long nowNanos) {
-    for (;;) {
-      Period current = state.get();
-      long index = Math.max((nowNanos - originNanos) / periodNanos, current.index);
-      int left = index == current.index ? current.permitsLeft : current.limit;
-      if (left <= 0) {
-        return false;
+    long index = (nowNanos - originNanos) / periodNanos;
+    Period period = current.get();
+    while (index > period.index) {
+      Period next = new Period(index, new AtomicInteger(period.nextLimit), period.nextLimit);
+      if (current.compareAndSet(period, next)) {
+        period = next;
+      } else {
+        period = current.get();
       }
-      if (state.compareAndSet(current, new Period(index, left - 1, current.limit))) {
+    }
+    AtomicInteger permits = period.permitsLeft;
+    for (int left = permits.get(); left > 0; left = permits.get()) {
+      if (permits.compareAndSet(left, left - 1)) {
         return true;
       }
     }
+    return false;
   }
 
   /** Sets the permits of each period from the next one on; positive. */
   void changeLimitForPeriod(int limitForPeriod) {
-    state.updateAndGet(p -> new Period(p.index, p.permitsLeft, limitForPeriod));
+    current.updateAndGet(p -> new Period(p.index, p.permitsLeft, limitForPeriod));
   }
 }
