@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@link GuardRegistry}. A decision reads the ticker once (its start time, which the rate limiter,
  * the warm-up and ejection checks share), reads three volatile references (the rule snapshot, the
  * policy's service, its route table), does one hash lookup (the resource's policy, which caches its
- * service), and then works on prepared arrays: no lock; its only allocations are the rate limiter's
- * new state and Resilience4j's own. Thread-safe.
+ * service), and then works on prepared arrays: no lock, no allocation (the rate limiter publishes
+ * one object per period, not per call). Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
 
