@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.mse.client.config.ConfigKey;
 import io.mse.client.governance.Decision;
-import io.mse.client.governance.FakeTicker;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernedRequest;
@@ -14,6 +13,7 @@ import io.mse.client.governance.RateLimitedException;
 import io.mse.client.naming.Instance;
 import io.mse.client.testing.FakeEngine;
 import io.mse.client.testing.FakeEngineProvider;
+import io.mse.client.testing.FakeTicker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

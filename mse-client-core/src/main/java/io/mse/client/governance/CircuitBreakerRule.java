@@ -1,6 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
 import java.time.Duration;
 
 /**
@@ -84,6 +83,18 @@ public record CircuitBreakerRule(String resource, double failureRateThreshold, d
     /** Window type and size (calls, or seconds when time based); default COUNT_BASED, 100. */
     public Builder slidingWindow(SlidingWindowType type, int size) {
       this.slidingWindowType = type;
+      this.slidingWindowSize = size;
+      return this;
+    }
+
+    /** Window type; default COUNT_BASED. */
+    public Builder slidingWindowType(SlidingWindowType type) {
+      this.slidingWindowType = type;
+      return this;
+    }
+
+    /** Window size: calls, or seconds when time based; default 100. */
+    public Builder slidingWindowSize(int size) {
       this.slidingWindowSize = size;
       return this;
     }

@@ -2,7 +2,6 @@ package io.mse.client.governance;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
-import io.mse.client.governance.internal.DefaultGovernance;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import java.time.Duration;
@@ -214,8 +213,8 @@ public interface Governance extends AutoCloseable {
 
     /** Builds the governance and reads the rule documents (waiting at most the config timeout for each). */
     public Governance build() {
-      return new DefaultGovernance(naming, config, applicationName, group, baselineDataId, ticker, localRules,
-          configTimeout);
+      return ImplementationBridge.newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
+          localRules, configTimeout);
     }
   }
 }

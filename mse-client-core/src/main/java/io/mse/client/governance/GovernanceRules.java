@@ -1,8 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
-import io.mse.client.governance.internal.RuleValueException;
-import io.mse.client.governance.internal.RulesParser;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,7 +62,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
    * @throws InvalidRulesException when the document is not valid
    */
   public static GovernanceRules parse(String json) {
-    return RulesParser.parse(json);
+    return ImplementationBridge.parseRules(json);
   }
 
   /**

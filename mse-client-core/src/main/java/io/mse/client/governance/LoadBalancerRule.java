@@ -1,7 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
-import io.mse.client.governance.internal.RuleValueException;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
-import io.mse.client.governance.internal.RuleValueException;
 import java.time.Duration;
 
 /**
@@ -43,7 +41,7 @@ public record OutlierDetectionRule(int consecutiveErrors, int errorRateThreshold
     RuleChecks.positive("baseEjectionTime", baseEjectionTime);
     RuleChecks.positive("maxEjectionTime", maxEjectionTime);
     if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-      throw new RuleValueException("maxEjectionTime", io.mse.client.governance.internal.Durations.format(maxEjectionTime),
+      throw new RuleValueException("maxEjectionTime", RuleChecks.format(maxEjectionTime),
           "it must be at least baseEjectionTime");
     }
     RuleChecks.range("maxEjectionPercent", maxEjectionPercent, 1, 100);

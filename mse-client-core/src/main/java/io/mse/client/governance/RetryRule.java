@@ -1,6 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
 import java.time.Duration;
 
 /**
@@ -27,8 +26,58 @@ public record RetryRule(String resource, int maxAttempts, int budgetPercent, Dur
     RuleChecks.atLeast("minRetries", minRetries, 0);
   }
 
-  /** Returns a rule of {@code maxAttempts} with the default budget (20% over 10 s, 3 minimum). */
+  /**
+   * Returns a rule of {@code maxAttempts} with the default budget (20% over 10 s, 3 minimum).
+   *
+   * @throws RuleValueException naming the field and value when one breaks its rule
+   */
   public static RetryRule of(String resource, int maxAttempts) {
-    return new RetryRule(resource, maxAttempts, 20, Duration.ofSeconds(10), 3);
+    return builder(resource, maxAttempts).build();
+  }
+
+  /** Returns a builder of {@code maxAttempts} for {@code resource} starting from the default budget. */
+  public static Builder builder(String resource, int maxAttempts) {
+    return new Builder(resource, maxAttempts);
+  }
+
+  /** Builds a {@link RetryRule}; values are checked by {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private final String resource;
+    private final int maxAttempts;
+    private int budgetPercent = 20;
+    private Duration budgetWindow = Duration.ofSeconds(10);
+    private int minRetries = 3;
+
+    private Builder(String resource, int maxAttempts) {
+      this.resource = resource;
+      this.maxAttempts = maxAttempts;
+    }
+
+    /** Retries as a percent of calls in the window; default 20. */
+    public Builder budgetPercent(int percent) {
+      this.budgetPercent = percent;
+      return this;
+    }
+
+    /** The window the budget is measured over; default 10 s. */
+    public Builder budgetWindow(Duration window) {
+      this.budgetWindow = window;
+      return this;
+    }
+
+    /** Retries always allowed per window; default 3. */
+    public Builder minRetries(int minRetries) {
+      this.minRetries = minRetries;
+      return this;
+    }
+
+    /**
+     * Builds the rule.
+     *
+     * @throws RuleValueException naming the field and value when one breaks its rule
+     */
+    public RetryRule build() {
+      return new RetryRule(resource, maxAttempts, budgetPercent, budgetWindow, minRetries);
+    }
   }
 }

@@ -1,12 +1,6 @@
 package io.mse.client.governance;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mse.client.governance.internal.RuleValueException;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Imports Sentinel flow and degrade rules (the JSON arrays teams keep in Nacos for
@@ -42,120 +36,30 @@ import java.util.Map;
  */
 public final class SentinelRules {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private SentinelRules() {}
 
   /**
    * Converts a JSON array of Sentinel flow rules.
    *
-   * @return one rate limit per resource, in order of first appearance
+   * @param json the array; null is rejected as not an array
+   * @return one rate limit per resource, in order of first appearance; empty for an empty array
    * @throws IllegalArgumentException naming the rule (index and resource), the field and its value
    *     when a rule is malformed or has no equivalent
    */
   public static List<RateLimitRule> fromFlowRules(String json) {
-    Map<String, RateLimitRule> byResource = new LinkedHashMap<>();
-    JsonNode rules = array(json, "Sentinel flow rules");
-    for (int i = 0; i < rules.size(); i++) {
-      JsonNode rule = rules.get(i);
-      String where = where("flow", i, rule);
-      String resource = resource(rule, where);
-      checkLimitApp(rule, where);
-      int grade = intField(rule, "grade", 1, where);
-      if (grade == 0) {
-        throw noEquivalent(where, "grade", 0, "a thread-count limit bounds concurrency, not rate; use a bulkhead");
-      }
-      if (grade != 1) {
-        throw noEquivalent(where, "grade", grade, "only 1 (QPS) is a rate");
-      }
-      int strategy = intField(rule, "strategy", 0, where);
-      if (strategy != 0) {
-        throw noEquivalent(where, "strategy", strategy, "relate (1) and chain (2) limits depend on other resources");
-      }
-      int behavior = intField(rule, "controlBehavior", 0, where);
-      if (behavior != 0) {
-        throw noEquivalent(where, "controlBehavior", behavior,
-            "warm-up (1), queueing (2) and warm-up queueing (3) shape traffic; rate limits here reject at once");
-      }
-      if (rule.path("clusterMode").asBoolean(false)) {
-        throw noEquivalent(where, "clusterMode", true, "limits here are per client, not cluster-wide");
-      }
-      double count = number(rule, "count", where);
-      if (!(count > 0)) {
-        throw new IllegalArgumentException(where + ": field 'count' = " + count + " is invalid: it must be positive");
-      }
-      RateLimitRule mapped = perPeriod(resource, count, where);
-      RateLimitRule existing = byResource.get(resource);
-      if (existing == null || perSecond(mapped) < perSecond(existing)) {
-        byResource.put(resource, mapped);
-      }
-    }
-    return List.copyOf(byResource.values());
+    return ImplementationBridge.fromFlowRules(json);
   }
 
   /**
    * Converts a JSON array of Sentinel degrade rules.
    *
-   * @return one circuit breaker per resource, in order
+   * @param json the array; null is rejected as not an array
+   * @return one circuit breaker per resource, in order; empty for an empty array
    * @throws IllegalArgumentException naming the rule (index and resource), the field and its value
    *     when a rule is malformed or has no equivalent
    */
   public static List<CircuitBreakerRule> fromDegradeRules(String json) {
-    Map<String, CircuitBreakerRule> byResource = new LinkedHashMap<>();
-    JsonNode rules = array(json, "Sentinel degrade rules");
-    for (int i = 0; i < rules.size(); i++) {
-      JsonNode rule = rules.get(i);
-      String where = where("degrade", i, rule);
-      String resource = resource(rule, where);
-      checkLimitApp(rule, where);
-      if (byResource.containsKey(resource)) {
-        throw noEquivalent(where, "resource", resource, "a resource has one circuit breaker here; merge the rules");
-      }
-      int grade = intField(rule, "grade", 0, where);
-      double count = number(rule, "count", where);
-      int timeWindow = intField(rule, "timeWindow", -1, where);
-      if (timeWindow <= 0) {
-        throw new IllegalArgumentException(where + ": field 'timeWindow' = " + timeWindow
-            + " is invalid: it must be a positive number of seconds");
-      }
-      int minRequest = intField(rule, "minRequestAmount", 5, where);
-      int statIntervalMs = intField(rule, "statIntervalMs", 1000, where);
-      if (minRequest <= 0 || statIntervalMs <= 0) {
-        throw new IllegalArgumentException(where + ": fields 'minRequestAmount' = " + minRequest
-            + " and 'statIntervalMs' = " + statIntervalMs + " must be positive");
-      }
-      CircuitBreakerRule.Builder b = CircuitBreakerRule.builder(resource)
-          .minimumNumberOfCalls(minRequest)
-          .slidingWindow(SlidingWindowType.TIME_BASED, (statIntervalMs + 999) / 1000)
-          .waitDurationInOpenState(Duration.ofSeconds(timeWindow))
-          .permittedNumberOfCallsInHalfOpenState(1);
-      if (grade == 0) {
-        double ratio = rule.has("slowRatioThreshold") ? number(rule, "slowRatioThreshold", where) : 1.0;
-        if (!(count > 0) || !(ratio > 0 && ratio <= 1)) {
-          throw new IllegalArgumentException(where + ": fields 'count' = " + count + " (ms, positive) and"
-              + " 'slowRatioThreshold' = " + ratio + " (above 0, at most 1) are invalid");
-        }
-        b.slowCallDurationThreshold(Duration.ofMillis(Math.round(count))).slowCallRateThreshold(ratio * 100)
-            .failureRateThreshold(100);
-      } else if (grade == 1) {
-        if (!(count > 0 && count <= 1)) {
-          throw new IllegalArgumentException(where + ": field 'count' = " + count
-              + " is invalid: an exception ratio is above 0 and at most 1");
-        }
-        b.failureRateThreshold(count * 100);
-      } else if (grade == 2) {
-        throw noEquivalent(where, "grade", 2, "an exception count has no equivalent: breakers here open on rates"
-            + " (use grade 1, an exception ratio)");
-      } else {
-        throw noEquivalent(where, "grade", grade, "known grades are 0 (slow ratio), 1 (exception ratio), 2 (count)");
-      }
-      try {
-        byResource.put(resource, b.build());
-      } catch (RuleValueException e) {
-        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-      }
-    }
-    return List.copyOf(byResource.values());
+    return ImplementationBridge.fromDegradeRules(json);
   }
 
   /** Returns {@code base} with the imported rules added (replacing rules of the same resources). */
@@ -165,81 +69,5 @@ public final class SentinelRules {
     rateLimits.forEach(b::rateLimit);
     circuitBreakers.forEach(b::circuitBreaker);
     return b.build();
-  }
-
-  private static RateLimitRule perPeriod(String resource, double count, String where) {
-    for (int seconds = 1; seconds <= 1000; seconds++) {
-      double permits = count * seconds;
-      if (Math.abs(permits - Math.rint(permits)) < 1e-9 && permits >= 1 && permits <= Integer.MAX_VALUE) {
-        return new RateLimitRule(resource, (int) Math.rint(permits), Duration.ofSeconds(seconds));
-      }
-    }
-    throw new IllegalArgumentException(where + ": field 'count' = " + count
-        + " is invalid: no whole number of permits per whole number of seconds (up to 1000) equals it");
-  }
-
-  private static double perSecond(RateLimitRule rule) {
-    return rule.limitForPeriod() * 1e9 / rule.period().toNanos();
-  }
-
-  private static JsonNode array(String json, String what) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json == null ? "" : json);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(what + " are not valid JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isArray()) {
-      throw new IllegalArgumentException(what + " must be a JSON array of rules");
-    }
-    return root;
-  }
-
-  private static String where(String kind, int index, JsonNode rule) {
-    String resource = rule.path("resource").asText(null);
-    return "Sentinel " + kind + " rule [" + index + "]" + (resource == null ? "" : " (resource '" + resource + "')");
-  }
-
-  private static String resource(JsonNode rule, String where) {
-    if (!rule.isObject()) {
-      throw new IllegalArgumentException(where + " must be a JSON object");
-    }
-    String resource = rule.path("resource").asText("");
-    if (resource.isBlank()) {
-      throw new IllegalArgumentException(where + ": field 'resource' is required");
-    }
-    return resource;
-  }
-
-  private static void checkLimitApp(JsonNode rule, String where) {
-    String limitApp = rule.path("limitApp").asText("default");
-    if (!limitApp.equals("default")) {
-      throw noEquivalent(where, "limitApp", "'" + limitApp + "'", "only 'default' (every caller) is supported;"
-          + " per-caller limits have no equivalent");
-    }
-  }
-
-  private static int intField(JsonNode rule, String field, int fallback, String where) {
-    JsonNode value = rule.get(field);
-    if (value == null || value.isNull()) {
-      return fallback;
-    }
-    if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + ": field '" + field + "' = " + value + " is invalid: a whole number");
-    }
-    return value.intValue();
-  }
-
-  private static double number(JsonNode rule, String field, String where) {
-    JsonNode value = rule.get(field);
-    if (value == null || !value.isNumber()) {
-      throw new IllegalArgumentException(where + ": field '" + field + "' = " + value + " is invalid: a number is"
-          + " required");
-    }
-    return value.doubleValue();
-  }
-
-  private static IllegalArgumentException noEquivalent(String where, String field, Object value, String why) {
-    return new IllegalArgumentException(where + ": field '" + field + "' = " + value + " has no equivalent: " + why);
   }
 }

@@ -1,6 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleValueException;
 import java.util.regex.Pattern;
 
 /**

@@ -1,6 +1,5 @@
 package io.mse.client.governance;
 
-import io.mse.client.governance.internal.RuleChecks;
 import java.time.Duration;
 
 /**

@@ -5,6 +5,7 @@ import static io.mse.client.governance.Fixtures.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mse.client.naming.Instance;
+import io.mse.client.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static io.mse.client.governance.Fixtures.instance;
 import static io.mse.client.governance.Fixtures.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mse.client.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,6 @@ import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.Decision;
 import io.mse.client.naming.Instance;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /** The one implementation of {@link Decision}: mutable, reusable once reported. Not thread-safe. */
 final class DecisionImpl implements Decision {
@@ -74,8 +73,7 @@ final class DecisionImpl implements Decision {
     }
     open = false;
     if (p.breaker != null) {
-      p.breaker.breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
-      p.breaker.check();
+      p.breaker.onSuccess(duration);
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();
@@ -98,8 +96,7 @@ final class DecisionImpl implements Decision {
     open = false;
     ResourcePolicy p = policy;
     if (p.breaker != null) {
-      p.breaker.breaker.onError(duration, TimeUnit.NANOSECONDS, error);
-      p.breaker.check();
+      p.breaker.onError(duration, error);
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();
@@ -118,7 +115,7 @@ final class DecisionImpl implements Decision {
     }
     open = false;
     if (policy.breaker != null) {
-      policy.breaker.breaker.releasePermission();
+      policy.breaker.releasePermission();
     }
     if (tracked) {
       endpoint.outstanding.decrementAndGet();

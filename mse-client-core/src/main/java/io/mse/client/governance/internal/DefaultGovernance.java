@@ -1,6 +1,5 @@
 package io.mse.client.governance.internal;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.CallTimeoutException;
@@ -21,6 +20,9 @@ import io.mse.client.governance.TimeoutRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import io.mse.client.naming.NoInstanceAvailableException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -32,26 +34,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation. A decision reads the ticker once (the rate limiter's reading,
- * passed on by {@link DecisionTime}), reads three volatile references (the rule snapshot,
- * the policy's service, its route table), does one hash lookup (the resource's policy, which caches
- * its service), and then works on prepared arrays: no lock, no allocation beyond Resilience4j's own.
- * Thread-safe.
+ * The {@link Governance} implementation: the decision path, the retry loop, rule changes and
+ * observation; the services it follows are in {@link FollowedServices}, the guards rules make in
+ * {@link GuardRegistry}. A decision reads the ticker once (its start time, which the rate limiter,
+ * the warm-up and ejection checks share), reads three volatile references (the rule snapshot, the
+ * policy's service, its route table), does one hash lookup (the resource's policy, which caches its
+ * service), and then works on prepared arrays: no lock, no allocation (the rate limiter publishes
+ * one object per period, not per call). Thread-safe.
  */
 public final class DefaultGovernance implements Governance {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
+  /** How deep {@link #neverSent} looks into a failure's causes. */
+  private static final int MAX_CAUSES = 16;
 
-  private final NamingService naming;
   private final Ticker ticker;
-  private final Listeners listeners = new Listeners();
-  private final LiveObjects live;
+  private final GovernanceEvents events = new GovernanceEvents();
+  private final GuardRegistry guards;
   private final RuleSources sources;
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> services =
-      new ConcurrentHashMap<>();
+  private final FollowedServices services;
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
-  /** One lock per service being followed, so that only its own first callers wait for its first read. */
-  private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
   private long lastVersion; // guarded by this
@@ -59,10 +61,11 @@ public final class DefaultGovernance implements Governance {
   /** Use {@link Governance#builder(NamingService)}. */
   public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
       String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    this.naming = Objects.requireNonNull(naming, "naming");
+    Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
-    this.live = new LiveObjects(ticker, listeners);
-    this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, listeners,
+    this.guards = new GuardRegistry(ticker, events);
+    this.services = new FollowedServices(naming, ticker, events);
+    this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, events,
         this::applyRules);
     sources.start(configTimeout);
   }
@@ -109,7 +112,7 @@ public final class DefaultGovernance implements Governance {
       if (attempt >= maxAttempts) {
         throw last;
       }
-      if (!request.idempotent() && !NotSent.certainly(last)) {
+      if (!request.idempotent() && !neverSent(last)) {
         LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
         throw last;
       }
@@ -121,6 +124,22 @@ public final class DefaultGovernance implements Governance {
       policy.counters.retries.increment();
       previous = decision.endpoint;
     }
+  }
+
+  /**
+   * Returns whether {@code failure} (or one of its first causes) shows the request was never sent:
+   * the connection could not be made ({@link ConnectException}, {@link NoRouteToHostException}) or
+   * the host not resolved ({@link UnknownHostException}). Such a failure may be retried even for a
+   * request that is not idempotent.
+   */
+  private static boolean neverSent(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -156,20 +175,20 @@ public final class DefaultGovernance implements Governance {
   }
 
   /**
-   * Resolves the request's policy, takes a rate-limit permit, and sets {@code decision}'s start time
-   * to this decision's one ticker reading (the rate limiter's, when there is one).
+   * Resolves the request's policy, reads the ticker (this decision's one reading: its start time),
+   * and takes a rate-limit permit.
    */
   ResourcePolicy admit(GovernedRequest request, DecisionImpl decision) {
     if (closed.get()) {
       throw new IllegalStateException("this governance is closed");
     }
     ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
-    RateLimiter limiter = policy.limiter;
-    if (limiter == null) {
-      decision.startNanos = ticker.read();
-    } else if (!DecisionTime.acquire(limiter, ticker, decision)) {
+    long now = ticker.read();
+    decision.startNanos = now;
+    FixedWindowRateLimiter limiter = policy.limiter;
+    if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
-      listeners.rateLimited(policy.resource);
+      events.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
     }
     return policy;
@@ -182,7 +201,7 @@ public final class DefaultGovernance implements Governance {
   void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now) {
     ServiceRuntime service = policy.service;
     if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
-      service = service(request.group(), request.service());
+      service = services.get(request.group(), request.service());
       policy.service = service;
       now = ticker.read(); // a service's first use waits for the registry: the call starts after it
     }
@@ -198,14 +217,10 @@ public final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    BreakerWatch watch = policy.breaker;
-    if (watch != null) {
-      boolean permitted = watch.breaker.tryAcquirePermission();
-      watch.check();
-      if (!permitted) {
-        policy.counters.circuitOpen.increment();
-        throw new CircuitOpenException(policy.resource, LiveObjects.state(watch.breaker.getState()));
-      }
+    Resilience4jBreaker breaker = policy.breaker;
+    if (breaker != null && !breaker.tryAcquirePermission()) {
+      policy.counters.circuitOpen.increment();
+      throw new CircuitOpenException(policy.resource, breaker.state());
     }
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
@@ -228,58 +243,17 @@ public final class DefaultGovernance implements Governance {
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
-        rl == null ? null : live.limiter(liveKey(rl.resource(), resource), rl, s.version),
-        cb == null ? null : live.breaker(liveKey(cb.resource(), resource), cb, s.version),
+        rl == null ? null : guards.limiter(guardKey(rl.resource(), resource), rl, s.version),
+        cb == null ? null : guards.breaker(guardKey(cb.resource(), resource), cb, s.version),
         retry,
-        retry == null ? null : live.budget(liveKey(retry.resource(), resource), retry, s.version),
+        retry == null ? null : guards.budget(guardKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
     return s.cache(resource, service, policy);
   }
 
-  private static String liveKey(String ruleResource, String requestResource) {
+  private static String guardKey(String ruleResource, String requestResource) {
     return RuleSnapshot.ANY.equals(ruleResource) ? requestResource : ruleResource;
-  }
-
-  private ServiceRuntime service(String group, String name) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.get(group);
-    if (byName != null) {
-      ServiceRuntime runtime = byName.get(name);
-      if (runtime != null) {
-        return runtime;
-      }
-    }
-    return follow(group, name);
-  }
-
-  /**
-   * First use of a service: read its instances (may wait for the registry) and subscribe, holding
-   * only this service's lock; then, under the governance lock (which rule changes take), give it the
-   * rules in force and publish it, so that no rule change is missed.
-   */
-  private ServiceRuntime follow(String group, String name) {
-    ConcurrentHashMap<String, ServiceRuntime> byName = services.computeIfAbsent(group, g -> new ConcurrentHashMap<>());
-    synchronized (followLocks.computeIfAbsent(group + "@@" + name, k -> new Object())) {
-      ServiceRuntime runtime = byName.get(name);
-      if (runtime != null) {
-        return runtime;
-      }
-      runtime = new ServiceRuntime(group, name, ticker, listeners);
-      runtime.setInstances(naming.getAllInstances(name, group));
-      naming.subscribe(name, group, runtime);
-      synchronized (this) {
-        RuleSnapshot s = snapshot;
-        try {
-          runtime.setRules(s.routes(name), s.balancer(name), s.outlier(name));
-        } catch (RuntimeException e) {
-          naming.unsubscribe(name, group, runtime);   // not followed after all; the next call tries again
-          throw e;
-        }
-        byName.put(name, runtime);
-      }
-      LOG.debug("Governing calls to '{}' in group '{}'", name, group);
-      return runtime;
-    }
   }
 
   // ---- rules ----
@@ -287,7 +261,7 @@ public final class DefaultGovernance implements Governance {
   /**
    * Puts {@code rules} in force, all or nothing: the services take them first; if one fails, every
    * service gets the previous rules back, the failure is reported as a rejection and false returned.
-   * Only then are the live objects trimmed and the new snapshot published.
+   * Only then are the guards trimmed and the new snapshot published.
    */
   private synchronized boolean applyRules(String source, GovernanceRules rules) {
     RuleSnapshot current = snapshot;
@@ -296,44 +270,22 @@ public final class DefaultGovernance implements Governance {
     }
     RuleSnapshot next = new RuleSnapshot(rules, ++lastVersion);
     try {
-      setServiceRules(next);
+      services.setRules(next);
     } catch (RuntimeException e) {
-      restoreServiceRules(current);
       LOG.warn("Governance rules after '{}' could not be applied; the previous rules stay in force", source, e);
-      listeners.rulesRejected(source, "the rules could not be applied: " + e);
+      events.rulesRejected(source, "the rules could not be applied: " + e);
       return false;
     }
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    live.retain(next.version, rl, cb, rt);
+    guards.retain(next.version, rl, cb, rt);
     snapshot = next;
     LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
         + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
         rules.retries().size(), rules.timeouts().size());
-    listeners.rulesApplied(source, rules);
+    events.rulesApplied(source, rules);
     return true;
-  }
-
-  private void setServiceRules(RuleSnapshot s) {
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
-      }
-    }
-  }
-
-  /** Gives every service the rules of {@code s} again, going on past a service that fails. */
-  private void restoreServiceRules(RuleSnapshot s) {
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        try {
-          runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
-        } catch (RuntimeException e) {
-          LOG.warn("Could not restore the previous governance rules of '{}'", runtime.service, e);
-        }
-      }
-    }
   }
 
   @Override
@@ -359,21 +311,18 @@ public final class DefaultGovernance implements Governance {
       }
       policy = resolve(s, resource, resource);
     }
-    return policy.breaker == null ? null : LiveObjects.state(policy.breaker.breaker.getState());
+    return policy.breaker == null ? null : policy.breaker.state();
   }
 
   @Override
   public List<Instance> ejectedInstances(String service, String group) {
-    ConcurrentHashMap<String, ServiceRuntime> byName =
-        services.get(group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
-    ServiceRuntime runtime = byName == null ? null : byName.get(service);
-    return runtime == null ? List.of() : runtime.ejected();
+    return services.ejected(service, group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
   }
 
   @Override
   public GovernanceCounters counters() {
-    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, listeners.ejections.sum(),
-        listeners.readmissions.sum());
+    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
+        events.readmissions.sum());
     for (ResourceCounters c : counters.values()) {
       total = ResourceCounters.add(total, c.snapshot());
     }
@@ -388,12 +337,12 @@ public final class DefaultGovernance implements Governance {
 
   @Override
   public void addListener(GovernanceListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
   public void removeListener(GovernanceListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override
@@ -402,15 +351,7 @@ public final class DefaultGovernance implements Governance {
       return;
     }
     sources.stop();
-    for (ConcurrentHashMap<String, ServiceRuntime> byName : services.values()) {
-      for (ServiceRuntime runtime : byName.values()) {
-        try {
-          naming.unsubscribe(runtime.service, runtime.group, runtime);
-        } catch (RuntimeException e) {
-          LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
-        }
-      }
-    }
+    services.close();
     LOG.debug("Governance closed");
   }
 }

@@ -1,6 +1,5 @@
 package io.mse.client.governance.internal;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.mse.client.governance.RetryRule;
 import java.time.Duration;
 
@@ -12,8 +11,8 @@ import java.time.Duration;
 final class ResourcePolicy {
 
   final String resource;
-  final RateLimiter limiter;
-  final BreakerWatch breaker;
+  final FixedWindowRateLimiter limiter;
+  final Resilience4jBreaker breaker;
   final RetryRule retry;
   final RetryBudget budget;
   final long timeoutNanos;
@@ -25,8 +24,8 @@ final class ResourcePolicy {
    */
   volatile ServiceRuntime service;
 
-  ResourcePolicy(String resource, RateLimiter limiter, BreakerWatch breaker, RetryRule retry, RetryBudget budget,
-      Duration timeout, ResourceCounters counters) {
+  ResourcePolicy(String resource, FixedWindowRateLimiter limiter, Resilience4jBreaker breaker, RetryRule retry,
+      RetryBudget budget, Duration timeout, ResourceCounters counters) {
     this.resource = resource;
     this.limiter = limiter;
     this.breaker = breaker;

@@ -29,7 +29,7 @@ final class RuleSources {
   private final String group;
   private final String baselineDataId;
   private final String applicationDataId;
-  private final Listeners listeners;
+  private final GovernanceEvents events;
   /** Puts merged rules in force; false when they could not be (the previous ones stay). */
   private final BiPredicate<String, GovernanceRules> apply;
   private final ConfigListener baselineListener = this::onBaseline;
@@ -40,14 +40,14 @@ final class RuleSources {
   private GovernanceRules local;
 
   RuleSources(ConfigService config, String group, String baselineDataId, String applicationName,
-      GovernanceRules local, Listeners listeners, BiPredicate<String, GovernanceRules> apply) {
+      GovernanceRules local, GovernanceEvents events, BiPredicate<String, GovernanceRules> apply) {
     this.config = config;
     this.group = group;
     this.baselineDataId = baselineDataId;
     this.applicationDataId = applicationName == null || applicationName.isBlank() ? null
         : applicationName + io.mse.client.governance.Governance.APPLICATION_DATA_ID_SUFFIX;
     this.local = local;
-    this.listeners = listeners;
+    this.events = events;
     this.apply = apply;
   }
 
@@ -133,7 +133,7 @@ final class RuleSources {
     } catch (InvalidRulesException e) {
       LOG.warn("Governance rules '{}' in group '{}' rejected; the previous rules stay in force: {}", dataId, group,
           String.join("; ", e.problems()));
-      listeners.rulesRejected(dataId, e.getMessage());
+      events.rulesRejected(dataId, e.getMessage());
       return previous;
     }
   }

@@ -30,7 +30,7 @@ final class ServiceRuntime implements NamingListener {
   final String group;
   final String service;
   private final Ticker ticker;
-  private final Listeners listeners;
+  private final GovernanceEvents events;
 
   // guarded by this
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -41,11 +41,11 @@ final class ServiceRuntime implements NamingListener {
   volatile OutlierDetectionRule outlierRule;
   volatile RouteTable table;
 
-  ServiceRuntime(String group, String service, Ticker ticker, Listeners listeners) {
+  ServiceRuntime(String group, String service, Ticker ticker, GovernanceEvents events) {
     this.group = group;
     this.service = service;
     this.ticker = ticker;
-    this.listeners = listeners;
+    this.events = events;
     this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0), Long.MAX_VALUE);
   }
 
@@ -106,7 +106,7 @@ final class ServiceRuntime implements NamingListener {
       }
       rebuild(now);
     }
-    readmitted.forEach(i -> listeners.readmission(service, i));
+    readmitted.forEach(i -> events.readmission(service, i));
   }
 
   /** Readmits endpoints whose ejection is over and ends finished warm-ups, by rebuilding. */
@@ -124,7 +124,7 @@ final class ServiceRuntime implements NamingListener {
       }
       rebuild(now);
     }
-    readmitted.forEach(i -> listeners.readmission(service, i));
+    readmitted.forEach(i -> events.readmission(service, i));
   }
 
   /** Records a successful call to {@code e} for outlier detection. */
@@ -166,7 +166,7 @@ final class ServiceRuntime implements NamingListener {
     if (reason != null) {
       Duration time = tryEject(e, now, rule);
       if (time != null) {
-        listeners.ejection(service, e.instance, time, reason);
+        events.ejection(service, e.instance, time, reason);
       }
     }
   }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mse.client.governance.FakeNamingService;
-import io.mse.client.governance.FakeTicker;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RateLimitedException;
 import io.mse.client.naming.Instance;
+import io.mse.client.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class StaleSnapshotTest {
     DefaultGovernance g = governance(limit(1));
     RuleSnapshot stale = g.snapshot;
     g.setLocalRules(GovernanceRules.EMPTY);   // the limit is removed...
-    g.resolve(stale, "pay", "pay").limiter.acquirePermission();   // ...a late call spends the old limiter
+    g.resolve(stale, "pay", "pay").limiter.tryAcquire(ticker.read());   // ...a late call spends the old limiter
     g.setLocalRules(limit(1));                // ...and the same limit comes back: a fresh limiter
 
     g.decide(pay).release();

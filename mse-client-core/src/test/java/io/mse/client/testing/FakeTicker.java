@@ -1,10 +1,10 @@
-package io.mse.client.governance;
+package io.mse.client.testing;
 
 import io.mse.client.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A ticker tests advance by hand. Thread-safe. */
+/** A ticker tests advance by hand, for every package's tests. Thread-safe. */
 public final class FakeTicker implements Ticker {
 
   private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);

@@ -12,12 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registered {@link GovernanceListener}s, the service-level counters, and the state-change log
- * lines. A listener that throws is logged and the others still run. Thread-safe.
+ * Where governance's events go: each state change (circuit, ejection, readmission, rules applied or
+ * rejected, a call rate-limited) is logged, counted when it is a service-level count, and passed to
+ * the registered {@link GovernanceListener}s. A listener that throws is logged and the others still
+ * run. Thread-safe.
  */
-final class Listeners {
+final class GovernanceEvents {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GovernanceEvents.class);
 
   private final CopyOnWriteArrayList<GovernanceListener> listeners = new CopyOnWriteArrayList<>();
   final LongAdder ejections = new LongAdder();

@@ -1,10 +1,10 @@
-package io.mse.client.governance;
+package io.mse.client.governance.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mse.client.governance.internal.RulesParser;
+import io.mse.client.governance.GovernanceRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
