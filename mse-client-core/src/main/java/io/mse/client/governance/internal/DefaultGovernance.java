@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * service), and then works on prepared arrays: no lock, no allocation (the rate limiter publishes
  * one object per period, not per call). Thread-safe.
  */
-public final class DefaultGovernance implements Governance {
+final class DefaultGovernance implements Governance {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
   /** How deep {@link #neverSent} looks into a failure's causes. */
@@ -59,7 +59,7 @@ public final class DefaultGovernance implements Governance {
   private long lastVersion; // guarded by this
 
   /** Use {@link Governance#builder(NamingService)}. */
-  public DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
+  DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
       String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
     Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");

@@ -36,7 +36,7 @@ import java.util.Set;
  * JSON path by a {@link JsonFieldReader}, then reported at once. Not thread-safe; one instance per
  * document ({@link #parse} makes its own).
  */
-public final class RulesParser {
+final class RulesParser {
 
   /** The fields allowed in each kind of object, by the schema's definition name. */
   static final Map<String, Set<String>> FIELDS = fields();
@@ -54,7 +54,7 @@ public final class RulesParser {
    * @param json the document; null or blank is rejected as empty
    * @throws InvalidRulesException listing every problem with its JSON path
    */
-  public static GovernanceRules parse(String json) {
+  static GovernanceRules parse(String json) {
     if (json == null || json.isBlank()) {
       throw new InvalidRulesException(List.of("$: the document is empty"));
     }

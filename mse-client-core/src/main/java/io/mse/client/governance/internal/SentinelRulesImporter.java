@@ -14,7 +14,7 @@ import java.util.Map;
  * Converts Sentinel flow and degrade rules as {@link io.mse.client.governance.SentinelRules}
  * documents (the mapping is described there). Stateless and thread-safe.
  */
-public final class SentinelRulesImporter {
+final class SentinelRulesImporter {
 
   private SentinelRulesImporter() {}
 
@@ -25,7 +25,7 @@ public final class SentinelRulesImporter {
    * @throws IllegalArgumentException naming the rule (index and resource), the field and its value
    *     when a rule is malformed or has no equivalent
    */
-  public static List<RateLimitRule> fromFlowRules(String json) {
+  static List<RateLimitRule> fromFlowRules(String json) {
     Map<String, RateLimitRule> byResource = new LinkedHashMap<>();
     JsonNode rules = array(json, "Sentinel flow rules");
     for (int i = 0; i < rules.size(); i++) {
@@ -72,7 +72,7 @@ public final class SentinelRulesImporter {
    * @throws IllegalArgumentException naming the rule (index and resource), the field and its value
    *     when a rule is malformed or has no equivalent
    */
-  public static List<CircuitBreakerRule> fromDegradeRules(String json) {
+  static List<CircuitBreakerRule> fromDegradeRules(String json) {
     Map<String, CircuitBreakerRule> byResource = new LinkedHashMap<>();
     JsonNode rules = array(json, "Sentinel degrade rules");
     for (int i = 0; i < rules.size(); i++) {
