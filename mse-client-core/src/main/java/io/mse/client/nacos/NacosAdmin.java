@@ -70,7 +70,7 @@ public final class NacosAdmin implements AutoCloseable {
   /**
    * Creates a namespace.
    *
-   * @param id the namespace id: letters, digits, '_' or '-', at most 128; not "public" nor empty
+   * @param id the namespace id: letters, digits, '_' or '-', at most 64 ({@link io.mse.client.NameRules#MAX_NAMESPACE_LENGTH}); not "public" nor empty
    * @param name the display name; non-blank
    * @param description a description; nullable
    * @return true when the server created it, false when the id exists already

@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mse.client.testing.nacos.NacosServerTarget;
 import io.mse.client.testing.nacos.NacosServers;
+import io.mse.client.testing.nacos.NacosServersExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's quickstart, every step, on a real Nacos server with auth on (of the build's servers,
  * see {@link NacosServers}: 3.0.3 with auth in CI), with the credentials the demo takes from
  * {@code MSE_USERNAME} / {@code MSE_PASSWORD}. Skipped when no auth-enabled server can be had.
  */
+@ExtendWith(NacosServersExtension.class)
 class QuickstartOnNacosIT {
 
   @Test
@@ -30,7 +33,11 @@ class QuickstartOnNacosIT {
 
     String out = bytes.toString(StandardCharsets.UTF_8);
     System.err.println("[quickstart on " + server + "]\n" + out);
-    assertThat(out).contains("as '" + server.username() + "'").doesNotContain("password=" + server.password())
+    // The build's servers have a password the output cannot hold by chance (not the username).
+    if (server.password().length() > 8 && !server.username().contains(server.password())) {
+      assertThat(out).doesNotContain(server.password());
+    }
+    assertThat(out).contains("as '" + server.username() + "'")
         .contains("published and read back: greeting=hello")
         .containsPattern("listener called with 'greeting=hello-again' [0-9.]+ ms after the publish")
         .containsPattern("removed \\[inventory-1 \\(127\\.0\\.0\\.1#\\d+#DEFAULT#DEFAULT_GROUP@@inventory-service\\)\\],"

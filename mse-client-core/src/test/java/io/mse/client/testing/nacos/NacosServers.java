@@ -38,19 +38,31 @@ import java.util.concurrent.TimeUnit;
 public final class NacosServers {
 
   static final String ADMIN = "nacos";
-  static final String ADMIN_PASSWORD = "nacos";
+  /** Not the username, so that a test can tell the password from the user in what a client prints. */
+  static final String ADMIN_PASSWORD = "mse-it-Secret-1";
   private static final long READY_TIMEOUT_MILLIS = 420_000;
 
   private static List<NacosServerTarget> targets;
   private static String absence;
+  /** Why resolving failed, kept so that every later class fails at once instead of waiting again. */
+  private static IllegalStateException failure;
   private static final List<Started> started = new ArrayList<>();
 
   private NacosServers() {}
 
   /** The servers to test against; empty when none can be had (see {@link #absence()}). */
   public static synchronized List<NacosServerTarget> targets() {
+    if (failure != null) {
+      throw new IllegalStateException("the Nacos servers of this build are not available (see the first failure)",
+          failure);
+    }
     if (targets == null) {
-      targets = resolve();
+      try {
+        targets = resolve();
+      } catch (IllegalStateException e) {
+        failure = e;
+        throw e;
+      }
       if (targets.isEmpty()) {
         System.err.println("[nacos-conformance] skipped: " + absence);
       } else {
@@ -106,29 +118,30 @@ public final class NacosServers {
   }
 
   private static List<NacosServerTarget> startOwn(Path script) {
-    List<Started> launched = new ArrayList<>(List.of(Started.launch(script, "2.5.1", false),
-        Started.launch(script, "3.0.3", true)));
-    synchronized (started) {
-      started.addAll(launched);
-    }
     // Stopped by NacosServersExtension when the test plan ends; the hook covers a JVM cut short.
     Runtime.getRuntime().addShutdownHook(new Thread(NacosServers::stopOwn, "nacos-servers-stop"));
-    List<NacosServerTarget> list = new ArrayList<>();
-    for (Started s : launched) {
+    // One after the other: two servers starting at once on 2 cores can miss their embedded
+    // database's login timeout.
+    return List.of(startOne(script, "2.5.1", false), startOne(script, "3.0.3", true));
+  }
+
+  private static NacosServerTarget startOne(Path script, String version, boolean auth) {
+    for (int attempt = 1; ; attempt++) {
+      Started s = Started.launch(script, version, auth);
+      synchronized (started) {
+        started.add(s);
+      }
       try {
         awaitReady(s.target, s);
-      } catch (IllegalStateException first) {
-        // A loaded machine can fail a start (an embedded database's login timeout): once more, elsewhere.
-        System.err.println("[nacos-conformance] retrying a failed start: " + first.getMessage());
-        s = Started.launch(script, s.target.version(), s.target.auth());
-        synchronized (started) {
-          started.add(s);
+        return s.target;
+      } catch (IllegalStateException e) {
+        if (attempt == 2) {
+          throw e;
         }
-        awaitReady(s.target, s);
+        // A loaded machine can fail a start (an embedded database's login timeout): once more, elsewhere.
+        System.err.println("[nacos-conformance] retrying a failed start: " + e.getMessage());
       }
-      list.add(s.target);
     }
-    return List.copyOf(list);
   }
 
   /**
@@ -154,13 +167,18 @@ public final class NacosServers {
         server.destroyForcibly();
       }
     }
+    copy.forEach(Started::deleteFiles);
   }
 
   private static void awaitReady(NacosServerTarget target, Started launched) {
     long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+    String statusDir = env("MSE_IT_NACOS_STATUS_DIR");
     while (System.currentTimeMillis() < deadline) {
       if (launched != null && launched.failed()) {
         throw new IllegalStateException("could not start " + target + ": " + launched.output());
+      }
+      if (launched == null && statusDir != null && Files.exists(Path.of(statusDir, "failed-" + target.version()))) {
+        throw new IllegalStateException("the build could not start " + target + " (see its log in " + statusDir + ")");
       }
       if (ready(target)) {
         return;
@@ -301,6 +319,16 @@ public final class NacosServers {
         return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
       } catch (IOException e) {
         return "(no output: " + e + ")";
+      }
+    }
+
+    /** Deletes the server's home and start log (after it stopped). */
+    void deleteFiles() {
+      try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        Files.deleteIfExists(log);
+      } catch (IOException e) {
+        System.err.println("[nacos-conformance] could not delete " + home + ": " + e);
       }
     }
 

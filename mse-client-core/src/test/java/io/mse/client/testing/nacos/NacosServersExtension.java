@@ -17,7 +17,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestWatcher;
 
-/** Provides one run of a {@link NacosConformance} class per server; see {@link NacosServers}. */
+/**
+ * Provides one run of a {@link NacosConformance} class per server (see {@link NacosServers}), skips a
+ * class when there is no server, and stops the servers this JVM started when the test plan ends. A
+ * plain test class that calls {@link NacosServers} directly registers it with {@code @ExtendWith}.
+ */
 public final class NacosServersExtension implements ClassTemplateInvocationContextProvider, ExecutionCondition {
 
   @Override
@@ -25,6 +29,7 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
     if (context.getTestMethod().isPresent()) {
       return ConditionEvaluationResult.enabled("class already admitted");
     }
+    stopServersAtTheEnd(context);
     return NacosServers.targets().isEmpty()
         ? ConditionEvaluationResult.disabled("Nacos conformance skipped: " + NacosServers.absence())
         : ConditionEvaluationResult.enabled("Nacos servers: " + NacosServers.targets());
@@ -42,10 +47,14 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
 
   @Override
   public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
-    // Servers this JVM started stop when the whole test plan is done, not after each class.
+    stopServersAtTheEnd(context);
+    return NacosServers.targets().stream().map(ServerRun::new);
+  }
+
+  /** Servers this JVM started stop when the whole test plan is done, not after each class. */
+  private static void stopServersAtTheEnd(ExtensionContext context) {
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(NacosServers.class, k -> (ExtensionContext.Store.CloseableResource) NacosServers::stopOwn);
-    return NacosServers.targets().stream().map(ServerRun::new);
   }
 
   private record ServerRun(NacosServerTarget target) implements ClassTemplateInvocationContext {
