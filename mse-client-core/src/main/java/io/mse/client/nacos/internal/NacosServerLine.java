@@ -1,7 +1,6 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,6 @@ public enum NacosServerLine {
 
   static final String STATE_PATH = "/v3/admin/core/state";
   private static final Logger LOG = LoggerFactory.getLogger(NacosServerLine.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String loginPath;
   private final String configPath;
@@ -76,7 +74,7 @@ public enum NacosServerLine {
 
   private static String version(String body) {
     try {
-      return JSON.readTree(body).path("data").path("version").asText("unknown");
+      return NacosJson.MAPPER.readTree(body).path("data").path("version").asText("unknown");
     } catch (IOException e) {
       return "unknown";
     }
@@ -85,7 +83,7 @@ public enum NacosServerLine {
   /** Reads the {@code data} of a 3.x answer {@code {"code":0,"message":"success","data":...}}, or null when not one. */
   static JsonNode wrappedData(String body) {
     try {
-      JsonNode json = JSON.readTree(body);
+      JsonNode json = NacosJson.MAPPER.readTree(body);
       return json != null && json.path("code").asInt(-1) == 0 && json.has("data") ? json.get("data") : null;
     } catch (IOException e) {
       return null;
@@ -95,7 +93,7 @@ public enum NacosServerLine {
   /** Reads the reason of a 3.x refusal {@code {"code":22002,"message":"...","data":"..."}}; the body itself otherwise. */
   static String reason(String body) {
     try {
-      JsonNode json = JSON.readTree(body);
+      JsonNode json = NacosJson.MAPPER.readTree(body);
       if (json != null && json.isObject()) {
         String data = json.path("data").isTextual() ? json.path("data").asText() : "";
         String message = json.path("message").asText("");
