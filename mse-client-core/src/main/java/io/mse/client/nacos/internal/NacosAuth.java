@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. The password is never logged, never put in an exception message, and masked
  * in {@link #toString()}.
  */
-public final class NacosAuth implements NacosTransport.Authenticator {
+final class NacosAuth implements NacosTransport.Authenticator {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosAuth.class);
   static final String TOKEN_HEADER = "accessToken";
@@ -76,7 +76,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
    * @param ticker the time source of the TTL
    * @param timeout the deadline of one login
    */
-  public NacosAuth(String username, String password, NacosTransport transport, Ticker ticker, Duration timeout) {
+  NacosAuth(String username, String password, NacosTransport transport, Ticker ticker, Duration timeout) {
     this.username = username;
     this.password = password;
     this.transport = transport;
@@ -112,7 +112,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
   }
 
   /** Logs in now unless a valid token is held; for a check at start. */
-  public void ensureLoggedIn() {
+  void ensureLoggedIn() {
     current();
   }
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * 3.x server answers without a login ({@code {"code":0,"data":{"version":"3.0.3",...}}}, also with auth
  * on) and a 2.x server answers 404. Immutable and thread-safe.
  */
-public enum NacosServerLine {
+enum NacosServerLine {
 
   /** Nacos 2.x or older: the {@code /v1} login, console and naming admin APIs. */
   V2("/v1/auth/login", "/v1/cs/configs", "group"),
@@ -37,7 +37,7 @@ public enum NacosServerLine {
   }
 
   /** The path of the username/password login, after the context path. */
-  public String loginPath() {
+  String loginPath() {
     return loginPath;
   }
 
