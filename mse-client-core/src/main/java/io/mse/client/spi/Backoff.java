@@ -1,12 +1,13 @@
-package io.mse.client.nacos.internal;
+package io.mse.client.spi;
 
 import java.time.Duration;
 
 /**
- * The back-off of the Nacos engine's retries (long polls, instance polls): the wait doubles with each
- * consecutive failure, from a first wait up to a longest one. Stateless and thread-safe.
+ * The back-off of an engine's retries (Nacos long polls and instance polls, ZooKeeper
+ * re-registrations): the wait doubles with each consecutive failure, from a first wait up to a
+ * longest one. Stateless and thread-safe.
  */
-final class Backoff {
+public final class Backoff {
 
   private Backoff() {}
 
@@ -16,8 +17,9 @@ final class Backoff {
    *
    * @param first the first wait; positive
    * @param max the longest wait; not shorter than {@code first}
+   * @throws ArithmeticException when {@code first} is so long that doubling it overflows a Duration
    */
-  static Duration exponential(int failures, Duration first, Duration max) {
+  public static Duration exponential(int failures, Duration first, Duration max) {
     int doublings = Math.min(Math.max(0, failures - 1), 30);
     Duration delay = first.multipliedBy(1L << doublings);
     return delay.compareTo(max) > 0 ? max : delay;

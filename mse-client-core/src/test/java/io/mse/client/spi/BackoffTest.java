@@ -1,4 +1,4 @@
-package io.mse.client.nacos.internal;
+package io.mse.client.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,10 +21,12 @@ class BackoffTest {
   }
 
   @Test
-  void givesTheWaitsOfTheConfigAndTheNamingRetries() {
+  void givesTheWaitsOfTheEnginesRetries() {
     for (int failures = 1; failures < 100; failures++) {
-      assertThat(Backoff.exponential(failures, SECOND, Duration.ofSeconds(30)))
-          .isEqualTo(LongPollingConfigWatcher.backoff(failures));
+      // the long polls' back-off (LongPollingConfigWatcher.backoff): 1 s doubling up to 30 s
+      assertThat(Backoff.exponential(failures, SECOND, Duration.ofSeconds(30)).toMillis())
+          .isEqualTo(Math.min(30_000, 1000L << Math.min(failures - 1, 10)));
+      // the instance polls' (ServiceWatcher): 1 s doubling up to 60 s
       assertThat(Backoff.exponential(failures, SECOND, Duration.ofMinutes(1)).toMillis())
           .isEqualTo(Math.min(60_000, 1000L << Math.min(failures - 1, 6)));
     }
