@@ -1,9 +1,9 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ServerUnavailableException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.util.List;
-import io.mse.client.ServerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
