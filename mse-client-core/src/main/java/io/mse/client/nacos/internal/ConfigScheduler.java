@@ -5,7 +5,7 @@ import java.util.concurrent.Future;
 
 /**
  * Runs the config engine's background work: long-poll iterations, back-off waits, failover
- * directory checks. The production one is {@link ExecutorConfigScheduler}; tests drive a manual one
+ * directory checks. The production one is {@link ExecutorScheduler}; tests drive a manual one
  * so that no test sleeps for a back-off to pass. Implementations are thread-safe.
  */
 interface ConfigScheduler extends AutoCloseable {

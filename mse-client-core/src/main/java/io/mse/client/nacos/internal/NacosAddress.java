@@ -1,5 +1,6 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.spi.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,25 +73,11 @@ public record NacosAddress(List<String> servers, String contextPath) {
   }
 
   private static String hostAndPort(String serverAddr, String hostPort) {
-    String host = hostPort;
-    int port = DEFAULT_PORT;
-    int colon = hostPort.lastIndexOf(':');
-    boolean bracketed = hostPort.startsWith("[");
-    if (colon > 0 && (!bracketed || hostPort.indexOf(']') < colon)) {
-      host = hostPort.substring(0, colon);
-      try {
-        port = Integer.parseInt(hostPort.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw invalid(serverAddr, "'" + hostPort + "' has no numeric port");
-      }
+    try {
+      return HostPort.parse(hostPort, DEFAULT_PORT).toString();
+    } catch (IllegalArgumentException e) {
+      throw invalid(serverAddr, e.getMessage());
     }
-    if (port < 1 || port > 65535) {
-      throw invalid(serverAddr, "port " + port + " is out of range 1-65535");
-    }
-    if (host.isBlank() || !host.matches("[A-Za-z0-9.\\-_\\[\\]:]+")) {
-      throw invalid(serverAddr, "'" + host + "' is not a host name or IP address");
-    }
-    return host + ":" + port;
   }
 
   private static String normalizeContextPath(String path) {

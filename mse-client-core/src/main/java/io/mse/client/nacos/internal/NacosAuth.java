@@ -1,7 +1,6 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mse.client.AuthenticationException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
@@ -42,10 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. The password is never logged, never put in an exception message, and masked
  * in {@link #toString()}.
  */
-public final class NacosAuth implements NacosTransport.Authenticator {
+final class NacosAuth implements NacosTransport.Authenticator {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosAuth.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String TOKEN_HEADER = "accessToken";
   static final long DEFAULT_TTL_SECONDS = 18_000;
 
@@ -78,7 +76,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
    * @param ticker the time source of the TTL
    * @param timeout the deadline of one login
    */
-  public NacosAuth(String username, String password, NacosTransport transport, Ticker ticker, Duration timeout) {
+  NacosAuth(String username, String password, NacosTransport transport, Ticker ticker, Duration timeout) {
     this.username = username;
     this.password = password;
     this.transport = transport;
@@ -105,7 +103,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
         return true; // another thread logged in again since this request was signed
       }
       LOG.info("Nacos refused the access token of '{}' ({}); logging in again", username,
-          abbreviate(forbidden.body()));
+          NacosText.abbreviate(forbidden.body(), 120));
       token = login();
       return true;
     } finally {
@@ -114,7 +112,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
   }
 
   /** Logs in now unless a valid token is held; for a check at start. */
-  public void ensureLoggedIn() {
+  void ensureLoggedIn() {
     current();
   }
 
@@ -161,7 +159,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
     if (response.ok()) {
       return token(response, started);
     }
-    String answer = response.status() + " " + abbreviate(response.body());
+    String answer = response.status() + " " + NacosText.abbreviate(response.body(), 120);
     if (response.status() == 403 || response.status() == 401 || response.status() == 500) {
       NacosResponse probe = probe(line, response, answer);
       if (probe.status() == 403 || probe.status() == 401) {
@@ -192,7 +190,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
 
   private Token token(NacosResponse response, long started) {
     try {
-      JsonNode json = JSON.readTree(response.body());
+      JsonNode json = NacosJson.MAPPER.readTree(response.body());
       String value = json.path("accessToken").asText("");
       if (value.isEmpty()) {
         throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
@@ -206,7 +204,7 @@ public final class NacosAuth implements NacosTransport.Authenticator {
       return new Token(value, started, Duration.ofSeconds(ttlSeconds).toNanos());
     } catch (IOException e) {
       throw new AuthenticationException(response.server(), "Nacos login as '" + username + "' on "
-          + response.server() + " answered no JSON: " + abbreviate(response.body()));
+          + response.server() + " answered no JSON: " + NacosText.abbreviate(response.body(), 120));
     }
   }
 
@@ -216,10 +214,6 @@ public final class NacosAuth implements NacosTransport.Authenticator {
     return lower.contains("token") || lower.contains("user not found");
   }
 
-  private static String abbreviate(String body) {
-    String oneLine = body.replace('\n', ' ').strip();
-    return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 120) + "...";
-  }
 
   @Override
   public String toString() {

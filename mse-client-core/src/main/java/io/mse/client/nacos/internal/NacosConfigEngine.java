@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>Properties: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
  * at least 10000), {@value #FAILOVER_DIR}, {@value #FAILOVER_CHECK}.
  *
- * <p>Threads: none until the first watch; then the one thread of {@link ExecutorConfigScheduler}
+ * <p>Threads: none until the first watch; then the one thread of {@link ExecutorScheduler}
  * (named {@code mse-<client>-config-1}), whatever the number of watched keys: polls are sent
  * asynchronously and wait on the transport's selector thread, not on ours.
  * Thread-safe. {@link #close()} cancels the polls in flight and stops the threads.
@@ -92,7 +92,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
 
   /** Makes the engine with its own scheduler, sharing {@code namespaceCheck} with its engine. */
   public NacosConfigEngine(EngineContext context, NacosTransport transport, NamespaceCheck namespaceCheck) {
-    this(context, transport, namespaceCheck, new ExecutorConfigScheduler(context.threadFactory("config")));
+    this(context, transport, namespaceCheck, new ExecutorScheduler("config", context.threadFactory("config")));
   }
 
   NacosConfigEngine(EngineContext context, NacosTransport transport, NamespaceCheck namespaceCheck,

@@ -56,7 +56,7 @@ public final class NacosEngine implements Engine {
    */
   public static NacosTransport transport(MseClientConfig settings) {
     NacosAddress address = NacosAddress.parse(settings.serverAddr(), settings.property("nacos.contextPath", null));
-    NacosTransport transport = new NacosTransport(address, NacosTransport.client(settings, address), settings.ticker());
+    NacosTransport transport = new NacosTransport(address, NacosHttpClients.client(settings, address), settings.ticker());
     if (settings.username() != null) {
       transport.authenticator(new NacosAuth(settings.username(), settings.password(), transport, settings.ticker(),
           settings.requestTimeout()));

@@ -1,12 +1,10 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mse.client.AuthenticationException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.nacos.NacosNamespace;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +35,6 @@ public final class NacosNamespaces {
   static final String PATH_V3 = "/v3/admin/core/namespace";
   /** The 3.x error code of "namespace already exist". */
   static final int ALREADY_EXISTS = 22002;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private NacosNamespaces() {}
 
@@ -57,7 +54,7 @@ public final class NacosNamespaces {
     JsonNode data = v3 ? NacosServerLine.wrappedData(response.body()) : json(response.body()).path("data");
     if (data == null || !data.isArray()) {
       throw new ServerUnavailableException("namespaces", "Nacos " + response.server()
-          + " answered the namespace list with something else: " + abbreviate(response.body()));
+          + " answered the namespace list with something else: " + NacosText.abbreviate(response.body()));
     }
     List<NacosNamespace> namespaces = new ArrayList<>();
     for (JsonNode item : data) {
@@ -118,31 +115,26 @@ public final class NacosNamespaces {
   private static void check(NacosResponse response, String resource, String action) {
     if (response.status() == 403 || response.status() == 401) {
       throw new AuthenticationException(resource, "Nacos " + response.server() + " refused to " + action + " '"
-          + resource + "' (" + response.status() + " " + abbreviate(NacosServerLine.reason(response.body()))
+          + resource + "' (" + response.status() + " " + NacosText.abbreviate(NacosServerLine.reason(response.body()))
           + "): it takes the credentials of a user with admin rights (Nacos 3.x asks for them even when"
           + " its client auth is off)");
     }
     if (response.status() >= 400 && response.status() < 500) {
       throw new RequestRefusedException(resource, response.server(), response.status(), action,
-          abbreviate(NacosServerLine.reason(response.body())));
+          NacosText.abbreviate(NacosServerLine.reason(response.body())));
     }
     if (!response.ok()) {
       throw new ServerUnavailableException(resource, "Nacos " + response.server() + " could not " + action + " '"
-          + resource + "': " + response.status() + " " + abbreviate(response.body()));
+          + resource + "': " + response.status() + " " + NacosText.abbreviate(response.body()));
     }
   }
 
   private static JsonNode json(String body) {
-    try {
-      JsonNode json = JSON.readTree(body);
-      return json == null ? JSON.missingNode() : json;
-    } catch (IOException e) {
-      return JSON.missingNode();
-    }
+    return NacosJson.readOrMissing(body);
   }
 
+  /** {@link NacosText#abbreviate(String)}, for the callers that still name it here. */
   static String abbreviate(String body) {
-    String oneLine = body.replace('\n', ' ').strip();
-    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    return NacosText.abbreviate(body);
   }
 }

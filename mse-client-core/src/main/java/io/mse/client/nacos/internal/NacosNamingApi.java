@@ -176,7 +176,8 @@ final class NacosNamingApi {
     JsonNode body = jsonOrNull(response.body());
     if (body == null || !body.isObject()) {
       throw new ServerUnavailableException(resource, "Nacos server " + response.server()
-          + " answered the service list of '" + resource + "' with something else: " + abbreviate(response.body()));
+          + " answered the service list of '" + resource + "' with something else: "
+          + NacosText.abbreviate(response.body(), 300));
     }
     List<String> names = new ArrayList<>();
     for (JsonNode name : body.path("doms")) {
@@ -187,7 +188,7 @@ final class NacosNamingApi {
 
   /** The JSON of a full beat: the whole instance, so that a server that lost it registers it right. */
   static String beatJson(ServiceKey service, Instance instance) {
-    ObjectNode beat = NacosServiceList.JSON.createObjectNode();
+    ObjectNode beat = NacosJson.MAPPER.createObjectNode();
     beat.put("serviceName", service.groupedName());
     beat.put("ip", instance.ip());
     beat.put("port", instance.port());
@@ -222,7 +223,7 @@ final class NacosNamingApi {
     params.put("healthy", Boolean.toString(instance.healthy()));
     params.put("ephemeral", Boolean.toString(instance.ephemeral()));
     try {
-      params.put("metadata", NacosServiceList.JSON.writeValueAsString(instance.metadata()));
+      params.put("metadata", NacosJson.MAPPER.writeValueAsString(instance.metadata()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode metadata " + instance.metadata(), e);
     }
@@ -246,7 +247,7 @@ final class NacosNamingApi {
    * 200 that is not the expected answer) {@link RequestRefusedException} with the server's reason.
    */
   private static MseException refused(Object resource, String action, NacosResponse response) {
-    String reason = abbreviate(NacosServerLine.reason(response.body()));
+    String reason = NacosText.abbreviate(NacosServerLine.reason(response.body()), 300);
     int status = response.status();
     String name = resource.toString();
     if (status == 401 || status == 403) {
@@ -263,15 +264,11 @@ final class NacosNamingApi {
 
   private static JsonNode jsonOrNull(String text) {
     try {
-      JsonNode node = NacosServiceList.JSON.readTree(text);
+      JsonNode node = NacosJson.MAPPER.readTree(text);
       return node != null && node.isObject() ? node : null;
     } catch (JsonProcessingException e) {
       return null;
     }
   }
 
-  private static String abbreviate(String body) {
-    String oneLine = body.replace('\n', ' ').strip();
-    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
-  }
 }

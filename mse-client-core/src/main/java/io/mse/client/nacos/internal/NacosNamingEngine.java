@@ -61,7 +61,7 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
    */
   public NacosNamingEngine(EngineContext context, NacosTransport transport) {
     this(context, transport::send, transport::serverLine, NamingSettings.of(context.config()),
-        transport.address().servers().get(0), new ExecutorNamingScheduler(context.threadFactory("naming")));
+        transport.address().servers().get(0), new ExecutorScheduler("naming", context.threadFactory("naming")));
   }
 
   /** As the public constructor, against a 2.x server (tests). */

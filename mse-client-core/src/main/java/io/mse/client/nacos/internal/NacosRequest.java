@@ -21,43 +21,43 @@ import java.util.Map;
  *     request: for long polls, which a server holds for most of their timeout, so that a hung server
  *     costs one attempt and the next server still gets a whole one
  */
-public record NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+record NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
     Map<String, String> headers, Duration timeout, String resource, boolean timeoutPerAttempt) {
 
-  public NacosRequest {
+  NacosRequest {
     query = copy(query);
     form = copy(form);
     headers = copy(headers);
   }
 
   /** A request whose {@code timeout} is the deadline of the whole request, across every server tried. */
-  public NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+  NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
       Map<String, String> headers, Duration timeout, String resource) {
     this(method, path, query, form, headers, timeout, resource, false);
   }
 
-  public static NacosRequest get(String path, Map<String, String> query, Duration timeout, String resource) {
+  static NacosRequest get(String path, Map<String, String> query, Duration timeout, String resource) {
     return new NacosRequest("GET", path, query, Map.of(), Map.of(), timeout, resource);
   }
 
-  public static NacosRequest post(String path, Map<String, String> form, Duration timeout, String resource) {
+  static NacosRequest post(String path, Map<String, String> form, Duration timeout, String resource) {
     return new NacosRequest("POST", path, Map.of(), form, Map.of(), timeout, resource);
   }
 
   /** Returns a DELETE request whose parameters travel in the query string. */
-  public static NacosRequest delete(String path, Map<String, String> query, Duration timeout, String resource) {
+  static NacosRequest delete(String path, Map<String, String> query, Duration timeout, String resource) {
     return new NacosRequest("DELETE", path, query, Map.of(), Map.of(), timeout, resource);
   }
 
   /** Returns a copy with one more (or a replaced) query parameter. */
-  public NacosRequest withQuery(String name, String value) {
+  NacosRequest withQuery(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(query);
     more.put(name, value);
     return new NacosRequest(method, path, more, form, headers, timeout, resource, timeoutPerAttempt);
   }
 
   /** Returns a copy with another deadline. */
-  public NacosRequest withTimeout(Duration newTimeout) {
+  NacosRequest withTimeout(Duration newTimeout) {
     return new NacosRequest(method, path, query, form, headers, newTimeout, resource, timeoutPerAttempt);
   }
 
@@ -71,7 +71,7 @@ public record NacosRequest(String method, String path, Map<String, String> query
   }
 
   /** Returns a copy with one more header. */
-  public NacosRequest withHeader(String name, String value) {
+  NacosRequest withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
     return new NacosRequest(method, path, query, form, more, timeout, resource, timeoutPerAttempt);

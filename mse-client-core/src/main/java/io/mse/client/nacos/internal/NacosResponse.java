@@ -8,14 +8,14 @@ package io.mse.client.nacos.internal;
  * @param server the base URL of the server that answered
  * @param headerLookup reads a response header by name (null when absent)
  */
-public record NacosResponse(int status, String body, String server, java.util.function.Function<String, String> headerLookup) {
+record NacosResponse(int status, String body, String server, java.util.function.Function<String, String> headerLookup) {
 
   /** Returns a response header, or null. */
-  public String header(String name) {
+  String header(String name) {
     return headerLookup.apply(name);
   }
 
-  public boolean ok() {
+  boolean ok() {
     return status == 200;
   }
 }

@@ -1,7 +1,6 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * 3.x server answers without a login ({@code {"code":0,"data":{"version":"3.0.3",...}}}, also with auth
  * on) and a 2.x server answers 404. Immutable and thread-safe.
  */
-public enum NacosServerLine {
+enum NacosServerLine {
 
   /** Nacos 2.x or older: the {@code /v1} login, console and naming admin APIs. */
   V2("/v1/auth/login", "/v1/cs/configs", "group"),
@@ -26,7 +25,6 @@ public enum NacosServerLine {
 
   static final String STATE_PATH = "/v3/admin/core/state";
   private static final Logger LOG = LoggerFactory.getLogger(NacosServerLine.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String loginPath;
   private final String configPath;
@@ -39,7 +37,7 @@ public enum NacosServerLine {
   }
 
   /** The path of the username/password login, after the context path. */
-  public String loginPath() {
+  String loginPath() {
     return loginPath;
   }
 
@@ -76,7 +74,7 @@ public enum NacosServerLine {
 
   private static String version(String body) {
     try {
-      return JSON.readTree(body).path("data").path("version").asText("unknown");
+      return NacosJson.MAPPER.readTree(body).path("data").path("version").asText("unknown");
     } catch (IOException e) {
       return "unknown";
     }
@@ -85,7 +83,7 @@ public enum NacosServerLine {
   /** Reads the {@code data} of a 3.x answer {@code {"code":0,"message":"success","data":...}}, or null when not one. */
   static JsonNode wrappedData(String body) {
     try {
-      JsonNode json = JSON.readTree(body);
+      JsonNode json = NacosJson.MAPPER.readTree(body);
       return json != null && json.path("code").asInt(-1) == 0 && json.has("data") ? json.get("data") : null;
     } catch (IOException e) {
       return null;
@@ -95,7 +93,7 @@ public enum NacosServerLine {
   /** Reads the reason of a 3.x refusal {@code {"code":22002,"message":"...","data":"..."}}; the body itself otherwise. */
   static String reason(String body) {
     try {
-      JsonNode json = JSON.readTree(body);
+      JsonNode json = NacosJson.MAPPER.readTree(body);
       if (json != null && json.isObject()) {
         String data = json.path("data").isTextual() ? json.path("data").asText() : "";
         String message = json.path("message").asText("");

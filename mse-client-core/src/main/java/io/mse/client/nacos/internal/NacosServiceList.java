@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, long lastRefTime, boolean valid) {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosServiceList.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** {@link NacosJson#MAPPER}, for the callers that still name it here. */
+  static final ObjectMapper JSON = NacosJson.MAPPER;
   static final long DEFAULT_CACHE_MILLIS = 10_000;
 
   NacosServiceList {
@@ -47,12 +48,12 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
   static NacosServiceList parse(String json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = NacosJson.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not an instance list: " + abbreviate(json), e);
+      throw new IllegalArgumentException("not an instance list: " + NacosText.abbreviate(json), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("not an instance list: " + abbreviate(json));
+      throw new IllegalArgumentException("not an instance list: " + NacosText.abbreviate(json));
     }
     String name = root.path("name").asText("");
     if (!name.isEmpty() && !name.contains("@@")) {
@@ -85,13 +86,8 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
           host.path("clusterName").asText(null), metadata);
     } catch (IllegalArgumentException e) {
       LOG.warn("Skipping an instance of '{}' the server sent that is not valid: {} ({})", service,
-          abbreviate(host.toString()), e.getMessage());
+          NacosText.abbreviate(host.toString()), e.getMessage());
       return null;
     }
-  }
-
-  private static String abbreviate(String text) {
-    String oneLine = text.replace('\n', ' ').strip();
-    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
   }
 }

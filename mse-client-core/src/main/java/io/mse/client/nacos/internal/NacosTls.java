@@ -23,11 +23,11 @@ import javax.net.ssl.X509TrustManager;
  * </ul>
  * Host names are still verified against the certificate. Stateless and thread-safe.
  */
-public final class NacosTls {
+final class NacosTls {
 
-  public static final String TRUST_STORE = "nacos.tls.trustStore";
-  public static final String TRUST_STORE_PASSWORD = "nacos.tls.trustStorePassword";
-  public static final String TRUST_STORE_TYPE = "nacos.tls.trustStoreType";
+  static final String TRUST_STORE = "nacos.tls.trustStore";
+  static final String TRUST_STORE_PASSWORD = "nacos.tls.trustStorePassword";
+  static final String TRUST_STORE_TYPE = "nacos.tls.trustStoreType";
 
   private NacosTls() {}
 
@@ -51,7 +51,7 @@ public final class NacosTls {
    *
    * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
    */
-  public static SSLContext sslContext(MseClientConfig settings) {
+  static SSLContext sslContext(MseClientConfig settings) {
     String path = settings.property(TRUST_STORE, null);
     if (path == null || path.isBlank()) {
       return null;

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * admin rights, even when its client auth is off), at DEBUG otherwise; it is tried again later only
  * when no server could be reached. Thread-safe.
  */
-public final class NamespaceCheck {
+final class NamespaceCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceCheck.class);
 
@@ -32,7 +32,7 @@ public final class NamespaceCheck {
   /**
    * @param namespace the configured namespace id, "" for public (never checked)
    */
-  public NamespaceCheck(String namespace, NacosTransport transport, Duration timeout) {
+  NamespaceCheck(String namespace, NacosTransport transport, Duration timeout) {
     this.namespace = namespace;
     this.transport = transport;
     this.timeout = timeout;
@@ -45,7 +45,7 @@ public final class NamespaceCheck {
    * @throws IllegalArgumentException when the namespace is the name of a namespace whose id differs
    *     (and no namespace has it as id); every later call throws it again
    */
-  public void verify() {
+  void verify() {
     String known = mistake;
     if (known != null) {
       throw new IllegalArgumentException(known);

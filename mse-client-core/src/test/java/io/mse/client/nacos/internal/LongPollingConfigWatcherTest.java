@@ -293,7 +293,7 @@ class LongPollingConfigWatcherTest {
   void tenThousandKeysOpenAtMostFourConcurrentPollsOnOneThread() {
     stubListener("", 3_000);
     watcher.close();
-    ExecutorConfigScheduler real = new ExecutorConfigScheduler(new io.mse.client.spi.NamedThreadFactory("mse-t10k-config"));
+    ExecutorScheduler real = new ExecutorScheduler("config", new io.mse.client.spi.NamedThreadFactory("mse-t10k-config"));
     // as in the engine: answers handled on the one config thread, so each count drops before the next poll
     sender = new CountingSender(request -> transport.sendAsync(request, real::execute,
         (task, delay) -> real.schedule("timeout", task, delay)));

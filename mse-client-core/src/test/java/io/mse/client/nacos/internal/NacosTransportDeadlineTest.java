@@ -79,7 +79,7 @@ class NacosTransportDeadlineTest {
   /** A transport over {@code servers} that starts at the first one. */
   private NacosTransport transport(MseClientConfig settings) {
     NacosAddress address = NacosAddress.parse(settings.serverAddr(), null);
-    return new NacosTransport(address, NacosTransport.client(settings, address), Ticker.system(), 0);
+    return new NacosTransport(address, NacosHttpClients.client(settings, address), Ticker.system(), 0);
   }
 
   private static NacosRequest read(Duration timeout) {
@@ -171,7 +171,7 @@ class NacosTransportDeadlineTest {
     MseClientConfig settings = settings("127.0.0.1:" + good.port(), Duration.ofSeconds(2));
     NacosAddress address = NacosAddress.parse(settings.serverAddr(), null);
     NacosTransport[] closing = new NacosTransport[1];
-    HttpClient closesFirst = new DelegatingClient(NacosTransport.client(settings, address)) {
+    HttpClient closesFirst = new DelegatingClient(NacosHttpClients.client(settings, address)) {
       @Override
       public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         closing[0].close(); // close() runs after the send checked it, before the call is tracked

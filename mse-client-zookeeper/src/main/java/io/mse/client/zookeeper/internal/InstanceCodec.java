@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link Instance}'s accessors, so it stays stable when {@link Instance} grows methods. Unknown
  * fields are ignored (other writers may add some). Thread-safe.
  */
-public final class InstanceCodec {
+final class InstanceCodec {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -24,7 +24,7 @@ public final class InstanceCodec {
       Boolean ephemeral, String clusterName, Map<String, String> metadata) {}
 
   /** Returns the UTF-8 JSON of {@code instance}. */
-  public static byte[] encode(Instance instance) {
+  static byte[] encode(Instance instance) {
     Wire wire = new Wire(instance.instanceId(), instance.ip(), instance.port(), instance.weight(), instance.healthy(),
         instance.enabled(), instance.ephemeral(), instance.clusterName(), instance.metadata());
     try {
@@ -40,7 +40,7 @@ public final class InstanceCodec {
    * @param ephemeral whether the znode is ephemeral; this, not the JSON, decides {@link Instance#ephemeral()}
    * @throws IllegalArgumentException when the data is not an instance's JSON
    */
-  public static Instance decode(byte[] data, boolean ephemeral) {
+  static Instance decode(byte[] data, boolean ephemeral) {
     Wire wire;
     try {
       wire = MAPPER.readValue(data == null ? new byte[0] : data, Wire.class);

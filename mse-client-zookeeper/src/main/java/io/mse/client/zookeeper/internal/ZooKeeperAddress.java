@@ -1,5 +1,6 @@
 package io.mse.client.zookeeper.internal;
 
+import io.mse.client.spi.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +21,6 @@ public record ZooKeeperAddress(String connectString, String chroot) {
   /** The accepted form, for error messages. */
   public static final String FORM = "zookeeper://host:port[,host:port...][/chroot]";
 
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-]+");
-  private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.%a-zA-Z0-9]+]");
   private static final Pattern CHROOT_SEGMENT = Pattern.compile("[A-Za-z0-9._\\-:]+");
 
   /** Returns true when {@code serverAddr} starts with {@value #SCHEME}, in any letter case. */
@@ -60,50 +59,11 @@ public record ZooKeeperAddress(String connectString, String chroot) {
     if (hostPort.isEmpty()) {
       throw invalid(serverAddr, "it has an empty 'host:port' entry");
     }
-    String host;
-    String port;
-    if (hostPort.startsWith("[")) {
-      int close = hostPort.indexOf(']');
-      if (close < 0) {
-        throw invalid(serverAddr, "IPv6 host '" + hostPort + "' lacks its closing ']'");
-      }
-      host = hostPort.substring(0, close + 1);
-      String after = hostPort.substring(close + 1);
-      if (!after.isEmpty() && !after.startsWith(":")) {
-        throw invalid(serverAddr, "'" + hostPort + "' must be [ipv6]:port");
-      }
-      port = after.isEmpty() ? null : after.substring(1);
-      if (!IPV6.matcher(host).matches()) {
-        throw invalid(serverAddr, "'" + host + "' is not an IPv6 address");
-      }
-    } else {
-      int colon = hostPort.lastIndexOf(':');
-      host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-      port = colon < 0 ? null : hostPort.substring(colon + 1);
-      if (host.isEmpty()) {
-        throw invalid(serverAddr, "'" + hostPort + "' needs a host before the port");
-      }
-      if (!HOST.matcher(host).matches()) {
-        throw invalid(serverAddr, "host '" + host + "' may contain only letters, digits, '.', '_' and '-'");
-      }
-    }
-    return host + ":" + port(serverAddr, port);
-  }
-
-  private static int port(String serverAddr, String port) {
-    if (port == null) {
-      return DEFAULT_PORT;
-    }
-    int value;
     try {
-      value = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw invalid(serverAddr, "port '" + port + "' is not a number from 1 to 65535");
+      return HostPort.parse(hostPort, DEFAULT_PORT).toString();
+    } catch (IllegalArgumentException e) {
+      throw invalid(serverAddr, e.getMessage());
     }
-    if (value < 1 || value > 65535) {
-      throw invalid(serverAddr, "port " + value + " is out of range: a port is 1 to 65535");
-    }
-    return value;
   }
 
   private static String chroot(String serverAddr, String path) {

@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  * are percent-encoded as UTF-8 bytes ({@code %2E}), so every name maps to exactly one segment and
  * back. Immutable and thread-safe.
  */
-public final class ZooKeeperLayout {
+final class ZooKeeperLayout {
 
   /** The root used when the {@code zookeeper.root} property is not set. */
-  public static final String DEFAULT_ROOT = "/mse";
+  static final String DEFAULT_ROOT = "/mse";
 
   private static final Pattern ROOT = Pattern.compile("(/[A-Za-z0-9._\\-:]+)+");
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -35,7 +35,7 @@ public final class ZooKeeperLayout {
    *     {@code . _ - :}, without a trailing slash
    * @throws IllegalArgumentException when {@code root} breaks that rule
    */
-  public ZooKeeperLayout(String root) {
+  ZooKeeperLayout(String root) {
     if (root == null || !ROOT.matcher(root).matches() || root.startsWith("/zookeeper")
         || root.contains("/./") || root.contains("/../") || root.endsWith("/.") || root.endsWith("/..")) {
       throw new IllegalArgumentException("zookeeper.root '" + root + "' is invalid: it must be an absolute path such as"
@@ -44,27 +44,27 @@ public final class ZooKeeperLayout {
     this.root = root;
   }
 
-  public String root() {
+  String root() {
     return root;
   }
 
   /** Returns the node of a config. */
-  public String config(ConfigKey key) {
+  String config(ConfigKey key) {
     return root + "/" + namespace(key.namespace()) + "/config/" + segment(key.group()) + "/" + segment(key.dataId());
   }
 
   /** Returns the node whose children are the services of a group. */
-  public String services(String namespace, String group) {
+  String services(String namespace, String group) {
     return root + "/" + namespace(namespace) + "/naming/" + segment(group);
   }
 
   /** Returns the node whose children are the instances of a service. */
-  public String service(ServiceKey key) {
+  String service(ServiceKey key) {
     return services(key.namespace(), key.group()) + "/" + segment(key.service());
   }
 
   /** Returns the node of an instance: its service's node plus {@code ip#port#cluster}. */
-  public String instance(ServiceKey key, Instance instance) {
+  String instance(ServiceKey key, Instance instance) {
     return service(key) + "/" + segment(instance.ip() + "#" + instance.port() + "#" + instance.clusterName());
   }
 
@@ -73,7 +73,7 @@ public final class ZooKeeperLayout {
   }
 
   /** Encodes a name as one legal path segment; see the class comment. */
-  public static String segment(String name) {
+  static String segment(String name) {
     if (name.equals(".")) {
       return "%2E";
     }
@@ -104,7 +104,7 @@ public final class ZooKeeperLayout {
    *
    * @throws IllegalArgumentException when a {@code %} is not followed by two hex digits
    */
-  public static String name(String segment) {
+  static String name(String segment) {
     if (segment.indexOf('%') < 0) {
       return segment;
     }

@@ -8,11 +8,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class ExecutorConfigSchedulerTest {
+class ExecutorSchedulerTest {
 
   @Test
   void logsWhatATaskThrowsAndRunsTheNextOnes() {
-    ExecutorConfigScheduler scheduler = new ExecutorConfigScheduler(new NamedThreadFactory("mse-sched-test-config"));
+    ExecutorScheduler scheduler = new ExecutorScheduler("config", new NamedThreadFactory("mse-sched-test-config"));
     CountDownLatch ran = new CountDownLatch(2);
     try {
       String logged = NacosTestSupport.captureStderr(() -> {
@@ -34,5 +34,29 @@ class ExecutorConfigSchedulerTest {
     } finally {
       scheduler.close();
     }
+  }
+
+  @Test
+  void servesTheNamingEngineOnTheSameKindOfThread() throws InterruptedException {
+    ExecutorScheduler scheduler = new ExecutorScheduler("naming", new NamedThreadFactory("mse-sched-test-naming"));
+    CountDownLatch ran = new CountDownLatch(1);
+    String[] thread = new String[1];
+    try {
+      NamingScheduler naming = scheduler;
+      naming.schedule(() -> {
+        throw new IllegalStateException("a naming bug");
+      }, Duration.ZERO);
+      NamingScheduler.Cancellable never = naming.schedule(() -> thread[0] = "cancelled task ran", Duration.ofHours(1));
+      never.cancel();
+      naming.schedule(() -> {
+        thread[0] = Thread.currentThread().getName();
+        ran.countDown();
+      }, Duration.ofMillis(1));
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(thread[0]).startsWith("mse-sched-test-naming");
+    } finally {
+      scheduler.close();
+    }
+    assertThat(scheduler.schedule(() -> { }, Duration.ZERO)).isSameAs(NamingScheduler.Cancellable.NONE);
   }
 }

@@ -1,0 +1,156 @@
+package io.mse.client.nacos.internal;
+
+import io.mse.client.ServerUnavailableException;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport policy for one request, driven alike by the blocking {@link NacosTransport#send} and
+ * the asynchronous {@link NacosTransport#sendAsync}, which differ only in how they wait for an attempt:
+ *
+ * <ul>
+ *   <li><b>Failover.</b> A round of attempts starts at the server that answered last
+ *       ({@link Failover#preferred()}) and moves to the next on a failure (no connection, a reset, no
+ *       whole answer in time) or a server fault ({@link Failover#isServerFault}).
+ *   <li><b>Deadline.</b> A round has one deadline, the request's timeout; an attempt may take what
+ *       remains of it divided by the servers left to try, so that a server that accepts and never
+ *       answers leaves the others time. A long poll ({@link NacosRequest#timeoutPerAttempt()}) may take
+ *       its whole timeout on each server.
+ *   <li><b>Re-login.</b> The request is signed by the authenticator, if any; a 403 that the
+ *       authenticator recognizes as a token problem leads to one renewal and one more round with
+ *       the freshly signed request.
+ * </ul>
+ *
+ * <p>Not thread-safe: one driver steps it at a time (the asynchronous one hands each step on through
+ * a future, which orders them).
+ */
+final class Attempts {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+
+  /**
+   * One attempt on one server.
+   *
+   * @param index the server's index in the address
+   * @param budgetNanos how long the attempt may take
+   */
+  record Attempt(int index, String server, long budgetNanos) {}
+
+  private final Failover failover;
+  private final NacosRequest decorated;
+  private final NacosTransport.Authenticator authenticator;
+  private NacosRequest signed;
+  private boolean renewed;
+  private long deadline;
+  private int start;
+  private int attemptNo;
+  private String lastFault;
+  private Exception lastCause;
+
+  /**
+   * Signs the request and starts the first round.
+   *
+   * @param decorated the request as it is sent, before signing
+   * @param authenticator signs it; null to send it as it is
+   * @throws io.mse.client.AuthenticationException when the authenticator's login is refused
+   * @throws ServerUnavailableException when the authenticator could reach no server
+   */
+  Attempts(Failover failover, NacosRequest decorated, NacosTransport.Authenticator authenticator) {
+    this.failover = failover;
+    this.decorated = decorated;
+    this.authenticator = authenticator;
+    this.signed = authenticator == null ? decorated : authenticator.sign(decorated);
+    round();
+  }
+
+  /** The request as the next attempt sends it. */
+  NacosRequest signed() {
+    return signed;
+  }
+
+  /** Starts a round of attempts over every server, within a fresh deadline. */
+  private void round() {
+    deadline = failover.ticker().read() + deadlineNanos(decorated, failover.servers().size());
+    start = failover.preferred();
+    attemptNo = 0;
+    lastFault = "no attempt within the deadline";
+    lastCause = null;
+  }
+
+  /** Returns the next attempt, or null when the round is over: no server or no time left ({@link #unavailable}). */
+  Attempt next() {
+    List<String> servers = failover.servers();
+    long budget = attemptNanos(decorated, deadline - failover.ticker().read(), servers.size() - attemptNo);
+    if (budget <= 0) {
+      return null;
+    }
+    int index = (start + attemptNo) % servers.size();
+    attemptNo++;
+    return new Attempt(index, servers.get(index), budget);
+  }
+
+  /** Records that {@code attempt} failed with {@code cause} (no answer); the next server is due. */
+  void failed(Attempt attempt, Throwable cause) {
+    lastFault = attempt.server() + ": " + (cause instanceof HttpTimeoutException ? cause.getMessage() : cause);
+    lastCause = cause instanceof Exception e ? e : new IOException(cause);
+    LOG.debug("{} failed on {}: {}", signed, attempt.server(), lastFault);
+  }
+
+  /**
+   * Takes the answer of {@code attempt}.
+   *
+   * @return true when it is the answer of the request; false when the request goes on: the answer
+   *     was a server fault (the next server is due), or it refused the token, which was renewed (a
+   *     new round is due)
+   * @throws io.mse.client.AuthenticationException when the renewal's login is refused
+   * @throws ServerUnavailableException when the renewal could reach no server
+   */
+  boolean answered(Attempt attempt, NacosResponse response) {
+    if (Failover.isServerFault(signed, response)) {
+      lastFault = attempt.server() + " answered " + response.status() + " " + NacosText.abbreviate(response.body());
+      LOG.debug("{} on {}: {}", signed, attempt.server(), lastFault);
+      return false;
+    }
+    failover.answered(attempt.index(), attempt.server());
+    if (response.status() == 403 && authenticator != null && !renewed && authenticator.renew(signed, response)) {
+      LOG.debug("{} refused the token; retrying once with a fresh one", response.server());
+      renewed = true;
+      signed = authenticator.sign(decorated);
+      round();
+      return false;
+    }
+    return true;
+  }
+
+  /** The exception of a round that no server answered (after {@link #next()} returned null). */
+  ServerUnavailableException unavailable() {
+    return failover.unavailable(signed, start, lastFault, lastCause);
+  }
+
+  /** Returns how long a request may take across {@code servers} servers. */
+  private static long deadlineNanos(NacosRequest request, int servers) {
+    long timeout = request.timeout().toNanos();
+    return request.timeoutPerAttempt() ? saturatedMultiply(timeout, servers) : timeout;
+  }
+
+  /**
+   * Returns how long the next attempt may take, with {@code remainingNanos} left of the deadline and
+   * {@code serversLeft} servers (this one included) left to try: an equal share of what remains, or
+   * for a request bounded per attempt its timeout (never past the deadline).
+   */
+  private static long attemptNanos(NacosRequest request, long remainingNanos, int serversLeft) {
+    if (remainingNanos <= 0 || serversLeft <= 0) {
+      return 0;
+    }
+    return request.timeoutPerAttempt() ? Math.min(request.timeout().toNanos(), remainingNanos)
+        : remainingNanos / serversLeft;
+  }
+
+  private static long saturatedMultiply(long a, int b) {
+    long product = a * b;
+    return b != 0 && product / b != a ? Long.MAX_VALUE : product;
+  }
+}
