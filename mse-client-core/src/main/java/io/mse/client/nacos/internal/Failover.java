@@ -92,12 +92,21 @@ final class Failover {
   }
 
   /**
-   * A login answered 500 is returned to the login rather than tried on the next server: Nacos 2.x
-   * answers an unknown user so ({@code caused: User x not found;}) and 3.0.3 a wrong password (its
-   * {@code AccessException} escapes as a bare 500), and {@link NacosAuth} tells them from faults.
+   * A login answered 500 in the words of a verdict on the credentials is returned to the login rather
+   * than tried on the next server: Nacos 2.x answers an unknown user {@code caused: User x not found;};
+   * 3.0.3 a wrong password on {@code /v3/auth/user/login} with Spring's bare error ({@code "message":
+   * "No message available"}) and any refusal on {@code /v1/auth/login} with {@code Handle API
+   * Compatibility failed}. {@link NacosAuth} then tells refused credentials from a server without auth.
+   * Any other 500 of a login (a database down: 2.x says {@code caused: <its exception>;}) is a server
+   * fault, tried on the next server. 3.x's bare error cannot tell a wrong password from such a fault.
    */
   private static boolean isLoginVerdict(NacosRequest request, NacosResponse response) {
-    return response.status() == 500 && (request.path().equals(NacosServerLine.V2.loginPath())
-        || request.path().equals(NacosServerLine.V3.loginPath()));
+    if (response.status() != 500 || !(request.path().equals(NacosServerLine.V2.loginPath())
+        || request.path().equals(NacosServerLine.V3.loginPath()))) {
+      return false;
+    }
+    String body = response.body().toLowerCase(Locale.ROOT);
+    return body.contains("not found") || body.contains("no message available")
+        || body.contains("handle api compatibility failed");
   }
 }

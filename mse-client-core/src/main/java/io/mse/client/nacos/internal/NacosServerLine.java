@@ -1,6 +1,7 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mse.client.ServerUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -55,6 +56,9 @@ enum NacosServerLine {
    *
    * @throws io.mse.client.ServerUnavailableException when no server answered; nothing is decided then
    */
+  /** The state endpoint of the 2.x line (3.x answers 404 there). */
+  static final String V2_STATE_PATH = "/v1/console/server/state";
+
   static NacosServerLine detect(NacosTransport transport, Duration timeout) {
     NacosResponse response = transport.sendUnsigned(NacosRequest.get(STATE_PATH, Map.of(), timeout, "server state"));
     if (response.status() == 404) {
@@ -67,9 +71,16 @@ enum NacosServerLine {
           response.server(), version(response.body()));
       return V3;
     }
-    LOG.debug("Nacos {} answered {} with {}; taken for a 2.x server", response.server(), STATE_PATH,
-        response.status());
-    return V2;
+    // Something else (a proxy's 400, 405 or 429): ask 2.x's own state endpoint before deciding.
+    NacosResponse v2 = transport.sendUnsigned(NacosRequest.get(V2_STATE_PATH, Map.of(), timeout, "server state"));
+    if (v2.ok()) {
+      LOG.debug("Nacos {} is a 2.x server ({} answers {}, {} 200)", v2.server(), STATE_PATH, response.status(),
+          V2_STATE_PATH);
+      return V2;
+    }
+    throw new ServerUnavailableException(v2.server(), "Nacos " + v2.server() + " did not say its line: "
+        + STATE_PATH + " answered " + response.status() + ", " + V2_STATE_PATH + " " + v2.status()
+        + "; the line is asked again on the next use");
   }
 
   private static String version(String body) {

@@ -177,11 +177,37 @@ class NacosAuthTest {
 
   @Test
   void aLoginThatFailsForAServerReasonIsNotTakenForRefusedCredentials() {
-    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500).withBody("db down")));
-    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(503).withBody("busy")));
+    // 2.x words a fault inside the login "caused: <exception>;"; an auth-enabled server refuses the probe.
+    server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500)
+        .withBody("caused: HikariPool-1 - Connection is not available, request timed out after 3000ms.;")));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(403).withBody("token invalid!")));
 
     assertThatThrownBy(() -> engine.getConfig(KEY, Duration.ofSeconds(1)))
-        .isInstanceOf(ServerUnavailableException.class).hasMessageContaining("500 db down");
+        .isInstanceOf(ServerUnavailableException.class).hasMessageContaining("HikariPool-1");
+  }
+
+  @Test
+  void aLoginFaultOnOneServerMovesTheLoginToTheNext() {
+    WireMockServer healthy = NacosTestSupport.startWireMock();
+    try {
+      server.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(aResponse().withStatus(500).withBody("caused: db down;")));
+      server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(403).withBody("token invalid!")));
+      healthy.stubFor(post(urlPathEqualTo(LOGIN)).willReturn(loginAnswer("tok-1")));
+      healthy.stubFor(get(urlPathEqualTo(CONFIGS)).withHeader("accessToken", equalTo("tok-1"))
+          .willReturn(aResponse().withStatus(200).withBody("from the healthy one")));
+      MseClientConfig settings = MseClient.builder()
+          .serverAddr("127.0.0.1:" + server.port() + ",127.0.0.1:" + healthy.port()).snapshotDir(snapshots)
+          .requestTimeout(Duration.ofSeconds(2)).credentials("nacos", PASSWORD).ticker(ticker).toConfig();
+      try (NacosTransport two = NacosEngine.transport(settings);
+          NacosConfigEngine config = new NacosConfigEngine(NacosTestSupport.context(settings,
+              new NacosTestSupport.RecordingSink()), two, new NamespaceCheck("", two, settings.requestTimeout()),
+              new ManualScheduler())) {
+        assertThat(config.getConfig(KEY, Duration.ofSeconds(1)).content()).isEqualTo("from the healthy one");
+      }
+      healthy.verify(1, postRequestedFor(urlPathEqualTo(LOGIN)));
+    } finally {
+      healthy.stop();
+    }
   }
 
   @Test

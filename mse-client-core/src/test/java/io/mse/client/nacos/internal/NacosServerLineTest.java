@@ -71,6 +71,29 @@ class NacosServerLineTest {
   }
 
   @Test
+  void anOddAnswerIsNotTakenFor2xUnless2xsOwnStateEndpointAnswers() {
+    // A proxy in front of a 3.x server answering 405 must not fix the line as 2.x for good.
+    server.stubFor(get(urlPathEqualTo(STATE)).willReturn(aResponse().withStatus(405)));
+    server.stubFor(get(urlPathEqualTo("/nacos" + NacosServerLine.V2_STATE_PATH)).willReturn(aResponse().withStatus(404)));
+
+    assertThatThrownBy(() -> transport.serverLine(TIMEOUT)).isInstanceOf(ServerUnavailableException.class)
+        .hasMessageContaining("did not say its line");
+
+    server.stubFor(get(urlPathEqualTo(STATE)).willReturn(aResponse().withStatus(200)
+        .withBody(NacosAuthTest.STATE_3_0_3)));
+    assertThat(transport.serverLine(TIMEOUT)).isEqualTo(NacosServerLine.V3);
+  }
+
+  @Test
+  void anOddAnswerFromA2xServerIsSettledBy2xsStateEndpoint() {
+    server.stubFor(get(urlPathEqualTo(STATE)).willReturn(aResponse().withStatus(400)));
+    server.stubFor(get(urlPathEqualTo("/nacos" + NacosServerLine.V2_STATE_PATH)).willReturn(aResponse().withStatus(200)
+        .withBody("{\"version\":\"2.5.1\"}")));
+
+    assertThat(transport.serverLine(TIMEOUT)).isEqualTo(NacosServerLine.V2);
+  }
+
+  @Test
   void readsTheReasonOfAWrappedRefusal() {
     assertThat(NacosServerLine.reason("{\"code\":21001,\"message\":\"weight error\",\"data\":\"instance format"
         + " invalid: The weights range from 0.0 to 10000.0\"}"))
