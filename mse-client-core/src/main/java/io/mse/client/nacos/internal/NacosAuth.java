@@ -96,6 +96,12 @@ final class NacosAuth implements NacosTransport.Authenticator {
       return false;
     }
     String used = signed.headers().get(TOKEN_HEADER);
+    Token known = token;
+    if (used == null && known != null && known.value() == null && known.valid(ticker.read())) {
+      // The server refused our login and serves clients without one (client auth off): what it refuses
+      // now (3.x's admin API wants an administrator) another login would not change.
+      return false;
+    }
     lock.lock();
     try {
       Token held = token;

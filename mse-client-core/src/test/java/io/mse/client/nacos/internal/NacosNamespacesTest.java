@@ -104,6 +104,26 @@ class NacosNamespacesTest {
     }
   }
 
+  @Test
+  void onA3xServerWithClientAuthOffARefusedAdminCallDoesNotLogInAgainEachTime() {
+    stubLine3();
+    // 48848-like: no user exists, the login is refused, unsigned client reads are served
+    server.stubFor(post(urlPathEqualTo("/nacos/v3/auth/user/login")).willReturn(aResponse().withStatus(403)
+        .withBody("{\"status\":403,\"error\":\"Forbidden\",\"message\":\"Access Denied\"}")));
+    server.stubFor(get(urlPathEqualTo("/nacos/v3/client/cs/config")).willReturn(aResponse().withStatus(200)
+        .withBody("{\"code\":20004,\"message\":\"config data not exist\",\"data\":null}")));
+    server.stubFor(get(urlPathEqualTo(NAMESPACES_V3 + "/list")).willReturn(aResponse().withStatus(403)
+        .withBody(FORBIDDEN_V3)));
+
+    try (NacosAdmin admin = NacosAdmin.create(NacosTestSupport.builder(server, snapshots)
+        .credentials("nacos", "not-an-admin").toConfig())) {
+      assertThatThrownBy(admin::listNamespaces).isInstanceOf(AuthenticationException.class);
+      assertThatThrownBy(admin::listNamespaces).isInstanceOf(AuthenticationException.class);
+    }
+    server.verify(1, postRequestedFor(urlPathEqualTo("/nacos/v3/auth/user/login")));
+    server.verify(2, getRequestedFor(urlPathEqualTo(NAMESPACES_V3 + "/list")));
+  }
+
   private void stubLine3() {
     server.stubFor(get(urlPathEqualTo(STATE)).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "application/json").withBody(NacosAuthTest.STATE_3_0_3)));
