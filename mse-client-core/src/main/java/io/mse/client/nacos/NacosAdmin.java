@@ -64,7 +64,8 @@ public final class NacosAdmin implements AutoCloseable {
    *     or answered something else than a namespace list
    */
   public List<NacosNamespace> listNamespaces() {
-    return NacosNamespaces.list(transport, timeout);
+    return NacosNamespaces.list(transport, timeout).stream()
+        .map(n -> new NacosNamespace(n.id(), n.name(), n.description(), n.configCount())).toList();
   }
 
   /**

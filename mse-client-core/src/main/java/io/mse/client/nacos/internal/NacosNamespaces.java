@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mse.client.AuthenticationException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
-import io.mse.client.nacos.NacosNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ public final class NacosNamespaces {
    * @throws RequestRefusedException when it refuses otherwise
    * @throws ServerUnavailableException when no server answered, or the answer is not a namespace list
    */
-  public static List<NacosNamespace> list(NacosTransport transport, Duration timeout) {
+  public static List<NamespaceEntry> list(NacosTransport transport, Duration timeout) {
     boolean v3 = transport.serverLine(timeout) == NacosServerLine.V3;
     NacosResponse response = transport.send(NacosRequest.get(v3 ? PATH_V3 + "/list" : PATH, Map.of(), timeout,
         "namespaces"));
@@ -56,10 +55,10 @@ public final class NacosNamespaces {
       throw new ServerUnavailableException("namespaces", "Nacos " + response.server()
           + " answered the namespace list with something else: " + NacosText.abbreviate(response.body()));
     }
-    List<NacosNamespace> namespaces = new ArrayList<>();
+    List<NamespaceEntry> namespaces = new ArrayList<>();
     for (JsonNode item : data) {
       String id = item.path("namespace").asText("");
-      namespaces.add(new NacosNamespace(id.equals("public") ? "" : id, item.path("namespaceShowName").asText(""),
+      namespaces.add(new NamespaceEntry(id.equals("public") ? "" : id, item.path("namespaceShowName").asText(""),
           item.path("namespaceDesc").asText(""), item.path("configCount").asInt(0)));
     }
     return List.copyOf(namespaces);

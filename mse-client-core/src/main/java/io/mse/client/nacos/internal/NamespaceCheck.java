@@ -3,7 +3,6 @@ package io.mse.client.nacos.internal;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.ServerUnavailableException;
-import io.mse.client.nacos.NacosNamespace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -78,11 +77,11 @@ final class NamespaceCheck {
     verify();
   }
 
-  private void evaluate(List<NacosNamespace> namespaces) {
+  private void evaluate(List<NamespaceEntry> namespaces) {
     if (namespaces.stream().anyMatch(n -> n.id().equals(namespace))) {
       return;
     }
-    Optional<NacosNamespace> byName = namespaces.stream().filter(n -> n.name().equals(namespace)).findFirst();
+    Optional<NamespaceEntry> byName = namespaces.stream().filter(n -> n.name().equals(namespace)).findFirst();
     if (byName.isPresent()) {
       String id = byName.get().id();
       mistake = "namespace '" + namespace + "' is a name; its id is '" + (id.isEmpty() ? "" : id) + "'"
