@@ -67,7 +67,7 @@ public final class ServiceCache implements NamingEventSink {
         }
       }
     }
-    entry.started.complete(null);
+    entry.started.release();
   }
 
   /** Queues the current list to one new listener, after any change already queued. */
@@ -106,7 +106,7 @@ public final class ServiceCache implements NamingEventSink {
       // Queued under the entry's lock, so events of one service reach the queue in order of change.
       dispatcher.execute(() -> notifyListeners(entry, event));
     }
-    entry.started.complete(null);
+    entry.started.release();
   }
 
   private void notifyListeners(ServiceEntry entry, NamingEvent event) {

@@ -128,7 +128,7 @@ class NacosNamingPushTest {
     transport = new NacosTransport(NacosAddress.parse(config.serverAddr(), null),
         NacosTransport.defaultClient(config.requestTimeout()), Ticker.system());
     sink = new RecordingNamingSink();
-    engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> {}, sink), transport::send,
+    engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> null, sink), transport::send,
         NamingSettings.of(config), transport.address().servers().get(0), scheduler = new ManualNamingScheduler());
     return engine;
   }

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link Instance}'s accessors, so it stays stable when {@link Instance} grows methods. Unknown
  * fields are ignored (other writers may add some). Thread-safe.
  */
-public final class InstanceCodec {
+final class InstanceCodec {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * are percent-encoded as UTF-8 bytes ({@code %2E}), so every name maps to exactly one segment and
  * back. Immutable and thread-safe.
  */
-public final class ZooKeeperLayout {
+final class ZooKeeperLayout {
 
   /** The root used when the {@code zookeeper.root} property is not set. */
   public static final String DEFAULT_ROOT = "/mse";
