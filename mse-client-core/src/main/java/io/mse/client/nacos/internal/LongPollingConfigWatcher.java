@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * then parked (left out of the polls, one WARN) and tried again after {@link #MAX_BACKOFF}, while every
  * other key keeps being listened to. A key whose read is refused ({@link RequestRefusedException},
  * {@link AuthenticationException}) is parked the same way. The client's own checks
- * ({@link io.mse.client.internal.Names}) keep such keys out in the first place.
+ * ({@link io.mse.client.NameRules}) keep such keys out in the first place.
  *
  * <p>Thread-safe. {@link #close()} cancels every poll in flight; the scheduler's owner stops its threads.
  */
