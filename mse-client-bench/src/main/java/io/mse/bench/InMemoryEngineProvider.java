@@ -4,6 +4,7 @@ import io.mse.client.config.ConfigKey;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
 import io.mse.client.spi.EngineContext;
@@ -58,7 +59,7 @@ public final class InMemoryEngineProvider implements EngineProvider {
     @Override
     public boolean publishConfig(ConfigKey key, String content, String type, String casMd5) {
       configs.put(key, content);
-      context.configSink().onConfig(key, content);
+      context.configSink().onConfig(key, content == null ? null : new ConfigData(content, null));
       return true;
     }
 
@@ -70,7 +71,7 @@ public final class InMemoryEngineProvider implements EngineProvider {
     }
 
     @Override
-    public void watch(ConfigKey key, String md5) {}
+    public void watch(ConfigKey key, ContentMd5 md5) {}
 
     @Override
     public void unwatch(ConfigKey key) {}

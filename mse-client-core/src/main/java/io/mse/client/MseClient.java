@@ -61,7 +61,7 @@ public final class MseClient implements AutoCloseable {
     String clientId = "c" + IDS.incrementAndGet();
     this.dispatcher = new Dispatcher(new NamedThreadFactory("mse-" + clientId + "-notify"));
     SnapshotStore snapshots = new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace());
-    ConfigCache configCache = new ConfigCache(dispatcher, snapshots);
+    ConfigCache configCache = new ConfigCache(dispatcher, snapshots, settings);
     ServiceCache serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
     try {
       this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache));

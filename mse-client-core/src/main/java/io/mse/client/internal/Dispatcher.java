@@ -1,9 +1,9 @@
 package io.mse.client.internal;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,23 +12,46 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's notification thread: runs listener calls and snapshot writes in submission order, off
  * the engines' I/O threads. A listener may name its own executor; it is then handed the call in
- * order. Thread-safe. {@link #close()} stops the thread after the queued work.
+ * order. It also runs the cache layer's periodic checks (the failover directory), which do no network
+ * I/O. Thread-safe. {@link #close()} stops the thread after the queued work and cancels the checks.
  */
 public final class Dispatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final ExecutorService executor;
+  private final ScheduledThreadPoolExecutor executor;
 
   /** The notification thread, once started. */
   private volatile Thread thread;
 
   public Dispatcher(ThreadFactory threadFactory) {
-    this.executor = Executors.newSingleThreadExecutor(task -> {
+    this.executor = new ScheduledThreadPoolExecutor(1, task -> {
       Thread made = threadFactory.newThread(task);
       thread = made;
       return made;
     });
+    executor.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Runs {@code task} every {@code interval}, first after one interval, until {@link #close()}; a
+   * task that throws is logged and still runs at the next interval.
+   *
+   * @param what a description for the log
+   */
+  public void every(String what, Duration interval, Runnable task) {
+    Runnable guarded = () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("The {} failed: {}", what, e.toString());
+      }
+    };
+    try {
+      executor.scheduleWithFixedDelay(guarded, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      LOG.debug("Client closed, not starting the {}", what);
+    }
   }
 
   /** Queues {@code task}; after {@link #close()} the task is dropped. */

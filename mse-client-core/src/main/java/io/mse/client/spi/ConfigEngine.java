@@ -13,7 +13,7 @@ import java.time.Duration;
 public interface ConfigEngine {
 
   /**
-   * Reads a config from the server.
+   * Reads a config from the server (never from a failover file or snapshot: the cache layer does).
    *
    * @return the config, or {@code null} when the server holds none under {@code key}
    */
@@ -32,13 +32,14 @@ public interface ConfigEngine {
   boolean removeConfig(ConfigKey key);
 
   /**
-   * Starts watching a key. From then on, whenever the engine learns the server's content of the key
+   * Starts watching a key. From then on, whenever the engine learns the server's config of the key
    * (it may differ from {@code md5}), it reports it to {@link ConfigEventSink#onConfig}. Reporting
    * the same content twice is harmless: the cache layer drops repeats.
    *
-   * @param md5 MD5 of the content the client holds now, "" when it holds none
+   * @param md5 MD5 of the config the client holds now (as {@link #getConfig} or the sink gave it);
+   *     null when it holds none
    */
-  void watch(ConfigKey key, String md5);
+  void watch(ConfigKey key, ContentMd5 md5);
 
   /** Stops watching a key; unknown keys are ignored. */
   void unwatch(ConfigKey key);

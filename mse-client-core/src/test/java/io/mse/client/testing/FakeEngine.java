@@ -6,6 +6,7 @@ import io.mse.client.spi.Md5;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
 import io.mse.client.spi.EngineContext;
@@ -68,7 +69,7 @@ public final class FakeEngine implements Engine, ConfigEngine, NamingEngine {
 
   /** Reports a config content as the server would, bypassing the stored configs. */
   public void pushConfig(ConfigKey key, String content) {
-    io.execute(() -> context.configSink().onConfig(key, content));
+    io.execute(() -> context.configSink().onConfig(key, content == null ? null : new ConfigData(content, null)));
   }
 
   /** Waits until the fake I/O thread has delivered everything queued so far. */
@@ -126,7 +127,7 @@ public final class FakeEngine implements Engine, ConfigEngine, NamingEngine {
   }
 
   @Override
-  public void watch(ConfigKey key, String md5) {
+  public void watch(ConfigKey key, ContentMd5 md5) {
     watched.add(key);
   }
 

@@ -1,20 +1,29 @@
 package io.mse.client.config.internal;
 
+import io.mse.client.MseClientConfig;
 import io.mse.client.config.ConfigChangeEvent;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.internal.KeyIndex;
 import io.mse.client.internal.SnapshotStore;
+import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
+import io.mse.client.spi.ContentMd5;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine-neutral config cache: holds the content of every listened config, decides from MD5s
- * whether a content the engine reports is a change, and if so notifies the listeners (in order, on
- * the notification thread) and writes the snapshot. Thread-safe.
+ * (the server's, else the content's hashed once here) whether a config the engine reports is a
+ * change, applies the failover directory, and if so notifies the listeners (in order, on the
+ * notification thread) and writes the snapshot. Thread-safe.
  */
 public final class ConfigCache implements ConfigEventSink {
 
@@ -23,10 +32,23 @@ public final class ConfigCache implements ConfigEventSink {
   private final KeyIndex<ConfigEntry> entries = new KeyIndex<>();
   private final Dispatcher dispatcher;
   private final SnapshotStore snapshots;
+  private final FailoverDirectory failover;
+  private final Duration failoverInterval;
+  private final AtomicBoolean failoverChecked = new AtomicBoolean();
+  /** Entries the failover directory overrides now. */
+  private final Set<ConfigEntry> overridden = ConcurrentHashMap.newKeySet();
+  private final Set<ConfigKey> failoverReadsLogged = ConcurrentHashMap.newKeySet();
 
-  public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots) {
+  /**
+   * @param settings the client's settings, for the failover directory ({@code failoverDir},
+   *     {@code failoverCheckMillis})
+   * @throws IllegalArgumentException when a failover setting is malformed
+   */
+  public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots, MseClientConfig settings) {
     this.dispatcher = dispatcher;
     this.snapshots = snapshots;
+    this.failover = FailoverDirectory.of(settings, snapshots);
+    this.failoverInterval = FailoverDirectory.checkInterval(settings);
   }
 
   /** Returns the entry of a listened key, or null; allocation-free. */
@@ -40,6 +62,7 @@ public final class ConfigCache implements ConfigEventSink {
 
   void forget(ConfigEntry entry) {
     entries.remove(entry.key.group(), entry.key.dataId(), entry);
+    overridden.remove(entry);
   }
 
   Collection<ConfigEntry> entries() {
@@ -54,40 +77,114 @@ public final class ConfigCache implements ConfigEventSink {
     return dispatcher;
   }
 
-  /** Sets the starting point of an entry unless the engine already reported a newer content. */
-  void initialize(ConfigEntry entry, String content) {
-    String held;
+  /**
+   * Returns the content the failover directory holds for {@code key}, logging once per episode that
+   * reads are served from it.
+   */
+  Optional<String> failoverContent(ConfigKey key) {
+    Optional<String> content = failover.read(key);
+    if (content.isPresent()) {
+      if (failoverReadsLogged.add(key)) {
+        LOG.info("Serving '{}' from the failover file '{}'", key, failover.file(key));
+      }
+    } else {
+      failoverReadsLogged.remove(key);
+    }
+    return content;
+  }
+
+  /**
+   * Sets the starting point of an entry unless the engine already reported a newer config, writes
+   * its snapshot (the only write of a first read) and starts checking the failover directory.
+   *
+   * @param fromFailover true when {@code read} is a failover file's content
+   * @return the state held, whose MD5 the engine's watch starts from
+   */
+  ConfigEntry.State initialize(ConfigEntry entry, ConfigEntry.State read, boolean fromFailover) {
+    ConfigEntry.State held;
     synchronized (entry) {
       if (entry.state == null) {
-        entry.state = ConfigEntry.State.of(content);
+        entry.state = read;
+        if (fromFailover) {
+          // the server's config is reported by the watch when it differs from the file's
+          entry.serverWhileOverridden = read;
+          overridden.add(entry);
+        }
       }
-      held = entry.state.content();
+      held = entry.state;
     }
     entry.markStarted();
-    // The content held, which may be newer than the one read if the engine reported a change.
-    dispatcher.execute(() -> snapshots.writeConfig(entry.key, held));
+    dispatcher.execute(() -> snapshots.writeConfig(entry.key, held.content()));
+    if (failoverChecked.compareAndSet(false, true)) {
+      dispatcher.every("check of the failover directory '" + failover.root() + "'", failoverInterval,
+          this::checkFailover);
+    }
+    return held;
   }
 
   @Override
-  public void onConfig(ConfigKey key, String content) {
+  public ContentMd5 onConfig(ConfigKey key, ConfigData data) {
+    ConfigEntry.State next = ConfigEntry.State.of(data);
     ConfigEntry entry = entries.get(key.group(), key.dataId());
     if (entry == null || !entry.key.equals(key)) {
       LOG.debug("Ignoring a report for '{}', which nobody listens to", key);
+      return next.md5();
+    }
+    synchronized (entry) {
+      if (entry.serverWhileOverridden != null) {
+        entry.serverWhileOverridden = next;
+        LOG.debug("'{}' changed on the server but the failover directory overrides it", key);
+      } else {
+        change(entry, next);
+      }
+    }
+    return next.md5();
+  }
+
+  /** Replaces the entry's state unless it is the same; call under the entry's lock. */
+  private void change(ConfigEntry entry, ConfigEntry.State next) {
+    ConfigEntry.State previous = entry.state;
+    if (previous != null && previous.sameAs(next)) {
       return;
     }
-    ConfigEntry.State next = ConfigEntry.State.of(content);
-    synchronized (entry) {
-      ConfigEntry.State previous = entry.state;
-      if (previous != null && previous.sameContentAs(next)) {
-        return;
+    entry.state = next;
+    ConfigChangeEvent event = new ConfigChangeEvent(entry.key, next.content(), next.md5Hex(),
+        previous == null ? null : previous.content());
+    LOG.debug("Config '{}' changed to md5 '{}'", entry.key, event.md5());
+    // Queued under the entry's lock, so events of one key reach the queue in order of change.
+    dispatcher.execute(() -> notifyListeners(entry, event));
+  }
+
+  /** Compares the failover directory with every listened key (on the notification thread). */
+  void checkFailover() {
+    if (!failover.present() && overridden.isEmpty()) {
+      return;
+    }
+    for (ConfigEntry entry : entries.values()) {
+      if (entry.state != null) {
+        checkFailover(entry, failover.read(entry.key));
       }
-      entry.state = next;
-      String md5 = next.md5();
-      ConfigChangeEvent event = new ConfigChangeEvent(key, content, md5,
-          previous == null ? null : previous.content());
-      LOG.debug("Config '{}' changed to md5 '{}'", key, md5);
-      // Queued under the entry's lock, so events of one key reach the queue in order of change.
-      dispatcher.execute(() -> notifyListeners(entry, event));
+    }
+  }
+
+  private void checkFailover(ConfigEntry entry, Optional<String> file) {
+    synchronized (entry) {
+      if (file.isPresent()) {
+        if (entry.serverWhileOverridden == null) {
+          entry.serverWhileOverridden = entry.state;
+          overridden.add(entry);
+        }
+        if (!file.get().equals(entry.state.content())) {
+          LOG.info("The failover file '{}' overrides '{}'", failover.file(entry.key), entry.key);
+          change(entry, ConfigEntry.State.ofContent(file.get()));
+        }
+      } else if (entry.serverWhileOverridden != null) {
+        ConfigEntry.State server = entry.serverWhileOverridden;
+        entry.serverWhileOverridden = null;
+        overridden.remove(entry);
+        LOG.info("The failover file of '{}' was removed; back to the server's content", entry.key);
+        change(entry, server);
+      }
     }
   }
 

@@ -2,9 +2,10 @@ package io.mse.client.config.internal;
 
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
-import io.mse.client.spi.Md5;
+import io.mse.client.internal.FirstValueLatch;
+import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One listened config: its current content (kept fresh by the engine's watch) and its listeners.
@@ -17,25 +18,34 @@ final class ConfigEntry {
 
   /**
    * Content and MD5 as one immutable value, so readers never see one without the other. The MD5 is
-   * kept as two longs (16 bytes instead of a 72-byte hex string); {@link #md5()} spells it.
+   * the server's when it gave one, else the content's, computed once; the same object is handed to
+   * the engine for its next comparison with the server.
    */
-  record State(String content, long md5High, long md5Low) {
+  record State(String content, ContentMd5 md5) {
 
-    static State of(String content) {
-      if (content == null) {
-        return new State(null, 0, 0);
-      }
-      byte[] hash = Md5.bytes(content);
-      return new State(content, Md5.high(hash), Md5.low(hash));
+    static final State ABSENT = new State(null, null);
+
+    /** The state of a config the engine reported; hashes the content only when no MD5 came. */
+    static State of(ConfigData data) {
+      return data == null ? ABSENT : new State(data.content(), data.md5OrHash());
     }
 
-    /** Lowercase hex MD5 of the content's UTF-8 bytes; "" when there is no content. */
-    String md5() {
-      return content == null ? "" : Md5.hex(md5High, md5Low);
+    /** The state of a content from elsewhere (a failover file, a snapshot); null meaning none. */
+    static State ofContent(String content) {
+      return content == null ? ABSENT : new State(content, ContentMd5.of(content));
     }
 
-    boolean sameContentAs(State other) {
-      return (content == null) == (other.content == null) && md5High == other.md5High && md5Low == other.md5Low;
+    /** Lowercase hex MD5; "" when there is no content. */
+    String md5Hex() {
+      return ContentMd5.hex(md5);
+    }
+
+    /**
+     * Same MD5, or the same content under MD5s of different sources (a server's encrypted-text MD5
+     * and a file's content MD5).
+     */
+    boolean sameAs(State other) {
+      return java.util.Objects.equals(md5, other.md5) || java.util.Objects.equals(content, other.content);
     }
   }
 
@@ -45,10 +55,15 @@ final class ConfigEntry {
   /** Null until the starting point is known. */
   volatile State state;
   /**
-   * Completed when the starting point is known, or failed when it could not be read; dropped (null)
-   * once completed normally, so a started entry holds no future.
+   * Released when the starting point is known, or failed when it could not be read; dropped (null)
+   * once released, so a started entry holds no latch.
    */
-  volatile CompletableFuture<Void> started = new CompletableFuture<>();
+  volatile FirstValueLatch started = new FirstValueLatch();
+  /**
+   * Guarded by this: while the failover directory overrides this key, the server's config as the
+   * engine last reported it (restored when the file is removed); null when not overridden.
+   */
+  State serverWhileOverridden;
   /** Guarded by this: the engine watches this key. */
   boolean watching;
 
@@ -92,9 +107,9 @@ final class ConfigEntry {
 
   /** Marks the starting point known and releases waiters. */
   void markStarted() {
-    CompletableFuture<Void> future = started;
-    if (future != null) {
-      future.complete(null);
+    FirstValueLatch latch = started;
+    if (latch != null) {
+      latch.release();
       started = null;
     }
   }

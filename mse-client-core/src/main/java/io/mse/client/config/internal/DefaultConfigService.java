@@ -4,14 +4,12 @@ import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.config.ConfigListener;
 import io.mse.client.config.ConfigService;
-import io.mse.client.internal.FirstRead;
+import io.mse.client.internal.FirstValueLatch;
 import io.mse.client.NameRules;
-import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +57,11 @@ public final class DefaultConfigService implements ConfigService {
     }
     ConfigKey key = key(dataId, group);
     checkTimeout(timeout);
-    return fetch(key, timeout);
+    Read read = read(key, timeout);
+    if (!read.fromSnapshot) {
+      cache.dispatcher().execute(() -> cache.snapshots().writeConfig(key, read.state.content()));
+    }
+    return read.state.content();
   }
 
   @Override
@@ -145,49 +147,57 @@ public final class DefaultConfigService implements ConfigService {
         entry.watching = true;
       }
       if (start) {
-        String content;
+        Read read;
         try {
-          content = fetch(key, timeout);
+          read = read(key, timeout);
         } catch (RuntimeException e) {
           synchronized (entry) {
             entry.removeListener(listener);
             entry.watching = false;
             cache.forget(entry);
           }
-          CompletableFuture<Void> started = entry.started;
+          FirstValueLatch started = entry.started;
           if (started != null) {
-            started.completeExceptionally(e);
+            started.fail(e);
           }
           throw e;
         }
-        cache.initialize(entry, content);
+        ConfigEntry.State held = cache.initialize(entry, read.state, read.fromFailover);
         synchronized (watchLock) {
           if (cache.find(key.group(), key.dataId()) == entry) {
-            engine.watch(key, entry.state.md5());
+            engine.watch(key, held.md5());
             LOG.debug("Listening to '{}'", key);
           }
         }
       } else {
-        CompletableFuture<Void> started = entry.started;
+        FirstValueLatch started = entry.started;
         if (started != null) {
-          FirstRead.await(started, timeout, entry.key);
+          started.await(timeout, entry.key);
         }
       }
       return entry;
     }
   }
 
-  private String fetch(ConfigKey key, Duration timeout) {
+  /** A config as read for a caller: from the failover directory, the server or the snapshot. */
+  private record Read(ConfigEntry.State state, boolean fromSnapshot, boolean fromFailover) {}
+
+  /**
+   * Reads a config: the failover directory's file when there is one, else the server, else (when the
+   * server cannot be reached) the snapshot. Writes no snapshot: the caller does, once.
+   */
+  private Read read(ConfigKey key, Duration timeout) {
+    Optional<String> overriding = cache.failoverContent(key);
+    if (overriding.isPresent()) {
+      return new Read(ConfigEntry.State.ofContent(overriding.get()), false, true);
+    }
     try {
-      ConfigData data = engine.getConfig(key, timeout);
-      String content = data == null ? null : data.content();
-      cache.dispatcher().execute(() -> cache.snapshots().writeConfig(key, content));
-      return content;
+      return new Read(ConfigEntry.State.of(engine.getConfig(key, timeout)), false, false);
     } catch (ServerUnavailableException e) {
       Optional<String> snapshot = cache.snapshots().readConfig(key);
       if (snapshot.isPresent()) {
         LOG.warn("Serving the snapshot of '{}': {}", key, e.getMessage());
-        return snapshot.get();
+        return new Read(ConfigEntry.State.ofContent(snapshot.get()), true, false);
       }
       throw e;
     }

@@ -1,9 +1,12 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.MseException;
 import io.mse.client.config.ConfigKey;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,7 +27,43 @@ final class ListeningConfigs {
   static final char FIELD = '\u0002';
   static final char ENTRY = '\u0001';
 
+  static final String LISTENER_PATH = "/v1/cs/configs/listener";
+
   private ListeningConfigs() {}
+
+  /**
+   * Builds a poll of {@code sent}: the keys and their MD5s, {@code Long-Pulling-Timeout} {@code hold},
+   * {@code Long-Pulling-Timeout-No-Hangup} when {@code noHangup}, and a deadline of 1.5 times the hold.
+   */
+  static NacosRequest request(Map<ConfigKey, PollBatch.WatchedConfig> sent, boolean noHangup, Duration hold) {
+    Map<ConfigKey, String> md5s = new LinkedHashMap<>();
+    sent.forEach((key, watch) -> md5s.put(key, watch.md5Hex()));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Long-Pulling-Timeout", Long.toString(hold.toMillis()));
+    if (noHangup) {
+      headers.put("Long-Pulling-Timeout-No-Hangup", "true");
+    }
+    return new NacosRequest("POST", LISTENER_PATH, Map.of(),
+        Map.of("Listening-Configs", encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
+        sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs", true);
+  }
+
+  /**
+   * Returns the changed keys of a poll's answer.
+   *
+   * @throws MseException when the answer is not a 2xx
+   */
+  static List<ConfigKey> changedKeys(String resource, NacosResponse response) {
+    if (!response.ok()) {
+      throw new MseException(resource, "Nacos listener answered " + response.status() + " "
+          + response.body().strip());
+    }
+    List<ConfigKey> changed = decodeChanged(response.body());
+    if (!changed.isEmpty()) {
+      LOG.debug("Changed configs: {}", changed);
+    }
+    return changed;
+  }
 
   /** Encodes keys and the MD5 the client holds for each ("" when it holds none). */
   static String encode(Map<ConfigKey, String> md5ByKey) {

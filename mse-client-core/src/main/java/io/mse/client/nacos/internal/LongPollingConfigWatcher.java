@@ -4,7 +4,9 @@ import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.spi.Md5;
+import io.mse.client.nacos.internal.PollBatch.PollHandle;
+import io.mse.client.nacos.internal.PollBatch.WatchedConfig;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
 import java.time.Duration;
@@ -17,10 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * at once; adding a key to a batch whose poll is holding cancels that poll {@value #RESTART_DELAY_MILLIS}
  * ms later (keys added meanwhile share that one restart, so adding thousands of keys does not
  * open thousands of connections), and the batch polls again at once. The changed keys of the answer are each fetched and reported to the
- * {@link ConfigEventSink} (which drops repeats), and their MD5 kept for the next poll.
+ * {@link ConfigEventSink} (which drops repeats), and the MD5 it hands back (the server's
+ * {@code Content-MD5}, else the content's, hashed once by the cache layer) is kept for the next poll.
+ * The keys' state lives in {@link PollBatch}, the wire format in {@link ListeningConfigs}.
  *
  * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
  * that failed, an unexpected status, an answer cut short by the transport's close, even an Error) is
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * then parked (left out of the polls, one WARN) and tried again after {@link #MAX_BACKOFF}, while every
  * other key keeps being listened to. A key whose read is refused ({@link RequestRefusedException},
  * {@link AuthenticationException}) is parked the same way. The client's own checks
- * ({@link io.mse.client.internal.Names}) keep such keys out in the first place.
+ * ({@link io.mse.client.NameRules}) keep such keys out in the first place.
  *
  * <p>Thread-safe. {@link #close()} cancels every poll in flight; the scheduler's owner stops its threads.
  */
@@ -64,63 +65,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LongPollingConfigWatcher.class);
   static final int MAX_KEYS_PER_POLL = 3000;
-  static final String LISTENER_PATH = "/v1/cs/configs/listener";
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   static final long RESTART_DELAY_MILLIS = 100;
-
-  /**
-   * What the engine holds for one key: the MD5 of what it last reported (two longs, not a 72-byte
-   * string: there is one per listened key), and whether a poll compared it yet.
-   */
-  private record Watch(long md5High, long md5Low, String md5Text, boolean initializing) {
-
-    /**
-     * From an MD5 as the cache spells it: 32 lowercase hex digits are kept as two longs; anything
-     * else ("" for no content) is kept as it is.
-     */
-    static Watch ofMd5(String md5, boolean initializing) {
-      if (md5 != null && md5.length() == 32) {
-        try {
-          return new Watch(Long.parseUnsignedLong(md5.substring(0, 16), 16),
-              Long.parseUnsignedLong(md5.substring(16), 16), null, initializing);
-        } catch (NumberFormatException notHex) {
-          // kept as text below
-        }
-      }
-      return new Watch(0, 0, md5 == null ? "" : md5, initializing);
-    }
-
-    /** From a content, null meaning none. */
-    static Watch ofContent(String content, boolean initializing) {
-      if (content == null) {
-        return new Watch(0, 0, "", initializing);
-      }
-      byte[] hash = Md5.bytes(content);
-      return new Watch(Md5.high(hash), Md5.low(hash), null, initializing);
-    }
-
-    Watch compared() {
-      return new Watch(md5High, md5Low, md5Text, false);
-    }
-
-    Watch withContentOf(Watch other) {
-      return new Watch(other.md5High, other.md5Low, other.md5Text, initializing);
-    }
-
-    String md5() {
-      return md5Text != null ? md5Text : Md5.hex(md5High, md5Low);
-    }
-  }
-
-  /**
-   * A config as read from the server for the watch.
-   *
-   * @param data the content, or null when the config does not exist
-   * @param serverMd5 the server's {@code Content-MD5}, the MD5 of what it stores; null when it sent
-   *     none. With a config encryption plugin it is the MD5 of the encrypted text, not of the content.
-   */
-  record Fetched(ConfigData data, String serverMd5) {}
 
   /**
    * Sends one poll without blocking: {@link NacosTransport#sendAsync}; tests wrap it. Cancelling the
@@ -131,98 +78,48 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     CompletableFuture<NacosResponse> send(NacosRequest request);
   }
 
-  /**
-   * The poll a batch has in flight, so that another thread can cancel it before or after it was sent.
-   * Thread-safe.
-   */
-  private static final class PollHandle {
-    private CompletableFuture<NacosResponse> call;
-    private boolean cancelled;
-
-    synchronized void attach(CompletableFuture<NacosResponse> newCall) {
-      call = newCall;
-      if (cancelled) {
-        newCall.cancel(true);
-      }
-    }
-
-    synchronized void cancel() {
-      cancelled = true;
-      if (call != null) {
-        call.cancel(true);
-      }
-    }
-
-    /** True when this poll was cancelled by the watcher (a restart, an unwatch, close). */
-    synchronized boolean cancelled() {
-      return cancelled;
-    }
-  }
-
   private final PollSender sender;
   private final ConfigScheduler scheduler;
   private final ConfigEventSink sink;
-  private final Function<ConfigKey, Fetched> fetcher;
-  private final Predicate<ConfigKey> overridden;
+  private final Function<ConfigKey, ConfigData> fetcher;
   private final Duration hold;
   private final Object lock = new Object();
   /** Guarded by lock. */
-  private final List<Batch> batches = new ArrayList<>();
-  private final Map<ConfigKey, Batch> owners = new ConcurrentHashMap<>();
+  private final List<PollBatch> batches = new ArrayList<>();
+  private final Map<ConfigKey, PollBatch> owners = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
-   * @param fetcher reads a key from the server (not from the failover directory); null data = absent
-   * @param overridden true for keys the failover directory overrides: their server content is not reported
+   * @param fetcher reads a key from the server, with the server's MD5; null = absent
    * @param hold the {@code Long-Pulling-Timeout}
    */
   LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
-      Function<ConfigKey, Fetched> fetcher, Predicate<ConfigKey> overridden, Duration hold) {
+      Function<ConfigKey, ConfigData> fetcher, Duration hold) {
     this.sender = sender;
     this.scheduler = scheduler;
     this.sink = sink;
     this.fetcher = fetcher;
-    this.overridden = overridden;
     this.hold = hold;
   }
 
-  private final class Batch {
-    final int id;
-    final Map<ConfigKey, Watch> keys = new ConcurrentHashMap<>();
-    /** True while an iteration is queued, running or waiting out a back-off. */
-    final AtomicBoolean scheduled = new AtomicBoolean();
-    final AtomicReference<PollHandle> inFlight = new AtomicReference<>();
-    volatile boolean inFlightHangs;
-    /** True while a restart of the holding poll is scheduled. */
-    final AtomicBoolean restartPending = new AtomicBoolean();
-    /** Keys the server refused (a poll's 400, a refused fetch), left out of the polls for a while. */
-    final Map<ConfigKey, Watch> parked = new ConcurrentHashMap<>();
-    /** Touched only by the batch's one iteration at a time. */
-    int failures;
-
-    Batch(int id) {
-      this.id = id;
-    }
-  }
-
-  /** Starts (or restarts) watching {@code key}, holding {@code md5} ("" for none) as its content. */
-  void watch(ConfigKey key, String md5) {
-    Batch batch;
+  /** Starts (or restarts) watching {@code key}, holding {@code md5} (null for none) as its content. */
+  void watch(ConfigKey key, ContentMd5 md5) {
+    PollBatch batch;
     synchronized (lock) {
       batch = owners.get(key);
       if (batch == null) {
-        batch = roomyBatch();
+        batch = batchWithRoom();
         owners.put(key, batch);
       }
       batch.parked.remove(key);
-      batch.keys.put(key, Watch.ofMd5(md5, true));
+      batch.keys.put(key, new WatchedConfig(md5, true));
     }
     wake(batch);
   }
 
   /** Stops watching {@code key}; unknown keys are ignored. */
   void unwatch(ConfigKey key) {
-    Batch batch;
+    PollBatch batch;
     synchronized (lock) {
       batch = owners.remove(key);
       if (batch == null) {
@@ -232,22 +129,13 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       batch.keys.remove(key);
     }
     if (batch.keys.isEmpty()) {
-      cancelInFlight(batch);
+      batch.cancelInFlight();
     }
   }
 
   /** Returns the watched keys; a snapshot. */
   Set<ConfigKey> keys() {
     return Set.copyOf(owners.keySet());
-  }
-
-  /** Records that the engine reported {@code md5} for {@code key} outside a poll (failover changes). */
-  void held(ConfigKey key, String md5) {
-    Batch batch = owners.get(key);
-    if (batch != null) {
-      Watch held = Watch.ofMd5(md5, false);
-      batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(held));
-    }
   }
 
   /** Returns the number of batches holding keys. */
@@ -257,18 +145,19 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
   }
 
-  private Batch roomyBatch() {
-    for (Batch batch : batches) {
+  /** Returns the first batch with room for one more key, or a new one; call under the lock. */
+  private PollBatch batchWithRoom() {
+    for (PollBatch batch : batches) {
       if (batch.keys.size() < MAX_KEYS_PER_POLL) {
         return batch;
       }
     }
-    Batch batch = new Batch(batches.size());
+    PollBatch batch = new PollBatch(batches.size());
     batches.add(batch);
     return batch;
   }
 
-  private void wake(Batch batch) {
+  private void wake(PollBatch batch) {
     if (batch.scheduled.compareAndSet(false, true)) {
       submit(batch);
       return;
@@ -279,7 +168,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   }
 
   /** Cancels the batch's holding poll, which may not carry the keys added since it was sent. */
-  private void restart(Batch batch) {
+  private void restart(PollBatch batch) {
     batch.restartPending.set(false);
     PollHandle handle = batch.inFlight.get();
     if (handle != null && batch.inFlightHangs) {
@@ -287,20 +176,20 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
   }
 
-  private void submit(Batch batch) {
+  private void submit(PollBatch batch) {
     if (!closed) {
       scheduler.execute(() -> poll(batch));
     }
   }
 
-  private void poll(Batch batch) {
+  private void poll(PollBatch batch) {
     if (closed) {
       return;
     }
     PollHandle handle = new PollHandle();
     batch.inFlightHangs = true;
     batch.inFlight.set(handle);
-    Map<ConfigKey, Watch> sent = new LinkedHashMap<>(batch.keys);
+    Map<ConfigKey, WatchedConfig> sent = new LinkedHashMap<>(batch.keys);
     if (sent.isEmpty()) {
       batch.inFlight.compareAndSet(handle, null);
       batch.scheduled.set(false);
@@ -309,12 +198,12 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       }
       return;
     }
-    boolean noHangup = sent.values().stream().anyMatch(Watch::initializing);
+    boolean noHangup = sent.values().stream().anyMatch(WatchedConfig::initializing);
     batch.inFlightHangs = !noHangup;
     NacosRequest request;
     CompletableFuture<NacosResponse> call;
     try {
-      request = request(sent, noHangup);
+      request = ListeningConfigs.request(sent, noHangup, hold);
       call = sender.send(request);
     } catch (Throwable e) {
       batch.inFlight.compareAndSet(handle, null);
@@ -327,14 +216,14 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       handle.cancel();
     }
     // Only what the answer needs is kept while the server holds the poll (usually nothing per key).
-    Map<ConfigKey, Watch> compared = noHangup ? initializing(sent) : Map.of();
+    Map<ConfigKey, WatchedConfig> compared = noHangup ? initializing(sent) : Map.of();
     String resource = request.resource();
     call.whenComplete((response, failure) -> scheduler.execute(() -> answered(batch, handle, resource, compared,
         response, failure)));
   }
 
   /** Handles the answer of a batch's poll, on the scheduler; then polls again (or backs off). */
-  private void answered(Batch batch, PollHandle handle, String resource, Map<ConfigKey, Watch> compared,
+  private void answered(PollBatch batch, PollHandle handle, String resource, Map<ConfigKey, WatchedConfig> compared,
       NacosResponse response, Throwable failure) {
     batch.inFlight.compareAndSet(handle, null);
     if (closed) {
@@ -358,8 +247,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         submit(batch);
         return;
       }
-      List<ConfigKey> changed = changedKeys(resource, response);
-      for (Map.Entry<ConfigKey, Watch> entry : compared.entrySet()) {
+      List<ConfigKey> changed = ListeningConfigs.changedKeys(resource, response);
+      for (Map.Entry<ConfigKey, WatchedConfig> entry : compared.entrySet()) {
         if (entry.getValue().initializing()) {
           batch.keys.replace(entry.getKey(), entry.getValue(), entry.getValue().compared());
         }
@@ -377,7 +266,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       if (failed != null) {
         throw failed;
       }
-      recovered(batch);
+      batch.recovered();
       submit(batch);
     } catch (Throwable e) {
       if (!closed) {
@@ -392,9 +281,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
    * batch gives half of its keys to a new batch, and both poll again at once, so that the refused key
    * ends alone in a batch and is parked while every other key keeps being listened to.
    */
-  private void divide(Batch batch, NacosResponse response) {
+  private void divide(PollBatch batch, NacosResponse response) {
     String reason = NacosNamespaces.abbreviate(response.body());
-    Batch other = null;
+    PollBatch other = null;
     synchronized (lock) {
       List<ConfigKey> keys = new ArrayList<>(batch.keys.keySet());
       if (keys.size() == 1) {
@@ -402,10 +291,10 @@ final class LongPollingConfigWatcher implements AutoCloseable {
         return;
       }
       if (keys.size() > 1) {
-        other = new Batch(batches.size());
+        other = new PollBatch(batches.size());
         batches.add(other);
         for (ConfigKey key : keys.subList(keys.size() / 2, keys.size())) {
-          Watch watch = batch.keys.remove(key);
+          WatchedConfig watch = batch.keys.remove(key);
           if (watch != null) {
             other.keys.put(key, watch);
             owners.put(key, other);
@@ -421,8 +310,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   }
 
   /** Leaves a refused key out of the polls; it is tried again after the longest back-off. */
-  private void park(Batch batch, ConfigKey key, String reason) {
-    Watch watch = batch.keys.remove(key);
+  private void park(PollBatch batch, ConfigKey key, String reason) {
+    WatchedConfig watch = batch.keys.remove(key);
     if (watch == null) {
       return;
     }
@@ -432,13 +321,13 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     scheduler.schedule("unpark", () -> unpark(batch, key), MAX_BACKOFF);
   }
 
-  private void unpark(Batch batch, ConfigKey key) {
+  private void unpark(PollBatch batch, ConfigKey key) {
     synchronized (lock) {
-      Watch watch = batch.parked.remove(key);
+      WatchedConfig watch = batch.parked.remove(key);
       if (watch == null || owners.get(key) != batch) {
         return;
       }
-      batch.keys.putIfAbsent(key, Watch.ofMd5(watch.md5(), true));
+      batch.keys.putIfAbsent(key, new WatchedConfig(watch.md5(), true));
     }
     wake(batch);
   }
@@ -450,21 +339,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     }
   }
 
-  private NacosRequest request(Map<ConfigKey, Watch> sent, boolean noHangup) {
-    Map<ConfigKey, String> md5s = new LinkedHashMap<>();
-    sent.forEach((key, watch) -> md5s.put(key, watch.md5()));
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Long-Pulling-Timeout", Long.toString(hold.toMillis()));
-    if (noHangup) {
-      headers.put("Long-Pulling-Timeout-No-Hangup", "true");
-    }
-    return new NacosRequest("POST", LISTENER_PATH, Map.of(),
-        Map.of("Listening-Configs", ListeningConfigs.encode(md5s)), headers, hold.plus(hold.dividedBy(2)),
-        sent.size() == 1 ? sent.keySet().iterator().next().toString() : sent.size() + " configs", true);
-  }
-
-  private static Map<ConfigKey, Watch> initializing(Map<ConfigKey, Watch> sent) {
-    Map<ConfigKey, Watch> initializing = new LinkedHashMap<>();
+  private static Map<ConfigKey, WatchedConfig> initializing(Map<ConfigKey, WatchedConfig> sent) {
+    Map<ConfigKey, WatchedConfig> initializing = new LinkedHashMap<>();
     sent.forEach((key, watch) -> {
       if (watch.initializing()) {
         initializing.put(key, watch);
@@ -473,76 +349,32 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     return initializing;
   }
 
-  private static List<ConfigKey> changedKeys(String resource, NacosResponse response) {
-    if (!response.ok()) {
-      throw new MseException(resource, "Nacos listener answered " + response.status() + " "
-          + response.body().strip());
-    }
-    List<ConfigKey> changed = ListeningConfigs.decodeChanged(response.body());
-    if (!changed.isEmpty()) {
-      LOG.debug("Changed configs: {}", changed);
-    }
-    return changed;
-  }
-
-  private void refresh(Batch batch, ConfigKey key) {
+  /**
+   * Reads a changed key and reports it; the MD5 the cache layer hands back (the server's
+   * {@code Content-MD5} when it sent one, which with an encryption plugin differs from the content's
+   * forever, else the content's, hashed once there) is what the next polls compare.
+   */
+  private void refresh(PollBatch batch, ConfigKey key) {
     if (!batch.keys.containsKey(key)) {
       return; // unwatched meanwhile, or a key of another client
     }
-    Fetched fetched = fetcher.apply(key);
-    String content = fetched.data() == null ? null : fetched.data().content();
-    Watch reported = Watch.ofMd5(heldMd5(fetched), false);
-    if (batch.keys.computeIfPresent(key, (k, w) -> w.withContentOf(reported)) == null) {
+    ConfigData data = fetcher.apply(key);
+    if (!batch.keys.containsKey(key)) {
       return;
     }
-    if (overridden.test(key)) {
-      LOG.debug("'{}' changed on the server but the failover directory overrides it", key);
-      return;
-    }
-    sink.onConfig(key, content);
-  }
-
-  /**
-   * What to compare with the server's MD5 from now on: the server's own {@code Content-MD5} when it
-   * sent one (with an encryption plugin the MD5 of the content would differ from it forever, and every
-   * poll would report a change), else the MD5 of the content.
-   */
-  static String heldMd5(Fetched fetched) {
-    String serverMd5 = fetched.serverMd5();
-    if (fetched.data() == null) {
-      return "";
-    }
-    if (serverMd5 != null && serverMd5.matches("[0-9a-fA-F]{32}")) {
-      return serverMd5.toLowerCase(java.util.Locale.ROOT);
-    }
-    return Md5.of(fetched.data().content());
+    ContentMd5 held = sink.onConfig(key, data);
+    batch.keys.computeIfPresent(key, (k, w) -> w.holding(held));
   }
 
   /** Returns the MD5 the watch holds for {@code key}, as sent in polls; null when not watched. */
   String md5(ConfigKey key) {
-    Batch batch = owners.get(key);
-    Watch watch = batch == null ? null : batch.keys.get(key);
-    return watch == null ? null : watch.md5();
+    PollBatch batch = owners.get(key);
+    WatchedConfig watch = batch == null ? null : batch.keys.get(key);
+    return watch == null ? null : watch.md5Hex();
   }
 
-  private void recovered(Batch batch) {
-    if (batch.failures > 0) {
-      LOG.info("Listening to configs works again (batch {}, after {} failed polls)", batch.id, batch.failures);
-      batch.failures = 0;
-    }
-  }
-
-  private void backOff(Batch batch, Throwable cause) {
-    batch.failures++;
-    Duration delay = backoff(batch.failures);
-    if (batch.failures == 1) {
-      LOG.warn("Listening to configs failed (batch {}); retrying with back-off from {} ms: {}", batch.id,
-          delay.toMillis(), cause.getMessage());
-    } else {
-      LOG.debug("Poll of batch {} failed {} times; next in {} ms: {}", batch.id, batch.failures,
-          delay.toMillis(), cause.toString());
-    }
-    scheduler.schedule("backoff", () -> poll(batch), delay);
+  private void backOff(PollBatch batch, Throwable cause) {
+    scheduler.schedule("backoff", () -> poll(batch), batch.failed(cause));
   }
 
   /** Returns the wait after the {@code failures}-th consecutive failure: 1 s doubling up to 30 s. */
@@ -552,19 +384,12 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
   }
 
-  private static void cancelInFlight(Batch batch) {
-    PollHandle handle = batch.inFlight.get();
-    if (handle != null) {
-      handle.cancel();
-    }
-  }
-
   /** Stops polling: cancels every poll in flight. Idempotent. */
   @Override
   public void close() {
     closed = true;
     synchronized (lock) {
-      batches.forEach(LongPollingConfigWatcher::cancelInFlight);
+      batches.forEach(PollBatch::cancelInFlight);
     }
   }
 }

@@ -6,18 +6,13 @@ import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
-import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEngine;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.EngineContext;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +36,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The tenant is the client's namespace id; the public namespace is sent as no tenant at all.
  *
- * <p><b>Failover directory</b> (property {@value #FAILOVER_DIR}, default
- * {@code <snapshotDir>/<escaped server>/<namespace>/failover}): a file
- * {@code config/<group>/<dataId>} there overrides the server for reads and, checked every
- * {@value #FAILOVER_CHECK} ms (default 5000) on the engine's own thread, is reported to listeners
- * when it appears or changes; once it is removed the server's content is fetched and reported again.
+ * A read carries the server's {@code Content-MD5} in {@link ConfigData#md5()}, parsed once here (with
+ * an encryption plugin it is the MD5 of the encrypted text, the one long polling compares). The
+ * failover directory is the cache layer's, for every engine.
  *
- * <p>Properties: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
- * at least 10000), {@value #FAILOVER_DIR}, {@value #FAILOVER_CHECK}.
+ * <p>Property: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
+ * at least 10000).
  *
  * <p>Threads: none until the first watch; then the one thread of {@link ExecutorScheduler}
  * (named {@code mse-<client>-config-1}), whatever the number of watched keys: polls are sent
@@ -59,8 +52,6 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosConfigEngine.class);
   public static final String LONG_POLL_TIMEOUT = "nacos.longPollTimeoutMillis";
-  public static final String FAILOVER_DIR = "nacos.failoverDir";
-  public static final String FAILOVER_CHECK = "nacos.failoverCheckMillis";
   static final long DEFAULT_LONG_POLL_MILLIS = 30_000;
   static final long MIN_LONG_POLL_MILLIS = 10_000;
   static final String CONFIGS_PATH = "/v1/cs/configs";
@@ -75,13 +66,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   private final ConfigScheduler scheduler;
   private final NamespaceCheck namespaceCheck;
   private final Duration requestTimeout;
-  private final FailoverDirectory failover;
-  private final Duration failoverInterval;
   private final LongPollingConfigWatcher watcher;
-  /** Watched keys the failover directory overrides, with the content reported for them. */
-  private final Map<ConfigKey, String> overrides = new ConcurrentHashMap<>();
-  private final Set<ConfigKey> failoverReadsLogged = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean scanStarted = new AtomicBoolean();
   private volatile boolean closed;
 
   /** Makes the engine with its own scheduler and a namespace check of its own. */
@@ -103,8 +88,6 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     this.scheduler = scheduler;
     this.namespaceCheck = namespaceCheck;
     this.requestTimeout = settings.requestTimeout();
-    this.failover = new FailoverDirectory(failoverDir(settings));
-    this.failoverInterval = Duration.ofMillis(positiveMillis(settings, FAILOVER_CHECK, 5000));
     long hold = positiveMillis(settings, LONG_POLL_TIMEOUT, DEFAULT_LONG_POLL_MILLIS);
     if (hold < MIN_LONG_POLL_MILLIS) {
       throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
@@ -112,42 +95,18 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
     this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute,
         (task, delay) -> scheduler.schedule("timeout", task, delay)), scheduler, context.configSink(),
-        key -> fetchForWatch(key), overrides::containsKey, Duration.ofMillis(hold));
-  }
-
-  /** Returns the failover directory of these settings: the property, or the default under the snapshots. */
-  public static Path failoverDir(MseClientConfig settings) {
-    String configured = settings.property(FAILOVER_DIR, null);
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    return new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace()).root()
-        .resolve("failover");
+        key -> fetch(key, requestTimeout), Duration.ofMillis(hold));
   }
 
   @Override
   public ConfigData getConfig(ConfigKey key, Duration timeout) {
     namespaceCheck.verify();
-    Optional<String> overriding = failover.read(key);
-    if (overriding.isPresent()) {
-      if (failoverReadsLogged.add(key)) {
-        LOG.info("Serving '{}' from the failover file '{}'", key, failover.file(key));
-      }
-      return new ConfigData(overriding.get(), null);
-    }
-    failoverReadsLogged.remove(key);
     return fetch(key, timeout);
   }
 
-  /** Reads a config from the server, ignoring the failover directory. */
+  /** Reads a config from the server, with the MD5 the server holds for it ({@code Content-MD5}). */
   ConfigData fetch(ConfigKey key, Duration timeout) {
     return readData(key, read(key, timeout));
-  }
-
-  /** Reads a config from the server with the MD5 the server holds for it ({@code Content-MD5}). */
-  LongPollingConfigWatcher.Fetched fetchForWatch(ConfigKey key) {
-    NacosResponse response = read(key, requestTimeout);
-    return new LongPollingConfigWatcher.Fetched(readData(key, response), response.header("Content-MD5"));
   }
 
   private NacosResponse read(ConfigKey key, Duration timeout) {
@@ -157,7 +116,8 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   private ConfigData readData(ConfigKey key, NacosResponse response) {
     switch (response.status()) {
       case 200:
-        return new ConfigData(response.body(), response.header("Config-Type"));
+        return new ConfigData(response.body(), response.header("Config-Type"),
+            ContentMd5.parse(response.header("Content-MD5")));
       case 404:
         return null;
       case 409:
@@ -236,64 +196,16 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   }
 
   @Override
-  public void watch(ConfigKey key, String md5) {
+  public void watch(ConfigKey key, ContentMd5 md5) {
     if (closed) {
       throw new IllegalStateException("the Nacos config engine is closed");
     }
-    watcher.watch(key, md5 == null ? "" : md5);
-    if (scanStarted.compareAndSet(false, true)) {
-      scheduler.schedule("failover", this::scanFailover, failoverInterval);
-    }
+    watcher.watch(key, md5);
   }
 
   @Override
   public void unwatch(ConfigKey key) {
     watcher.unwatch(key);
-    overrides.remove(key);
-  }
-
-  /** Compares the failover directory with what was reported for each watched key; reschedules itself. */
-  void scanFailover() {
-    try {
-      if (failover.present() || !overrides.isEmpty()) {
-        Set<ConfigKey> watched = watcher.keys();
-        overrides.keySet().retainAll(watched);
-        for (ConfigKey key : watched) {
-          checkFailover(key);
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Checking the failover directory '{}' failed: {}", failover.root(), e.toString());
-    } finally {
-      if (!closed) {
-        scheduler.schedule("failover", this::scanFailover, failoverInterval);
-      }
-    }
-  }
-
-  private void checkFailover(ConfigKey key) {
-    Optional<String> file = failover.read(key);
-    String reported = overrides.get(key);
-    if (file.isPresent()) {
-      if (!file.get().equals(reported)) {
-        overrides.put(key, file.get());
-        LOG.info("The failover file '{}' overrides '{}'", failover.file(key), key);
-        context.configSink().onConfig(key, file.get());
-      }
-    } else if (reported != null) {
-      LongPollingConfigWatcher.Fetched fetched;
-      try {
-        fetched = fetchForWatch(key);
-      } catch (MseException e) {
-        LOG.debug("Failover file of '{}' removed, but the server cannot be read yet: {}", key, e.getMessage());
-        return; // keep the override; tried again at the next check
-      }
-      String content = fetched.data() == null ? null : fetched.data().content();
-      overrides.remove(key);
-      watcher.held(key, LongPollingConfigWatcher.heldMd5(fetched));
-      LOG.info("The failover file of '{}' was removed; back to the server's content", key);
-      context.configSink().onConfig(key, content);
-    }
   }
 
   private static Map<String, String> keyParams(ConfigKey key) {

@@ -206,7 +206,7 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
       if (receiver == null && !pushFailed) {
         try {
           receiver = new UdpPushReceiver(settings.udpPort(), context.threadFactory("naming-push"),
-              watcher::applyPush);
+              list -> scheduler.schedule(() -> watcher.applyPush(list), Duration.ZERO));
         } catch (SocketException e) {
           pushFailed = true;
           LOG.warn("Could not open UDP port {} for Nacos pushes; instance lists will only be polled: {}",

@@ -59,7 +59,7 @@ final class ServiceWatcher {
   }
 
   /** What the last usable list reported of a service was. */
-  private enum Held {
+  private enum LastReport {
     INSTANCES, UNCONFIRMED_EMPTY, CONFIRMED_EMPTY
   }
 
@@ -72,7 +72,7 @@ final class ServiceWatcher {
   private final ListReader reader;
   private final NamingScheduler scheduler;
   private final NamingEventSink sink;
-  private final ConcurrentMap<ServiceKey, Watch> watches = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ServiceKey, FollowedService> watches = new ConcurrentHashMap<>();
 
   ServiceWatcher(ListReader reader, NamingScheduler scheduler, NamingEventSink sink) {
     this.reader = reader;
@@ -81,7 +81,7 @@ final class ServiceWatcher {
   }
 
   /** What is known of one service. Reports happen under its monitor, in version order. */
-  private static final class Watch {
+  private static final class FollowedService {
     final ServiceKey service;
     /** Guarded by this. */
     long lastRefTime = Long.MIN_VALUE;
@@ -93,11 +93,11 @@ final class ServiceWatcher {
     /** Only touched by the poll chain. */
     int failures;
     /** Guarded by this: what the last usable list reported was. */
-    Held held = Held.INSTANCES;
+    LastReport lastReport = LastReport.INSTANCES;
     /** Guarded by this: an empty push waiting for its confirming read, or null. */
     NacosServiceList pushedEmpty;
 
-    Watch(ServiceKey service) {
+    FollowedService(ServiceKey service) {
       this.service = service;
     }
   }
@@ -107,7 +107,7 @@ final class ServiceWatcher {
    * subscription are applied and older lists are recognized as stale.
    */
   void recordRead(ServiceKey service, NacosServiceList list) {
-    Watch watch = watches.computeIfAbsent(service, Watch::new);
+    FollowedService watch = watches.computeIfAbsent(service, FollowedService::new);
     synchronized (watch) {
       watch.lastRefTime = Math.max(watch.lastRefTime, list.lastRefTime());
       watch.cacheMillis = list.cacheMillis();
@@ -120,9 +120,9 @@ final class ServiceWatcher {
    */
   void subscribe(ServiceKey service) {
     boolean[] fresh = new boolean[1];
-    Watch watch = watches.computeIfAbsent(service, key -> {
+    FollowedService watch = watches.computeIfAbsent(service, key -> {
       fresh[0] = true;
-      return new Watch(key);
+      return new FollowedService(key);
     });
     synchronized (watch) {
       if (watch.polling) {
@@ -136,7 +136,7 @@ final class ServiceWatcher {
 
   /** Stops following a service; unknown ones are ignored. */
   void unsubscribe(ServiceKey service) {
-    Watch watch = watches.remove(service);
+    FollowedService watch = watches.remove(service);
     if (watch != null) {
       watch.polling = false;
       watch.next.cancel();
@@ -158,7 +158,7 @@ final class ServiceWatcher {
    */
   boolean applyPush(NacosServiceList list) {
     boolean known = false;
-    for (Watch watch : watches.values()) {
+    for (FollowedService watch : watches.values()) {
       if (watch.service.groupedName().equals(list.name())) {
         known = true;
         apply(watch, list, Source.PUSH);
@@ -170,13 +170,13 @@ final class ServiceWatcher {
     return known;
   }
 
-  private void schedulePoll(Watch watch, long delayMillis) {
+  private void schedulePoll(FollowedService watch, long delayMillis) {
     if (watch.polling) {
       watch.next = scheduler.schedule(() -> poll(watch), Duration.ofMillis(delayMillis));
     }
   }
 
-  private void poll(Watch watch) {
+  private void poll(FollowedService watch) {
     if (!watch.polling) {
       return;
     }
@@ -201,7 +201,7 @@ final class ServiceWatcher {
     schedulePoll(watch, delay);
   }
 
-  private void apply(Watch watch, NacosServiceList list, Source source) {
+  private void apply(FollowedService watch, NacosServiceList list, Source source) {
     if (!list.usable()) {
       String why = list.hosts() == null ? "without 'hosts'" : "marked invalid ('valid':false)";
       if (!watch.unusableLogged) {
@@ -223,7 +223,7 @@ final class ServiceWatcher {
       LOG.debug("{} of '{}': {} instance(s), lastRefTime {}", source, watch.service, list.hosts().size(),
           list.lastRefTime());
       if (!list.hosts().isEmpty()) {
-        watch.held = Held.INSTANCES;
+        watch.lastReport = LastReport.INSTANCES;
         watch.pushedEmpty = null;
         sink.onInstances(watch.service, list.hosts(), false);
       } else {
@@ -233,28 +233,28 @@ final class ServiceWatcher {
   }
 
   /** Decides, under the watch's monitor, whether an empty list is the server's real state. */
-  private void applyEmpty(Watch watch, NacosServiceList list, Source source) {
-    Held held = watch.held;
-    if (held == Held.CONFIRMED_EMPTY || source == Source.CONFIRMING_READ
-        || (source == Source.POLL && held == Held.UNCONFIRMED_EMPTY)) {
-      if (held != Held.CONFIRMED_EMPTY) {
+  private void applyEmpty(FollowedService watch, NacosServiceList list, Source source) {
+    LastReport last = watch.lastReport;
+    if (last == LastReport.CONFIRMED_EMPTY || source == Source.CONFIRMING_READ
+        || (source == Source.POLL && last == LastReport.UNCONFIRMED_EMPTY)) {
+      if (last != LastReport.CONFIRMED_EMPTY) {
         LOG.debug("A {} confirms that '{}' has no instance left", source, watch.service);
       }
-      watch.held = Held.CONFIRMED_EMPTY;
+      watch.lastReport = LastReport.CONFIRMED_EMPTY;
       watch.pushedEmpty = null;
       sink.onInstances(watch.service, list.hosts(), true);
-    } else if (source == Source.PUSH && held == Held.INSTANCES && watch.polling) {
+    } else if (source == Source.PUSH && last == LastReport.INSTANCES && watch.polling) {
       // A removal the server saw: confirmed by a read made at once, reported when it answers.
       if (watch.pushedEmpty == null) {
         scheduler.schedule(() -> confirmEmptyPush(watch), Duration.ZERO);
       }
       watch.pushedEmpty = list;
-    } else if (source == Source.PUSH && held == Held.UNCONFIRMED_EMPTY) {
+    } else if (source == Source.PUSH && last == LastReport.UNCONFIRMED_EMPTY) {
       // The echo of the subscription a poll that answered empty made: it confirms nothing.
       LOG.debug("Empty push of '{}' after an unconfirmed empty poll: waiting for the next poll", watch.service);
     } else {
       // An empty poll where instances were held, with no push announcing it: maybe a fault.
-      watch.held = Held.UNCONFIRMED_EMPTY;
+      watch.lastReport = LastReport.UNCONFIRMED_EMPTY;
       sink.onInstances(watch.service, list.hosts(), false);
     }
   }
@@ -263,7 +263,7 @@ final class ServiceWatcher {
    * Reads the list at once after an empty push; an empty answer confirms the removal. When the read
    * fails, or answers a stale or unusable list, the push is reported unconfirmed.
    */
-  private void confirmEmptyPush(Watch watch) {
+  private void confirmEmptyPush(FollowedService watch) {
     if (!watch.polling) {
       return;
     }
@@ -275,8 +275,8 @@ final class ServiceWatcher {
     synchronized (watch) {
       NacosServiceList pushed = watch.pushedEmpty;
       watch.pushedEmpty = null;
-      if (pushed != null && watch.held == Held.INSTANCES) {
-        watch.held = Held.UNCONFIRMED_EMPTY;
+      if (pushed != null && watch.lastReport == LastReport.INSTANCES) {
+        watch.lastReport = LastReport.UNCONFIRMED_EMPTY;
         sink.onInstances(watch.service, pushed.hosts(), false);
       }
     }
@@ -284,7 +284,7 @@ final class ServiceWatcher {
 
   /** Returns whether a service is polled. */
   boolean isPolling(ServiceKey service) {
-    Watch watch = watches.get(service);
+    FollowedService watch = watches.get(service);
     return watch != null && watch.polling;
   }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Receives the instance lists a Nacos server pushes over UDP: one socket bound to every local address,
  * one daemon thread. Each datagram ({@code {"type":"dom","data":"<list JSON>","lastRefTime":<push id>}},
- * gzip-compressed when it starts with 1f 8b) is handed to the handler at once, then acknowledged to its
+ * gzip-compressed when it starts with 1f 8b) is decoded and handed to the handler at once, then acknowledged to its
  * source with {@code {"type":"push-ack","lastRefTime":<push id>,"data":""}} (the server resends
  * unacknowledged pushes). {@link #close()} closes the socket, which ends the thread. Thread-safe.
  */
@@ -37,7 +37,8 @@ final class UdpPushReceiver implements AutoCloseable {
    * Opens the socket and starts the receiving thread.
    *
    * @param port the local port, 0 for any free one
-   * @param handler takes each pushed list, on the receiving thread; must not block
+   * @param handler takes each pushed list, on the receiving thread; must only hand it off (to the
+   *     engine's scheduler): the receiving thread decodes, it neither applies lists nor runs listeners
    * @throws SocketException when the port cannot be bound
    */
   UdpPushReceiver(int port, ThreadFactory threadFactory, Consumer<NacosServiceList> handler) throws SocketException {

@@ -1,7 +1,6 @@
 package io.mse.client.naming.internal;
 
 import io.mse.client.ServerUnavailableException;
-import io.mse.client.internal.FirstRead;
 import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingListener;
@@ -152,7 +151,7 @@ public final class DefaultNamingService implements NamingService {
         load(entry);
         return entry;
       }
-      FirstRead.await(entry.started, requestTimeout, entry.key);
+      entry.started.await(requestTimeout, entry.key);
       if (entry.state != null) {
         return entry;
       }
@@ -169,7 +168,7 @@ public final class DefaultNamingService implements NamingService {
       Optional<List<Instance>> snapshot = cache.snapshots().readInstances(key);
       if (snapshot.isEmpty()) {
         cache.forget(entry);
-        entry.started.completeExceptionally(e);
+        entry.started.fail(e);
         throw e;
       }
       LOG.warn("Serving the snapshot of '{}' ({} instance(s)) until the server answers: {}", key,
@@ -177,7 +176,7 @@ public final class DefaultNamingService implements NamingService {
       cache.initialize(entry, snapshot.get(), false);
     } catch (RuntimeException e) {
       cache.forget(entry);
-      entry.started.completeExceptionally(e);
+      entry.started.fail(e);
       throw e;
     }
     engine.subscribe(key);

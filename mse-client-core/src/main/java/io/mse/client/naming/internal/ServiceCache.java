@@ -67,7 +67,7 @@ public final class ServiceCache implements NamingEventSink {
         }
       }
     }
-    entry.started.complete(null);
+    entry.started.release();
   }
 
   /** Queues the current list to one new listener, after any change already queued. */
@@ -87,17 +87,21 @@ public final class ServiceCache implements NamingEventSink {
       LOG.debug("Ignoring a list for '{}', which nobody follows", key);
       return;
     }
-    ServiceState next = new ServiceState(key, instances);
     synchronized (entry) {
       ServiceState previous = entry.state;
-      if (previous != null && previous.all().equals(next.all())) {
+      // Repeats and protected empties are dropped before any state is built (sorting, alias table).
+      if (previous != null && previous.madeFrom(instances)) {
         return;
       }
-      if (previous != null && next.all().isEmpty() && !previous.all().isEmpty() && !authoritative
+      if (previous != null && instances.isEmpty() && !previous.all().isEmpty() && !authoritative
           && pushEmptyProtection) {
         LOG.warn("Push-empty protection: ignoring an empty instance list for '{}' that would replace {} instance(s)",
             key, previous.all().size());
         return;
+      }
+      ServiceState next = new ServiceState(key, instances);
+      if (previous != null && previous.all().equals(next.all())) {
+        return; // the same instances in another order
       }
       entry.state = next;
       NamingEvent event = diff(key, previous, next);
@@ -106,7 +110,7 @@ public final class ServiceCache implements NamingEventSink {
       // Queued under the entry's lock, so events of one service reach the queue in order of change.
       dispatcher.execute(() -> notifyListeners(entry, event));
     }
-    entry.started.complete(null);
+    entry.started.release();
   }
 
   private void notifyListeners(ServiceEntry entry, NamingEvent event) {

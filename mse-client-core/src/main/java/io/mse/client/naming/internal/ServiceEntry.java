@@ -2,7 +2,7 @@ package io.mse.client.naming.internal;
 
 import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.ServiceKey;
-import java.util.concurrent.CompletableFuture;
+import io.mse.client.internal.FirstValueLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,7 +12,7 @@ final class ServiceEntry {
   final ServiceKey key;
   final CopyOnWriteArrayList<NamingListener> listeners = new CopyOnWriteArrayList<>();
   final AtomicBoolean loading = new AtomicBoolean();
-  final CompletableFuture<Void> started = new CompletableFuture<>();
+  final FirstValueLatch started = new FirstValueLatch();
   /** Null until the first list is known; replaced whole under this entry's lock. */
   volatile ServiceState state;
 

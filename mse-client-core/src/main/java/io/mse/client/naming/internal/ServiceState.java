@@ -13,13 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * the sorted list, the healthy and unhealthy selections, and an alias table (Walker/Vose) for an
  * O(1), allocation-free weighted pick from one random number. Immutable and thread-safe.
  */
-public final class ServiceState {
+final class ServiceState {
 
   private static final long FULL = 1L << 32;
   private static final Comparator<Instance> ORDER = Comparator.comparing(Instance::ip)
       .thenComparingInt(Instance::port).thenComparing(Instance::clusterName);
 
   private final ServiceKey service;
+  /** The list as the engine reported it, for the duplicate check made before building a state. */
+  private final List<Instance> reported;
   private final List<Instance> all;
   private final List<Instance> healthy;
   private final List<Instance> unhealthy;
@@ -29,8 +31,9 @@ public final class ServiceState {
   private final int[] aliases;
 
   /** Prepares a state from an instance list in any order. */
-  public ServiceState(ServiceKey service, List<Instance> instances) {
+  ServiceState(ServiceKey service, List<Instance> instances) {
     this.service = service;
+    this.reported = instances;
     List<Instance> sorted = new ArrayList<>(instances);
     sorted.sort(ORDER);
     this.all = List.copyOf(sorted);
@@ -47,6 +50,14 @@ public final class ServiceState {
     this.thresholds = new long[selectable.length];
     this.aliases = new int[selectable.length];
     buildAliasTable(selectable, thresholds, aliases);
+  }
+
+  /**
+   * Returns true when {@code instances} is the list this state was made from, or its sorted form:
+   * a repeat, which needs no new state. Cheap (no sorting, no table).
+   */
+  boolean madeFrom(List<Instance> instances) {
+    return instances == reported || instances.equals(reported) || instances.equals(all);
   }
 
   /**
@@ -100,17 +111,17 @@ public final class ServiceState {
     }
   }
 
-  public ServiceKey service() {
+  ServiceKey service() {
     return service;
   }
 
   /** Every instance, sorted by ip, port and cluster; unmodifiable. */
-  public List<Instance> all() {
+  List<Instance> all() {
     return all;
   }
 
   /** Enabled, positive-weight instances whose health equals {@code healthy}; unmodifiable. */
-  public List<Instance> select(boolean wantHealthy) {
+  List<Instance> select(boolean wantHealthy) {
     return wantHealthy ? healthy : unhealthy;
   }
 
@@ -119,7 +130,7 @@ public final class ServiceState {
    *
    * @throws NoInstanceAvailableException when there is none
    */
-  public Instance selectOne() {
+  Instance selectOne() {
     int n = selectable.length;
     if (n == 0) {
       throw new NoInstanceAvailableException(service.toString(), "No healthy instance of '" + service + "' among "

@@ -8,6 +8,7 @@ import io.mse.client.internal.Dispatcher;
 import io.mse.client.spi.NamedThreadFactory;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class WatchRaceTest {
     }
 
     @Override
-    public void watch(ConfigKey key, String md5) {
+    public void watch(ConfigKey key, ContentMd5 md5) {
       watched.add(key);
     }
 
@@ -67,7 +68,7 @@ class WatchRaceTest {
     LatchedEngine engine = new LatchedEngine();
     try (Dispatcher dispatcher = new Dispatcher(new NamedThreadFactory("race-notify"))) {
       DefaultConfigService config = new DefaultConfigService("",
-          new ConfigCache(dispatcher, new SnapshotStore(dir, "race", "")), engine, Duration.ofSeconds(1));
+          new ConfigCache(dispatcher, new SnapshotStore(dir, "race", ""), io.mse.client.MseClient.builder().serverAddr("memory://race").snapshotDir(dir).toConfig()), engine, Duration.ofSeconds(1));
       ConfigListener first = event -> { };
       ConfigListener second = event -> { };
       config.addListener("a", "G", first);

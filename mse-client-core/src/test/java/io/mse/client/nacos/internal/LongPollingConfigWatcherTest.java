@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.MseClientConfig;
 import io.mse.client.config.ConfigKey;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.Md5;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +103,7 @@ class LongPollingConfigWatcherTest {
   }
 
   private LongPollingConfigWatcher watcher(ConfigScheduler on) {
-    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetchForWatch(key),
-        key -> false, HOLD);
+    return new LongPollingConfigWatcher(sender, on, sink, key -> fetchEngine.fetch(key, Duration.ofSeconds(5)), HOLD);
   }
 
   @AfterEach
@@ -127,7 +127,7 @@ class LongPollingConfigWatcherTest {
   void sendsTheExactListeningConfigsBytesWithNoHangupUntilTheKeyWasCompared() {
     stubListener("", 20_000);
 
-    watcher.watch(ConfigKey.of("demo.properties", "DEFAULT_GROUP"), NacosTestSupport.MD5_K_V1);
+    watcher.watch(ConfigKey.of("demo.properties", "DEFAULT_GROUP"), ContentMd5.parse(NacosTestSupport.MD5_K_V1));
 
     await().until(() -> !sender.hanging().isEmpty());
     List<LoggedRequest> polls = server.findAll(postRequestedFor(urlPathEqualTo(LISTENER)));
@@ -146,11 +146,11 @@ class LongPollingConfigWatcherTest {
   void sendsTheTenantAsFourthFieldForANamespace() {
     stubListener("", 20_000);
 
-    watcher.watch(new ConfigKey("dev-ns", "DEFAULT_GROUP", "demo.properties"), "deadbeef");
+    watcher.watch(new ConfigKey("dev-ns", "DEFAULT_GROUP", "demo.properties"), ContentMd5.parse("deadbeef".repeat(4)));
 
     await().until(() -> !server.findAll(postRequestedFor(urlPathEqualTo(LISTENER))).isEmpty());
     assertThat(server.findAll(postRequestedFor(urlPathEqualTo(LISTENER))).get(0).getBodyAsString())
-        .isEqualTo("Listening-Configs=demo.properties%02DEFAULT_GROUP%02deadbeef%02dev-ns%01");
+        .isEqualTo("Listening-Configs=demo.properties%02DEFAULT_GROUP%02" + "deadbeef".repeat(4) + "%02dev-ns%01");
   }
 
   @Test
@@ -163,8 +163,8 @@ class LongPollingConfigWatcherTest {
     ConfigKey demo = ConfigKey.of("demo.properties", null);
     ConfigKey dev = new ConfigKey("dev-ns", "G", "dev.yaml");
 
-    watcher.watch(demo, NacosTestSupport.MD5_K_V1);
-    watcher.watch(dev, "0123");
+    watcher.watch(demo, ContentMd5.parse(NacosTestSupport.MD5_K_V1));
+    watcher.watch(dev, ContentMd5.of("an older content"));
 
     await().until(() -> !sender.hanging().isEmpty());
     assertThat(sink.contentsOf(demo)).contains("k=v2");
@@ -188,7 +188,7 @@ class LongPollingConfigWatcherTest {
         .withHeader("Content-MD5", serverMd5).withBody("k=plain")));
     ConfigKey key = ConfigKey.of("cipher-a", null);
 
-    watcher.watch(key, Md5.of("k=plain"));
+    watcher.watch(key, ContentMd5.of("k=plain"));
 
     await().until(() -> sender.hanging().stream().anyMatch(r -> entries(r).get(0).endsWith(serverMd5)));
     assertThat(watcher.md5(key)).isEqualTo(serverMd5);
@@ -214,7 +214,7 @@ class LongPollingConfigWatcherTest {
         .willReturn(aResponse().withStatus(200).withBody("").withFixedDelay(20_000)));
     server.stubFor(get(urlPathEqualTo(CONFIGS)).willReturn(aResponse().withStatus(200).withBody("k=v2")));
     ConfigKey b = ConfigKey.of("b", null);
-    List.of("a", "b", "c", "refused", "d").forEach(id -> watcher.watch(ConfigKey.of(id, null), ""));
+    List.of("a", "b", "c", "refused", "d").forEach(id -> watcher.watch(ConfigKey.of(id, null), null));
 
     await().until(() -> sink.contentsOf(b).contains("k=v2"));
     ManualScheduler.Delayed unpark = scheduler.awaitDelayed("unpark");
@@ -239,8 +239,8 @@ class LongPollingConfigWatcherTest {
     server.stubFor(get(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("b"))
         .willReturn(aResponse().withStatus(200).withBody("k=v2")));
     ConfigKey b = ConfigKey.of("b", null);
-    watcher.watch(ConfigKey.of("x", null), "");
-    watcher.watch(b, "");
+    watcher.watch(ConfigKey.of("x", null), null);
+    watcher.watch(b, null);
 
     await().until(() -> sink.contentsOf(b).contains("k=v2"));
     assertThat(scheduler.awaitDelayed("unpark").delay()).isEqualTo(LongPollingConfigWatcher.MAX_BACKOFF);
@@ -254,13 +254,13 @@ class LongPollingConfigWatcherTest {
   void aKeyAddedWhileThePollHoldsRestartsThePollWithNoHangup() {
     stubListener("", 20_000);
     ConfigKey a = ConfigKey.of("a", null);
-    watcher.watch(a, "");
+    watcher.watch(a, null);
     await().until(() -> sender.inFlight.get() == 1 && !sender.hanging().isEmpty());
 
-    watcher.watch(ConfigKey.of("b", null), "");
+    watcher.watch(ConfigKey.of("b", null), null);
     ManualScheduler.Delayed restart = scheduler.awaitDelayed("restart");
     assertThat(restart.delay()).isEqualTo(Duration.ofMillis(LongPollingConfigWatcher.RESTART_DELAY_MILLIS));
-    watcher.watch(ConfigKey.of("c", null), "");
+    watcher.watch(ConfigKey.of("c", null), null);
     assertThat(scheduler.pending("restart")).isEmpty(); // c shares b's restart
     scheduler.run(restart);
 
@@ -273,7 +273,7 @@ class LongPollingConfigWatcherTest {
     stubListener("", 3_000);
 
     for (int i = 0; i < 7000; i++) {
-      watcher.watch(ConfigKey.of("key-" + i, null), "");
+      watcher.watch(ConfigKey.of("key-" + i, null), null);
     }
 
     // keys fill the batches in order: key-0.. in batch 0, key-3000.. in batch 1, key-6000.. in batch 2
@@ -300,7 +300,7 @@ class LongPollingConfigWatcherTest {
     watcher = watcher(real);
     try {
       for (int i = 0; i < 10_000; i++) {
-        watcher.watch(ConfigKey.of("key-" + i, null), "");
+        watcher.watch(ConfigKey.of("key-" + i, null), null);
       }
 
       await().atMost(Duration.ofSeconds(40)).until(() -> fullHangingPoll(0, 3000) != null
@@ -321,7 +321,7 @@ class LongPollingConfigWatcherTest {
   @Test
   void failedPollsAreRetriedWithExponentialBackOffResetBySuccessAnd503BacksOffToo() {
     server.stubFor(post(urlPathEqualTo(LISTENER)).willReturn(aResponse().withStatus(500).withBody("boom")));
-    watcher.watch(ConfigKey.of("a", null), "");
+    watcher.watch(ConfigKey.of("a", null), null);
 
     List<Duration> delays = new java.util.ArrayList<>();
     ManualScheduler.Delayed retry = null;
@@ -352,8 +352,8 @@ class LongPollingConfigWatcherTest {
     stubListener("", 300);
     ConfigKey a = ConfigKey.of("a", null);
     ConfigKey b = ConfigKey.of("b", null);
-    watcher.watch(a, "");
-    watcher.watch(b, "");
+    watcher.watch(a, null);
+    watcher.watch(b, null);
     await().until(() -> sender.hanging().stream().anyMatch(r -> entries(r).size() == 2));
 
     watcher.unwatch(b);
@@ -371,7 +371,7 @@ class LongPollingConfigWatcherTest {
   @Test
   void closeCancelsTheHoldingPollAtOnce() {
     stubListener("", 20_000);
-    watcher.watch(ConfigKey.of("a", null), "");
+    watcher.watch(ConfigKey.of("a", null), null);
     await().until(() -> sender.inFlight.get() == 1 && !sender.hanging().isEmpty());
 
     watcher.close();
@@ -391,13 +391,13 @@ class LongPollingConfigWatcherTest {
       if (fetches.incrementAndGet() == 1) {
         throw new AssertionError("a listener's library is broken");
       }
-      return fetchEngine.fetchForWatch(key);
-    }, key -> false, HOLD);
+      return fetchEngine.fetch(key, Duration.ofSeconds(5));
+    }, HOLD);
     ConfigKey a = ConfigKey.of("a", null);
     // the watcher throws the Error on once the batch is re-armed; here it ends a pool thread
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
     try {
-      watcher.watch(a, "");
+      watcher.watch(a, null);
 
       ManualScheduler.Delayed retry = scheduler.awaitDelayed("backoff");
       assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(1));
@@ -415,7 +415,7 @@ class LongPollingConfigWatcherTest {
     stubListener("", 20_000);
     transport.close(); // before the watcher: its polls fail as cancelled, though nobody restarted them
 
-    watcher.watch(ConfigKey.of("a", null), "");
+    watcher.watch(ConfigKey.of("a", null), null);
 
     assertThat(scheduler.awaitDelayed("backoff").delay()).isEqualTo(Duration.ofSeconds(1));
     assertThat(sender.sent).hasSize(1);

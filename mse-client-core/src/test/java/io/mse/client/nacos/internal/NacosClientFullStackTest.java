@@ -91,10 +91,8 @@ class NacosClientFullStackTest {
   void aFailoverFileOverridesTheServerAndReachesListenersUntilItIsRemoved() throws Exception {
     List<ConfigChangeEvent> events = new CopyOnWriteArrayList<>();
     MseClient.Builder builder = NacosTestSupport.builder(server, snapshots)
-        .property(NacosConfigEngine.FAILOVER_CHECK, "50");
-    Path failoverDir = NacosConfigEngine.failoverDir(builder.toConfig());
-    assertThat(failoverDir).isEqualTo(new SnapshotStore(snapshots, "127.0.0.1:" + server.port(), "").root()
-        .resolve("failover"));
+        .property("nacos.failoverCheckMillis", "50"); // the name it had when only Nacos had failover
+    Path failoverDir = new SnapshotStore(snapshots, "127.0.0.1:" + server.port(), "").root().resolve("failover");
     try (MseClient client = builder.build()) {
       assertThat(client.config().getConfigAndAddListener("demo.properties", null, Duration.ofSeconds(2), events::add))
           .isEqualTo("k=v1");

@@ -21,6 +21,7 @@ import io.mse.client.RequestRefusedException;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class NacosConfigEngineTest {
     ConfigData data = engine.getConfig(new ConfigKey("public", "DEFAULT_GROUP", "demo.properties"),
         java.time.Duration.ofSeconds(1));
 
-    assertThat(data).isEqualTo(new ConfigData("k=v1", "properties"));
+    assertThat(data).isEqualTo(new ConfigData("k=v1", "properties", ContentMd5.parse(NacosTestSupport.MD5_K_V1)));
     server.verify(getRequestedFor(urlPathEqualTo(CONFIGS)).withQueryParam("dataId", equalTo("demo.properties"))
         .withQueryParam("group", equalTo("DEFAULT_GROUP")).withQueryParam("tenant", absent()));
   }

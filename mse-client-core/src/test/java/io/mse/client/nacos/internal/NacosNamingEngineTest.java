@@ -105,7 +105,7 @@ class NacosNamingEngineTest {
     }
     scheduler = new ManualNamingScheduler();
     sink = new RecordingNamingSink();
-    EngineContext context = new EngineContext(config, "t" + IDS.incrementAndGet(), (key, content) -> {}, sink);
+    EngineContext context = new EngineContext(config, "t" + IDS.incrementAndGet(), (key, content) -> null, sink);
     NacosSender sender = transport::send;
     return new NacosNamingEngine(context, wrap == null ? sender : wrap.apply(sender), NamingSettings.of(config),
         transport.address().servers().get(0), scheduler);
@@ -558,7 +558,7 @@ class NacosNamingEngineTest {
     engine.close();
     MseClientConfig config = MseClient.builder().serverAddr("127.0.0.1:" + server.port()).toConfig();
     scheduler = new ManualNamingScheduler();
-    engine = new NacosNamingEngine(new EngineContext(config, "pages", (k, c) -> {}, sink), transport::send,
+    engine = new NacosNamingEngine(new EngineContext(config, "pages", (k, c) -> null, sink), transport::send,
         NamingSettings.of(config).withServicePageSize(2), transport.address().servers().get(0), scheduler);
     stubPage(1, "{\"count\":5,\"doms\":[\"e\",\"c\"]}");
     stubPage(2, "{\"count\":5,\"doms\":[\"a\",\"d\"]}");

@@ -128,7 +128,7 @@ class NacosNamingPushTest {
     transport = new NacosTransport(NacosAddress.parse(config.serverAddr(), null),
         NacosTransport.defaultClient(config.requestTimeout()), Ticker.system());
     sink = new RecordingNamingSink();
-    engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> {}, sink), transport::send,
+    engine = new NacosNamingEngine(new EngineContext(config, "push", (k, c) -> null, sink), transport::send,
         NamingSettings.of(config), transport.address().servers().get(0), scheduler = new ManualNamingScheduler());
     return engine;
   }
@@ -151,10 +151,12 @@ class NacosNamingPushTest {
 
     nacos.push(engine.pushPort(), push(list("DEFAULT_GROUP@@push-svc2", 1795947651000L, 10000, 9300), 5), false);
     assertThat(nacos.receive()).isEqualTo(ack(5));
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
     assertThat(sink.reports).isEmpty();
 
     nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, true);
     assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
     assertThat(sink.reports).hasSize(1);
     assertThat(sink.last().ports()).containsExactly(9101);
     assertThat(sink.last().authoritative()).isFalse();
@@ -169,10 +171,12 @@ class NacosNamingPushTest {
     nacos.push(engine.pushPort(), push("{\"name\":\"DEFAULT_GROUP@@push-svc2\",\"lastRefTime\":1795947659999}", 6),
         false);
     assertThat(nacos.receive()).isEqualTo(ack(6));
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
     String invalid = list("DEFAULT_GROUP@@push-svc2", 1795947659999L, 10000, 9400)
         .replace("\"valid\":true", "\"valid\":false");
     nacos.push(engine.pushPort(), push(invalid, 7), false);
     assertThat(nacos.receive()).isEqualTo(ack(7));
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
 
     assertThat(sink.reports).isEmpty();
   }
@@ -185,6 +189,7 @@ class NacosNamingPushTest {
     nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, false);
 
     assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
     assertThat(sink.reports).extracting(RecordingNamingSink.Report::ports).containsExactly(List.of(9101));
   }
 
@@ -198,6 +203,7 @@ class NacosNamingPushTest {
     nacos.push(engine.pushPort(), PUSH_SVC2_DATAGRAM, false);
 
     assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+    scheduler.advance(Duration.ZERO); // the push is applied on the scheduler, not the UDP thread
     assertThat(sink.reports).isEmpty();
   }
 

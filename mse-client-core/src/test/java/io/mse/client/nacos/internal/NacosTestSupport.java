@@ -7,7 +7,9 @@ import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigKey;
+import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.EngineContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,9 +59,11 @@ final class NacosTestSupport {
 
     final List<Report> reports = new CopyOnWriteArrayList<>();
 
+    /** Records the report and hands back the MD5 as the cache layer does. */
     @Override
-    public void onConfig(ConfigKey key, String content) {
-      reports.add(new Report(key, content));
+    public ContentMd5 onConfig(ConfigKey key, ConfigData data) {
+      reports.add(new Report(key, data == null ? null : data.content()));
+      return data == null ? null : data.md5OrHash();
     }
 
     List<String> contentsOf(ConfigKey key) {

@@ -138,7 +138,7 @@ class NacosTransportDeadlineTest {
     engine = new NacosConfigEngine(NacosTestSupport.context(settings, new NacosTestSupport.RecordingSink()), transport,
         new NamespaceCheck("", transport, settings.requestTimeout()), scheduler);
 
-    engine.watch(KEY, "");
+    engine.watch(KEY, null);
     await().until(() -> stalling.requests.get() == 1);
     ManualScheduler.Delayed timeout = scheduler.awaitDelayed("timeout");
     assertThat(timeout.delay()).isBetween(Duration.ofSeconds(44), Duration.ofSeconds(45)); // 1.5 times the hold
@@ -157,7 +157,7 @@ class NacosTransportDeadlineTest {
     engine = new NacosConfigEngine(NacosTestSupport.context(settings, new NacosTestSupport.RecordingSink()), transport,
         new NamespaceCheck("", transport, settings.requestTimeout()), scheduler);
 
-    engine.watch(KEY, "");
+    engine.watch(KEY, null);
     await().until(() -> stalling.requests.get() == 1);
     scheduler.run(scheduler.awaitDelayed("timeout"));
 

@@ -3,6 +3,7 @@ package io.mse.client.zookeeper.internal;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.Md5;
 import io.mse.client.spi.ConfigData;
+import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.ConfigEventSink;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
   }
 
   @Override
-  public void watch(ConfigKey key, String md5) {
+  public void watch(ConfigKey key, ContentMd5 md5) {
     if (closed) {
       throw new IllegalStateException("the ZooKeeper engine of '" + zk.server() + "' is closed");
     }
@@ -128,7 +129,7 @@ final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
 
   private void report(ConfigKey key, CuratorCache cache, String content) {
     if (watches.get(key) == cache) {
-      sink.onConfig(key, content);
+      sink.onConfig(key, content == null ? null : new ConfigData(content, null));
     } else {
       LOG.debug("Dropping an event of a stopped watch of '{}'", key);
     }

@@ -80,11 +80,14 @@ class SessionExpiryIT {
         .property(ZooKeeperEngineProvider.SESSION_TIMEOUT_PROPERTY, "4000").toConfig();
     ServiceKey payments = new ServiceKey("", "DEFAULT_GROUP", "payments");
     try (ZooKeeperEngine engine = (ZooKeeperEngine) new ZooKeeperEngineProvider().create(new EngineContext(settings,
-        "expiry", (key, content) -> contents.add(String.valueOf(content)),
+        "expiry", (key, data) -> {
+          contents.add(String.valueOf(data == null ? null : data.content()));
+          return null;
+        },
         (service, instances, authoritative) -> lists.add(instances)))) {
       engine.naming().registerInstance(payments, Instance.of("10.3.0.1", 80));
       engine.naming().subscribe(payments);
-      engine.config().watch(io.mse.client.config.ConfigKey.of("watched.properties", "DEFAULT_GROUP"), "");
+      engine.config().watch(io.mse.client.config.ConfigKey.of("watched.properties", "DEFAULT_GROUP"), null);
       String path = new ZooKeeperLayout(ZooKeeperLayout.DEFAULT_ROOT).instance(payments, Instance.of("10.3.0.1", 80));
       long oldSession = engine.session().currentSessionId();
       assertThat(owner(path)).isEqualTo(oldSession);
@@ -114,7 +117,7 @@ class SessionExpiryIT {
     String servicePath = layout.service(refunds);
     String path = layout.instance(refunds, instance);
     var admin = Probe.engine().session().curator();
-    try (ZooKeeperEngine engine = ZooKeeperEngine.start(new EngineContext(settings, "retry", (k, c) -> { },
+    try (ZooKeeperEngine engine = ZooKeeperEngine.start(new EngineContext(settings, "retry", (k, c) -> null,
         (s, i, a) -> { }))) {
       engine.naming().registerInstance(refunds, instance);
       // A transient refusal on the new session: nobody may create children under the service for now.
@@ -150,7 +153,7 @@ class SessionExpiryIT {
       if (engine == null) {
         MseClientConfig settings = MseClient.builder().embeddedDataDir(dataDir).snapshotDir(snapshots.resolve("probe"))
             .toConfig();
-        engine = ZooKeeperEngine.start(new EngineContext(settings, "probe", (k, c) -> { }, (s, i, a) -> { }));
+        engine = ZooKeeperEngine.start(new EngineContext(settings, "probe", (k, c) -> null, (s, i, a) -> { }));
       }
       return engine;
     }
