@@ -300,7 +300,7 @@ public final class NacosServers {
           command.add("--auth");
           command.add(ADMIN + ":" + ADMIN_PASSWORD);
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NacosServerTarget target = new NacosServerTarget(version, "127.0.0.1:" + port, auth ? ADMIN : null,
             auth ? ADMIN_PASSWORD : null);
         return new Started(script, port, home, process, log, target);
