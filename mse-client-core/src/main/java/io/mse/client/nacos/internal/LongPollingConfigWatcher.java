@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Refused keys.</b> Nacos 2.5.1 and 3.0.3 answer a poll with one key they refuse (their
  * parameter check) with a 400 for the whole batch, naming no key. Such a poll divides its batch: half
  * of the keys move to a new batch and both poll again at once, until the refused key is alone; it is
- * then parked (left out of the polls, one WARN) and tried again after {@link #MAX_BACKOFF}, while every
- * other key keeps being listened to. A key whose read is refused ({@link RequestRefusedException},
+ * then parked (left out of the polls, one WARN per key, DEBUG when refused again) and tried again after
+ * {@link #MAX_BACKOFF}, while every other key keeps being listened to. Divisions add at most
+ * {@value #MAX_DIVIDED_BATCHES} batches in all: a server or proxy that refuses every poll is then
+ * treated as a fault and backed off, not divided down to one poll per key. A key whose read is refused ({@link RequestRefusedException},
  * {@link AuthenticationException}) is parked the same way. The client's own checks
  * ({@link io.mse.client.NameRules}) keep such keys out in the first place.
  *
@@ -67,6 +69,11 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   static final int MAX_KEYS_PER_POLL = 3000;
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /**
+   * The most batches divisions may add: enough to isolate a few refused keys among 3000 (about 12
+   * each), and a bound when a server or a proxy refuses every poll (a 400 past it is a fault, backed off).
+   */
+  static final int MAX_DIVIDED_BATCHES = 32;
   static final long RESTART_DELAY_MILLIS = 100;
 
   /**
@@ -87,6 +94,9 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   /** Guarded by lock. */
   private final List<PollBatch> batches = new ArrayList<>();
   private final Map<ConfigKey, PollBatch> owners = new ConcurrentHashMap<>();
+  /** Keys whose refusal was logged at WARN; a key refused again is logged at DEBUG. */
+  private final Set<ConfigKey> refusalsLogged = ConcurrentHashMap.newKeySet();
+  private int dividedBatches;
   private volatile boolean closed;
 
   /**
@@ -127,6 +137,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       }
       batch.parked.remove(key);
       batch.keys.remove(key);
+      refusalsLogged.remove(key);
     }
     if (batch.keys.isEmpty()) {
       batch.cancelInFlight();
@@ -243,7 +254,11 @@ final class LongPollingConfigWatcher implements AutoCloseable {
             "Nacos listener failed: " + cause, cause);
       }
       if (response.status() == 400) {
-        divide(batch, response);
+        if (!divide(batch, response)) {
+          throw new MseException(resource, "Nacos " + response.server() + " refused the poll of "
+              + batch.keys.size() + " key(s) (400 " + NacosNamespaces.abbreviate(response.body()) + ") after "
+              + MAX_DIVIDED_BATCHES + " divisions of batches: not a key of its own, backing off");
+        }
         submit(batch);
         return;
       }
@@ -279,18 +294,26 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   /**
    * The server refused the batch's poll (400: a key it does not accept, which it does not name): the
    * batch gives half of its keys to a new batch, and both poll again at once, so that the refused key
-   * ends alone in a batch and is parked while every other key keeps being listened to.
+   * ends alone in a batch and is parked while every other key keeps being listened to. Divided batches
+   * stay (at most {@value #MAX_DIVIDED_BATCHES} in all, each still holding at most
+   * {@value #MAX_KEYS_PER_POLL} keys).
+   *
+   * @return false when no more batches may be divided: the caller backs the batch off as a fault
    */
-  private void divide(PollBatch batch, NacosResponse response) {
+  private boolean divide(PollBatch batch, NacosResponse response) {
     String reason = NacosNamespaces.abbreviate(response.body());
     PollBatch other = null;
     synchronized (lock) {
       List<ConfigKey> keys = new ArrayList<>(batch.keys.keySet());
       if (keys.size() == 1) {
         park(batch, keys.get(0), "Nacos " + response.server() + " refused to listen to it: 400 " + reason);
-        return;
+        return true;
       }
       if (keys.size() > 1) {
+        if (dividedBatches >= MAX_DIVIDED_BATCHES) {
+          return false;
+        }
+        dividedBatches++;
         other = new PollBatch(batches.size());
         batches.add(other);
         for (ConfigKey key : keys.subList(keys.size() / 2, keys.size())) {
@@ -307,6 +330,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     if (other != null) {
       wake(other);
     }
+    return true;
   }
 
   /** Leaves a refused key out of the polls; it is tried again after the longest back-off. */
@@ -316,8 +340,13 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       return;
     }
     batch.parked.put(key, watch);
-    LOG.warn("Listening to '{}' is refused, the other configs are still listened to; trying it again in {} s: {}",
-        key, MAX_BACKOFF.toSeconds(), reason);
+    if (refusalsLogged.add(key)) {
+      LOG.warn("Listening to '{}' is refused, the other configs are still listened to; trying it again every {} s"
+          + " (logged at DEBUG from now on): {}", key, MAX_BACKOFF.toSeconds(), reason);
+    } else {
+      LOG.debug("Listening to '{}' is refused again; trying it again in {} s: {}", key, MAX_BACKOFF.toSeconds(),
+          reason);
+    }
     scheduler.schedule("unpark", () -> unpark(batch, key), MAX_BACKOFF);
   }
 

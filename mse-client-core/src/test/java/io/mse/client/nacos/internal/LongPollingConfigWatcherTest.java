@@ -230,6 +230,22 @@ class LongPollingConfigWatcherTest {
     assertThat(watcher.keys()).hasSize(5);
   }
 
+  /**
+   * A server or proxy refusing every poll with a 400 is not one refused key: divisions stop at
+   * MAX_DIVIDED_BATCHES and the batch backs off as from a fault, instead of ending with one poll per key.
+   */
+  @Test
+  void aServerThatRefusesEveryPollIsBackedOffNotDividedDownToOnePollPerKey() {
+    server.stubFor(post(urlPathEqualTo(LISTENER)).willReturn(aResponse().withStatus(400).withBody("Bad Request")));
+    for (int i = 0; i < 200; i++) {
+      watcher.watch(ConfigKey.of("k" + i, null), null);
+    }
+
+    await().until(() -> !scheduler.pending("backoff").isEmpty());
+    assertThat(watcher.activeBatches()).isLessThanOrEqualTo(1 + LongPollingConfigWatcher.MAX_DIVIDED_BATCHES);
+    assertThat(scheduler.pending("unpark").size()).isLessThan(200);
+  }
+
   /** A changed key whose read is refused is parked; the other changed keys of the answer are reported. */
   @Test
   void aChangedKeyWhoseReadIsRefusedDoesNotHideTheOthers() {
