@@ -85,6 +85,10 @@ final class TrafficSteps {
       publish(rules(50, true, RATE_LIMIT), RATE_LIMIT + "/s", r -> !r.rateLimits().isEmpty());
       rateLimit();
       return step;
+    } finally {
+      // The demo's rules must not steer a real application named order-service after it.
+      operatorConfig.removeConfig(RULES_DATA_ID, Governance.RULES_GROUP);
+      out.printf("   removed %s from the config center%n", RULES_DATA_ID);
     }
   }
 

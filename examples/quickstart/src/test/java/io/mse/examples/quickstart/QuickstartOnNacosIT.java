@@ -3,12 +3,15 @@ package io.mse.examples.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mse.client.MseClient;
+import io.mse.client.governance.Governance;
 import io.mse.client.testing.nacos.NacosServerTarget;
 import io.mse.client.testing.nacos.NacosServers;
 import io.mse.client.testing.nacos.NacosServersExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,5 +51,10 @@ class QuickstartOnNacosIT {
         .containsPattern("offered \\d+ calls in [0-9.]+ s: \\d+ allowed, [1-9]\\d* rejected")
         .contains("closed; 0 client thread(s) left running")
         .contains("done:");
+
+    // The demo leaves no rules behind to steer a real order-service.
+    try (MseClient check = server.clientBuilder(Files.createTempDirectory("quickstart-check")).build()) {
+      assertThat(check.config().getConfig(TrafficSteps.RULES_DATA_ID, Governance.RULES_GROUP)).isNull();
+    }
   }
 }

@@ -252,8 +252,9 @@ final class NacosNamingApi {
     String name = resource.toString();
     if (status == 401 || status == 403) {
       return new AuthenticationException(name, "Nacos server " + response.server() + " refused to " + action + " '"
-          + name + "': HTTP " + status + " " + reason + " (check the credentials and their rights; Nacos 3.x"
-          + " serves in-place updates only on its admin API, which needs an admin login)");
+          + name + "': HTTP " + status + " " + reason + " (check the credentials and their rights"
+          + (action.startsWith("update") ? "; Nacos 3.x serves in-place updates only on its admin API, which"
+              + " needs an admin login)" : ")"));
     }
     if (status >= 500) {
       return new ServerUnavailableException(name, "Nacos server " + response.server() + " failed to " + action
