@@ -6,6 +6,7 @@ import io.mse.client.RequestRefusedException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.nacos.internal.PollBatch.PollHandle;
 import io.mse.client.nacos.internal.PollBatch.WatchedConfig;
+import io.mse.client.spi.Backoff;
 import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
@@ -256,7 +257,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
       if (response.status() == 400) {
         if (!divide(batch, response)) {
           throw new MseException(resource, "Nacos " + response.server() + " refused the poll of "
-              + batch.keys.size() + " key(s) (400 " + NacosNamespaces.abbreviate(response.body()) + ") after "
+              + batch.keys.size() + " key(s) (400 " + NacosText.abbreviate(response.body()) + ") after "
               + MAX_DIVIDED_BATCHES + " divisions of batches: not a key of its own, backing off");
         }
         submit(batch);
@@ -301,7 +302,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
    * @return false when no more batches may be divided: the caller backs the batch off as a fault
    */
   private boolean divide(PollBatch batch, NacosResponse response) {
-    String reason = NacosNamespaces.abbreviate(response.body());
+    String reason = NacosText.abbreviate(response.body());
     PollBatch other = null;
     synchronized (lock) {
       List<ConfigKey> keys = new ArrayList<>(batch.keys.keySet());
@@ -408,9 +409,7 @@ final class LongPollingConfigWatcher implements AutoCloseable {
 
   /** Returns the wait after the {@code failures}-th consecutive failure: 1 s doubling up to 30 s. */
   static Duration backoff(int failures) {
-    int shift = Math.min(failures - 1, 10);
-    Duration delay = MIN_BACKOFF.multipliedBy(1L << Math.max(0, shift));
-    return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    return Backoff.exponential(failures, MIN_BACKOFF, MAX_BACKOFF);
   }
 
   /** Stops polling: cancels every poll in flight. Idempotent. */

@@ -166,7 +166,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
     if (casMd5 != null && (response.status() == 500 || response.status() == 409)) {
       // the transport returns a 500 only when it reports the failed compare (see isServerFault)
-      LOG.debug("Compare-and-set publish of '{}' refused: {}", key, NacosNamespaces.abbreviate(response.body()));
+      LOG.debug("Compare-and-set publish of '{}' refused: {}", key, NacosText.abbreviate(response.body()));
       return false;
     }
     if (response.status() == 403) {
@@ -219,7 +219,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   }
 
   private AuthenticationException forbidden(ConfigKey key, String action, NacosResponse response) {
-    String body = NacosNamespaces.abbreviate(response.body());
+    String body = NacosText.abbreviate(response.body());
     String hint = context.config().username() == null && NacosAuth.speaksOfToken(body)
         ? "the server requires a login: give the client credentials(username, password)"
         : "the user '" + context.config().username() + "' lacks the permission to " + action + " in namespace '"
@@ -234,7 +234,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
    * parameter, 404 on a write, 410...) a refusal of its own.
    */
   private static MseException refused(ConfigKey key, String action, NacosResponse response) {
-    String reason = NacosNamespaces.abbreviate(response.body());
+    String reason = NacosText.abbreviate(response.body());
     if (response.status() >= 500) {
       return new ServerUnavailableException(key.toString(), "Nacos " + response.server() + " failed to " + action
           + " '" + key + "': " + response.status() + " " + reason);

@@ -131,9 +131,4 @@ public final class NacosNamespaces {
   private static JsonNode json(String body) {
     return NacosJson.readOrMissing(body);
   }
-
-  /** {@link NacosText#abbreviate(String)}, for the callers that still name it here. */
-  static String abbreviate(String body) {
-    return NacosText.abbreviate(body);
-  }
 }

@@ -2,7 +2,6 @@ package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import org.slf4j.LoggerFactory;
 record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, long lastRefTime, boolean valid) {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosServiceList.class);
-  /** {@link NacosJson#MAPPER}, for the callers that still name it here. */
-  static final ObjectMapper JSON = NacosJson.MAPPER;
   static final long DEFAULT_CACHE_MILLIS = 10_000;
 
   NacosServiceList {

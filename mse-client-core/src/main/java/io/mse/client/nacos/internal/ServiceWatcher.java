@@ -1,6 +1,7 @@
 package io.mse.client.nacos.internal;
 
 import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.Backoff;
 import io.mse.client.spi.NamingEventSink;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -196,7 +197,8 @@ final class ServiceWatcher {
       if (watch.failures == 1) {
         LOG.warn("Poll of the instances of '{}' failed; retrying with back-off: {}", watch.service, e.getMessage());
       }
-      delay = Math.min(MAX_RETRY_MILLIS, MIN_POLL_MILLIS << Math.min(watch.failures - 1, 6));
+      delay = Backoff.exponential(watch.failures, Duration.ofMillis(MIN_POLL_MILLIS),
+          Duration.ofMillis(MAX_RETRY_MILLIS)).toMillis();
     }
     schedulePoll(watch, delay);
   }

@@ -84,7 +84,7 @@ final class UdpPushReceiver implements AutoCloseable {
     }
     JsonNode push;
     try {
-      push = NacosServiceList.JSON.readTree(text);
+      push = NacosJson.MAPPER.readTree(text);
     } catch (IOException e) {
       push = null;
     }

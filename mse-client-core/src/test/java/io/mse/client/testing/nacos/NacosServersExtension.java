@@ -54,7 +54,16 @@ public final class NacosServersExtension implements ClassTemplateInvocationConte
   /** Servers this JVM started stop when the whole test plan is done, not after each class. */
   private static void stopServersAtTheEnd(ExtensionContext context) {
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(NacosServers.class, k -> (ExtensionContext.Store.CloseableResource) NacosServers::stopOwn);
+        .getOrComputeIfAbsent(NacosServers.class, k -> new StopServers(), StopServers.class);
+  }
+
+  /** Closed by JUnit with the root context, once the whole test plan has run. */
+  @SuppressWarnings("deprecation") // CloseableResource for JUnit before 5.13, AutoCloseable from it on
+  private static final class StopServers implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      NacosServers.stopOwn();
+    }
   }
 
   private record ServerRun(NacosServerTarget target) implements ClassTemplateInvocationContext {

@@ -3,6 +3,7 @@ package io.mse.client.zookeeper.internal;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.Backoff;
 import io.mse.client.spi.NamingEngine;
 import io.mse.client.spi.NamingEventSink;
 import java.time.Duration;
@@ -44,8 +45,8 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperNamingEngine.class);
   private static final int MAX_ATTEMPTS = 5;
   private static final int MAX_REMEMBERED_BAD_NODES = 1024;
-  private static final long FIRST_RETRY_MILLIS = 1000;
-  private static final long MAX_RETRY_MILLIS = 30_000;
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
   /** An ephemeral instance this engine keeps registered. */
   private record Registration(ServiceKey service, Instance instance, byte[] data) {}
@@ -59,7 +60,8 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
   private final Set<String> badNodes = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   /** Guarded by registrations: the wait before the next retry of a failed re-registration. */
-  private long retryMillis = FIRST_RETRY_MILLIS;
+  /** Consecutive replays that left some instance unregistered; the back-off grows with it. */
+  private int replaysShort;
   private final java.util.concurrent.atomic.AtomicInteger replayFailures = new java.util.concurrent.atomic.AtomicInteger();
 
   ZooKeeperNamingEngine(ZooKeeperSession zk, ZooKeeperLayout layout, NamingEventSink sink) {
@@ -268,11 +270,11 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
           registrations.size());
       if (done < registrations.size()) {
         replayFailures.incrementAndGet();
+        long retryMillis = Backoff.exponential(++replaysShort, FIRST_RETRY, MAX_RETRY).toMillis();
         LOG.warn("Will try the {} missing instance(s) again in {} ms", registrations.size() - done, retryMillis);
         zk.schedule(this::registerAgain, retryMillis);
-        retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
       } else {
-        retryMillis = FIRST_RETRY_MILLIS;
+        replaysShort = 0;
       }
     }
   }
