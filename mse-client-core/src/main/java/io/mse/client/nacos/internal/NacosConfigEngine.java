@@ -101,13 +101,39 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   @Override
   public ConfigData getConfig(ConfigKey key, Duration timeout) {
     namespaceCheck.verify();
-    return fetch(key, timeout);
+    return fetchPatiently(key, timeout);
   }
 
   /** Reads a config from the server, with the MD5 the server holds for it ({@code Content-MD5}). */
   ConfigData fetch(ConfigKey key, Duration timeout) {
     return readData(key, read(key, timeout));
   }
+
+  /**
+   * As {@link #fetch}, for a caller's read: a 409 ("being modified": the server refreshes its read cache
+   * after a write, for up to about a second on 3.x) is read again every {@value #BUSY_RETRY_MILLIS} ms
+   * while half the timeout lasts, then reported. (The long-poll watcher reads with {@link #fetch}: it
+   * must not hold its thread, and backs the batch off instead.)
+   */
+  private ConfigData fetchPatiently(ConfigKey key, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos() / 2;
+    while (true) {
+      NacosResponse response = read(key, timeout);
+      if (response.status() != 409 || System.nanoTime() + BUSY_RETRY_MILLIS * 1_000_000 > deadline) {
+        return readData(key, response);
+      }
+      LOG.debug("'{}' is being modified on {} (409); reading it again in {} ms", key, response.server(),
+          BUSY_RETRY_MILLIS);
+      try {
+        Thread.sleep(BUSY_RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return readData(key, response);
+      }
+    }
+  }
+
+  static final long BUSY_RETRY_MILLIS = 100;
 
   private NacosResponse read(ConfigKey key, Duration timeout) {
     return transport.send(NacosRequest.get(CONFIGS_PATH, keyParams(key), timeout, key.toString()));

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClientConfig;
@@ -84,6 +85,19 @@ class NacosConfigEngineTest {
 
     assertThat(engine.getConfig(new ConfigKey("dev-ns", null, "demo.properties"), java.time.Duration.ofSeconds(1)))
         .isEqualTo(new ConfigData("tenant=yes", null));
+  }
+
+  /** 3.x answers a read right after a write 409 "being modified" for a moment: a caller's read waits it out. */
+  @Test
+  void aReadAnsweredBeingModifiedIsReadAgainShortlyWithinItsTimeout() {
+    ConfigKey key = ConfigKey.of("busy", "DEFAULT_GROUP");
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(409).withBody("")).willSetStateTo("ready"));
+    server.stubFor(get(urlPathEqualTo(CONFIGS)).inScenario("busy").whenScenarioStateIs("ready")
+        .willReturn(aResponse().withStatus(200).withBody("k=v")));
+
+    assertThat(engine.getConfig(key, java.time.Duration.ofSeconds(2)).content()).isEqualTo("k=v");
+    server.verify(2, getRequestedFor(urlPathEqualTo(CONFIGS)));
   }
 
   @Test
