@@ -11,36 +11,45 @@ import java.util.ServiceLoader;
  * The one place the public types of this package reach their implementation:
  * {@link Governance.Builder#build()}, {@link GovernanceRules#parse(String)} and the
  * {@link SentinelRules} conversions go through here, to the {@link GovernanceImplementation} found
- * with {@link ServiceLoader} on first use. Stateless apart from that lazily loaded instance; thread-safe.
+ * with {@link ServiceLoader} on first use. Stateless apart from that lazily found instance; thread-safe.
  */
 final class ImplementationBridge {
 
   private ImplementationBridge() {}
 
-  /** Loaded on first use (class-holder idiom), once per class loader. */
-  private static final class Loaded {
-    static final GovernanceImplementation IMPLEMENTATION = ServiceLoader
-        .load(GovernanceImplementation.class, GovernanceImplementation.class.getClassLoader()).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no " + GovernanceImplementation.class.getName()
-            + " on the class path: is mse-client-core's META-INF/services file missing (a shaded jar without"
-            + " the ServicesResourceTransformer)?"));
+  private static volatile GovernanceImplementation implementation;
+
+  /**
+   * The implementation, looked up on first use and kept. A missing one is an
+   * {@link IllegalStateException} on every call (not a class-initialization error), naming the cause.
+   */
+  private static GovernanceImplementation implementation() {
+    GovernanceImplementation found = implementation;
+    if (found == null) {
+      found = ServiceLoader.load(GovernanceImplementation.class, GovernanceImplementation.class.getClassLoader())
+          .findFirst().orElseThrow(() -> new IllegalStateException("no " + GovernanceImplementation.class.getName()
+              + " on the class path: is mse-client-core's META-INF/services file missing (a shaded jar without"
+              + " the ServicesResourceTransformer)?"));
+      implementation = found; // a benign race: every thread finds the same provider class
+    }
+    return found;
   }
 
   static Governance newGovernance(NamingService naming, ConfigService config, String applicationName, String group,
       String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    return Loaded.IMPLEMENTATION.newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
+    return implementation().newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
         localRules, configTimeout);
   }
 
   static GovernanceRules parseRules(String json) {
-    return Loaded.IMPLEMENTATION.parseRules(json);
+    return implementation().parseRules(json);
   }
 
   static List<RateLimitRule> fromFlowRules(String json) {
-    return Loaded.IMPLEMENTATION.fromFlowRules(json);
+    return implementation().fromFlowRules(json);
   }
 
   static List<CircuitBreakerRule> fromDegradeRules(String json) {
-    return Loaded.IMPLEMENTATION.fromDegradeRules(json);
+    return implementation().fromDegradeRules(json);
   }
 }

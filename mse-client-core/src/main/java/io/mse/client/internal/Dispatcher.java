@@ -45,6 +45,11 @@ public final class Dispatcher implements AutoCloseable {
         task.run();
       } catch (RuntimeException e) {
         LOG.warn("The {} failed: {}", what, e.toString());
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Error e) {
+        // an Error would cancel the periodic task for good (ScheduledExecutorService): log it, keep going
+        LOG.error("The {} failed", what, e);
       }
     };
     try {

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
+import io.mse.client.testing.FakeTicker;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class NacosAuthTest {
   Path snapshots;
 
   private WireMockServer server;
-  private final NacosTestSupport.FakeTicker ticker = new NacosTestSupport.FakeTicker();
+  private final FakeTicker ticker = new FakeTicker();
   private NacosTransport transport;
   private NacosConfigEngine engine;
 

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
-import io.mse.client.Ticker;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** Shared fixtures of the Nacos protocol tests: WireMock on loopback, settings, sinks, a fake ticker. */
@@ -68,20 +66,6 @@ final class NacosTestSupport {
 
     List<String> contentsOf(ConfigKey key) {
       return reports.stream().filter(r -> r.key().equals(key)).map(Report::content).toList();
-    }
-  }
-
-  /** A ticker tests move by hand. */
-  static final class FakeTicker implements Ticker {
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    void advance(Duration duration) {
-      nanos.addAndGet(duration.toNanos());
     }
   }
 
