@@ -103,18 +103,23 @@ public final class ConfigCache implements ConfigEventSink {
   ConfigEntry.State initialize(ConfigEntry entry, ConfigEntry.State read, boolean fromFailover) {
     ConfigEntry.State held;
     synchronized (entry) {
-      if (entry.state == null) {
-        entry.state = read;
-        if (fromFailover) {
-          // the server's config is reported by the watch when it differs from the file's
-          entry.serverWhileOverridden = read;
-          overridden.add(entry);
+      if (fromFailover && entry.serverWhileOverridden == null) {
+        // the file wins even over a report that came first; the server's config is reported by the
+        // watch when it differs from the file's
+        entry.serverWhileOverridden = entry.state == null ? read : entry.state;
+        overridden.add(entry);
+        if (entry.state != null) {
+          change(entry, read);
         }
       }
+      if (entry.state == null) {
+        entry.state = read;
+      }
       held = entry.state;
+      // queued under the entry's lock, so a change reported meanwhile is written after it, not before
+      dispatcher.execute(() -> snapshots.writeConfig(entry.key, held.content()));
     }
     entry.markStarted();
-    dispatcher.execute(() -> snapshots.writeConfig(entry.key, held.content()));
     if (failoverChecked.compareAndSet(false, true)) {
       dispatcher.every("check of the failover directory '" + failover.root() + "'", failoverInterval,
           this::checkFailover);
