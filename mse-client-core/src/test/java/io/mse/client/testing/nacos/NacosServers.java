@@ -292,15 +292,18 @@ public final class NacosServers {
     static Started launch(Path script, String version, boolean auth) {
       try {
         int port = freeServerPort();
-        Path home = Files.createTempDirectory("mse-it-nacos-" + port + "-");
-        Path log = home.resolveSibling(home.getFileName() + ".start.log");
+        // The script wipes the home at start, so the server runs from the folder around it, where its
+        // derby.log and logs/ land too.
+        Path folder = Files.createTempDirectory("mse-it-nacos-" + port + "-");
+        Path home = folder.resolve("home");
+        Path log = folder.resolve("start.log");
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), "start", "--version", version,
             "--port", Integer.toString(port), "--home", home.toString()));
         if (auth) {
           command.add("--auth");
           command.add(ADMIN + ":" + ADMIN_PASSWORD);
         }
-        Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NacosServerTarget target = new NacosServerTarget(version, "127.0.0.1:" + port, auth ? ADMIN : null,
             auth ? ADMIN_PASSWORD : null);
         return new Started(script, port, home, process, log, target);
@@ -322,11 +325,10 @@ public final class NacosServers {
       }
     }
 
-    /** Deletes the server's home and start log (after it stopped). */
+    /** Deletes the server's folder: its home, start log and logs (after it stopped). */
     void deleteFiles() {
-      try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+      try (java.util.stream.Stream<Path> files = Files.walk(home.getParent())) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        Files.deleteIfExists(log);
       } catch (IOException e) {
         System.err.println("[nacos-conformance] could not delete " + home + ": " + e);
       }
