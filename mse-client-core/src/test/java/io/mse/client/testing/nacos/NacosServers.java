@@ -10,10 +10,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -171,27 +174,25 @@ public final class NacosServers {
   }
 
   private static void awaitReady(NacosServerTarget target, Started launched) {
-    long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
     String statusDir = env("MSE_IT_NACOS_STATUS_DIR");
-    while (System.currentTimeMillis() < deadline) {
-      if (launched != null && launched.failed()) {
-        throw new IllegalStateException("could not start " + target + ": " + launched.output());
-      }
-      if (launched == null && statusDir != null && Files.exists(Path.of(statusDir, "failed-" + target.version()))) {
-        throw new IllegalStateException("the build could not start " + target + " (see its log in " + statusDir + ")");
-      }
-      if (ready(target)) {
-        return;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + target, e);
-      }
+    try {
+      // a start that failed throws out of the condition at once (Awaitility rethrows it)
+      Awaitility.await(target.toString()).atMost(Duration.ofMillis(READY_TIMEOUT_MILLIS))
+          .pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (launched != null && launched.failed()) {
+              throw new IllegalStateException("could not start " + target + ": " + launched.output());
+            }
+            if (launched == null && statusDir != null
+                && Files.exists(Path.of(statusDir, "failed-" + target.version()))) {
+              throw new IllegalStateException("the build could not start " + target + " (see its log in "
+                  + statusDir + ")");
+            }
+            return ready(target);
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(target + " did not become ready within " + READY_TIMEOUT_MILLIS / 1000 + " s"
+          + (launched == null ? "" : ": " + launched.output()), e);
     }
-    throw new IllegalStateException(target + " did not become ready within " + READY_TIMEOUT_MILLIS / 1000 + " s"
-        + (launched == null ? "" : ": " + launched.output()));
   }
 
   private static boolean ready(NacosServerTarget target) {
