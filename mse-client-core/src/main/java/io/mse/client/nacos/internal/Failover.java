@@ -3,7 +3,6 @@ package io.mse.client.nacos.internal;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,6 @@ final class Failover {
 
   private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
   /** The header that carries the expected MD5 of a compare-and-set publish (never the form body). */
-  static final String CAS_MD5_HEADER = "casMd5";
 
   private final NacosAddress address;
   private final Ticker ticker;
@@ -73,40 +71,15 @@ final class Failover {
   }
 
   /**
-   * A 500, 502 or 503 is a server fault worth trying the next server for, except a 500 that reports
-   * a failed compare-and-set publish: that is the answer, the same on every server. Nacos 2.x words
-   * it ("caused: Cas publish fail, server md5 may have changed.;"), 3.x answers a request that carries
-   * a {@code casMd5} header with a bare {@code false}; nor is a login's 500 (see {@link #isLoginVerdict}).
+   * A 500, 502 or 503 is a server fault worth trying the next server for, except a 500 the request
+   * itself takes for its answer ({@link NacosRequest#answerIn500()}: a failed compare-and-set, a
+   * login's verdict on the credentials), which every server would give alike.
    */
   static boolean isServerFault(NacosRequest request, NacosResponse response) {
     int status = response.status();
-    if (status == 500 && isLoginVerdict(request, response)) {
-      return false;
-    }
     if (status == 500) {
-      String body = response.body().toLowerCase(Locale.ROOT);
-      boolean casConflict = request.headers().containsKey(CAS_MD5_HEADER) && body.strip().equals("false");
-      return !(casConflict || body.contains("cas publish fail") || body.contains("md5 may have changed"));
+      return !request.answerIn500().test(response);
     }
     return status == 502 || status == 503;
-  }
-
-  /**
-   * A login answered 500 in the words of a verdict on the credentials is returned to the login rather
-   * than tried on the next server: Nacos 2.x answers an unknown user {@code caused: User x not found;};
-   * 3.0.3 a wrong password on {@code /v3/auth/user/login} with Spring's bare error ({@code "message":
-   * "No message available"}) and any refusal on {@code /v1/auth/login} with {@code Handle API
-   * Compatibility failed}. {@link NacosAuth} then tells refused credentials from a server without auth.
-   * Any other 500 of a login (a database down: 2.x says {@code caused: <its exception>;}) is a server
-   * fault, tried on the next server. 3.x's bare error cannot tell a wrong password from such a fault.
-   */
-  private static boolean isLoginVerdict(NacosRequest request, NacosResponse response) {
-    if (response.status() != 500 || !(request.path().equals(NacosServerLine.V2.loginPath())
-        || request.path().equals(NacosServerLine.V3.loginPath()))) {
-      return false;
-    }
-    String body = response.body().toLowerCase(Locale.ROOT);
-    return body.contains("not found") || body.contains("no message available")
-        || body.contains("handle api compatibility failed");
   }
 }

@@ -159,7 +159,7 @@ final class NacosAuth implements NacosTransport.Authenticator {
   private Token login() {
     NacosServerLine line = transport.serverLine(timeout);
     NacosRequest request = NacosRequest.post(line.loginPath(), Map.of("username", username, "password", password),
-        timeout, transport.address().servers().toString());
+        timeout, transport.address().servers().toString()).answeringIn500(NacosAuth::isCredentialsVerdict);
     long started = ticker.read();
     NacosResponse response = transport.sendUnsigned(request);
     if (response.ok()) {
@@ -182,6 +182,21 @@ final class NacosAuth implements NacosTransport.Authenticator {
     // problem, so a refresh that meets it keeps using the token still held.
     throw new ServerUnavailableException(response.server(), "Nacos login as '" + username + "' on "
         + response.server() + " failed with " + answer);
+  }
+
+  /**
+   * A login's 500 in the words of a verdict on the credentials, returned to the login rather than tried
+   * on the next server: Nacos 2.x answers an unknown user {@code caused: User x not found;}; 3.0.3 a
+   * wrong password on {@code /v3/auth/user/login} with Spring's bare error ({@code "message": "No message
+   * available"}) and any refusal on {@code /v1/auth/login} with {@code Handle API Compatibility failed}.
+   * The login then tells refused credentials from a server without auth. Any other 500 (a database
+   * down: 2.x says {@code caused: <its exception>;}) is a server fault, tried on the next server. 3.x's
+   * bare error cannot tell a wrong password from such a fault.
+   */
+  static boolean isCredentialsVerdict(NacosResponse response) {
+    String body = response.body().toLowerCase(Locale.ROOT);
+    return body.contains("not found") || body.contains("no message available")
+        || body.contains("handle api compatibility failed");
   }
 
   /** Asks whether the server demands a login at all, after a login refused with {@code answer}. */

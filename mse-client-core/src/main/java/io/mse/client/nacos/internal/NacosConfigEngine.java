@@ -12,6 +12,7 @@ import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.EngineContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,18 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
    * stores (a stored config always has the MD5 of its non-blank content).
    */
   static final String NO_CONTENT_MD5 = "00000000000000000000000000000000";
+  /** The header that carries the expected MD5 of a compare-and-set publish (both lines ignore a form field). */
+  static final String CAS_MD5_HEADER = "casMd5";
+
+  /**
+   * A compare-and-set publish's 500 that reports the failed compare, the same on every server: Nacos
+   * 2.x words it ({@code caused: Cas publish fail, server md5 may have changed.;}), 3.x answers a bare
+   * {@code false}.
+   */
+  static boolean isCasConflict(NacosResponse response) {
+    String body = response.body().strip().toLowerCase(Locale.ROOT);
+    return body.equals("false") || body.contains("cas publish fail") || body.contains("md5 may have changed");
+  }
 
   private final EngineContext context;
   private final NacosTransport transport;
@@ -184,14 +197,15 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         LOG.debug("Compare-and-set publish of '{}' not sent: the config does not exist", key);
         return false;
       }
-      request = request.withHeader(NacosTransport.CAS_MD5_HEADER, casMd5.isEmpty() ? NO_CONTENT_MD5 : casMd5);
+      request = request.withHeader(CAS_MD5_HEADER, casMd5.isEmpty() ? NO_CONTENT_MD5 : casMd5)
+          .answeringIn500(NacosConfigEngine::isCasConflict);
     }
     NacosResponse response = transport.send(request);
     if (response.ok()) {
       return response.body().strip().equals("true");
     }
     if (casMd5 != null && (response.status() == 500 || response.status() == 409)) {
-      // the transport returns a 500 only when it reports the failed compare (see isServerFault)
+      // the transport returns a 500 only when it reports the failed compare (see isCasConflict)
       LOG.debug("Compare-and-set publish of '{}' refused: {}", key, NacosText.abbreviate(response.body()));
       return false;
     }

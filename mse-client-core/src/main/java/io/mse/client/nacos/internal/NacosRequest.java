@@ -3,6 +3,7 @@ package io.mse.client.nacos.internal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One request of the Nacos open API. Immutable once built.
@@ -20,14 +21,27 @@ import java.util.Map;
  * @param timeoutPerAttempt true when {@code timeout} bounds each attempt rather than the whole
  *     request: for long polls, which a server holds for most of their timeout, so that a hung server
  *     costs one attempt and the next server still gets a whole one
+ * @param answerIn500 which HTTP 500 answers are this request's answer rather than a server fault to
+ *     try the next server for (a failed compare-and-set, a login's verdict on the credentials); by
+ *     default none
  */
 record NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
-    Map<String, String> headers, Duration timeout, String resource, boolean timeoutPerAttempt) {
+    Map<String, String> headers, Duration timeout, String resource, boolean timeoutPerAttempt,
+    Predicate<NacosResponse> answerIn500) {
+
+  private static final Predicate<NacosResponse> NONE = response -> false;
 
   NacosRequest {
     query = copy(query);
     form = copy(form);
     headers = copy(headers);
+    answerIn500 = answerIn500 == null ? NONE : answerIn500;
+  }
+
+  /** A request whose 500 answers are all server faults. */
+  NacosRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+      Map<String, String> headers, Duration timeout, String resource, boolean timeoutPerAttempt) {
+    this(method, path, query, form, headers, timeout, resource, timeoutPerAttempt, NONE);
   }
 
   /** A request whose {@code timeout} is the deadline of the whole request, across every server tried. */
@@ -53,12 +67,13 @@ record NacosRequest(String method, String path, Map<String, String> query, Map<S
   NacosRequest withQuery(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(query);
     more.put(name, value);
-    return new NacosRequest(method, path, more, form, headers, timeout, resource, timeoutPerAttempt);
+    return new NacosRequest(method, path, more, form, headers, timeout, resource, timeoutPerAttempt, answerIn500);
   }
 
   /** Returns a copy with another deadline. */
   NacosRequest withTimeout(Duration newTimeout) {
-    return new NacosRequest(method, path, query, form, headers, newTimeout, resource, timeoutPerAttempt);
+    return new NacosRequest(method, path, query, form, headers, newTimeout, resource, timeoutPerAttempt,
+        answerIn500);
   }
 
   /**
@@ -70,11 +85,16 @@ record NacosRequest(String method, String path, Map<String, String> query, Map<S
     return method + " " + path + " (" + resource + ")";
   }
 
+  /** Returns a copy that takes the HTTP 500 answers {@code answers} accepts as its answer, not as a fault. */
+  NacosRequest answeringIn500(Predicate<NacosResponse> answers) {
+    return new NacosRequest(method, path, query, form, headers, timeout, resource, timeoutPerAttempt, answers);
+  }
+
   /** Returns a copy with one more header. */
   NacosRequest withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new NacosRequest(method, path, query, form, more, timeout, resource, timeoutPerAttempt);
+    return new NacosRequest(method, path, query, form, more, timeout, resource, timeoutPerAttempt, answerIn500);
   }
 
   private static Map<String, String> copy(Map<String, String> map) {

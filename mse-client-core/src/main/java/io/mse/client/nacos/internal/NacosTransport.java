@@ -53,9 +53,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NacosTransport implements AutoCloseable {
 
-  /** The header that carries the expected MD5 of a compare-and-set publish (never the form body). */
-  static final String CAS_MD5_HEADER = Failover.CAS_MD5_HEADER;
-
   private final NacosAddress address;
   private final NacosHttp http;
   private final Failover failover;
