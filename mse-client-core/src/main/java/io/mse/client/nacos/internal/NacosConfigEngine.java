@@ -129,10 +129,10 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
    * must not hold its thread, and backs the batch off instead.)
    */
   private ConfigData fetchPatiently(ConfigKey key, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos() / 2;
-    while (true) {
+    long retries = timeout.toMillis() / 2 / BUSY_RETRY_MILLIS; // half the timeout, counted in waits
+    for (long retry = 0; ; retry++) {
       NacosResponse response = read(key, timeout);
-      if (response.status() != 409 || System.nanoTime() + BUSY_RETRY_MILLIS * 1_000_000 > deadline) {
+      if (response.status() != 409 || retry >= retries) {
         return readData(key, response);
       }
       LOG.debug("'{}' is being modified on {} (409); reading it again in {} ms", key, response.server(),
