@@ -23,6 +23,14 @@ import java.util.Map;
 public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
     boolean ephemeral, String clusterName, Map<String, String> metadata) {
 
+  /**
+   * The metadata key under which a provider announces when it started, in milliseconds since the
+   * epoch (decimal): {@value}. It is the key Dubbo's Nacos registry already writes (the provider
+   * URL's {@code timestamp} parameter), so Dubbo providers registered by {@code nacos://} announce it
+   * too. Callers ramp a warming-up instance's weight from this time, not from when they first saw it.
+   */
+  public static final String START_TIME_METADATA_KEY = "timestamp";
+
   public Instance {
     ip = NameRules.ip(ip);
     NameRules.port(port);
