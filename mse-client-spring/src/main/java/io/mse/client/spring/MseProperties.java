@@ -2,6 +2,10 @@ package io.mse.client.spring;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -61,8 +65,11 @@ public class MseProperties {
    */
   private String applicationName;
 
-  /** Discovery settings. */
+  /** Discovery and registration settings. */
   private final Discovery discovery = new Discovery();
+
+  /** Health indicator settings. */
+  private final Health health = new Health();
 
   public boolean isEnabled() {
     return enabled;
@@ -136,26 +143,116 @@ public class MseProperties {
     return discovery;
   }
 
+  public Health getHealth() {
+    return health;
+  }
+
   @Override
   public String toString() {
     return "MseProperties[enabled=" + enabled + ", serverAddr=" + serverAddr + ", namespace=" + namespace
         + ", username=" + username + ", password=" + (password == null ? "null" : "******")
         + ", snapshotDir=" + snapshotDir + ", requestTimeout=" + requestTimeout
-        + ", applicationName=" + applicationName + ", discovery=" + discovery + "]";
+        + ", applicationName=" + applicationName + ", discovery=" + discovery + ", health=" + health + "]";
   }
 
-  /** The {@code mse.discovery.*} properties. */
+  /** The {@code mse.discovery.*} properties: discovery, registration of this application, and its drain. */
   public static class Discovery {
 
+    /** The interface names (regular expressions) left out of the address choice by default. */
+    public static final List<String> DEFAULT_IGNORED_INTERFACES = List.of("docker\\d*", "br-.*", "veth.*",
+        "virbr.*", "vmnet.*", "vboxnet.*", "cni.*", "flannel.*", "cali.*", "tunl\\d*", "kube-.*", "lxcbr.*",
+        "lxdbr.*", "podman.*", "cilium.*", "vxlan.*", "weave.*");
+
     /**
-     * Whether a Spring Cloud DiscoveryClient is served from mse-client's registry.
+     * Whether mse-client serves discovery (a Spring Cloud DiscoveryClient) and registers this
+     * application; false turns both off.
      */
     private boolean enabled = true;
 
     /**
-     * The group whose services the DiscoveryClient lists and resolves.
+     * The group whose services the DiscoveryClient lists and resolves, and in which this application
+     * registers.
      */
     private String group = "DEFAULT_GROUP";
+
+    /**
+     * Whether this application registers itself when its web server has started (and deregisters, then
+     * drains, when it stops).
+     */
+    private boolean registerEnabled = true;
+
+    /**
+     * The service name this application registers under; spring.application.name when not set.
+     */
+    private String service;
+
+    /**
+     * The address to register, overriding the choice among the host's network interfaces (for a NAT or
+     * a container whose reachable address is not on any interface).
+     */
+    private String ip;
+
+    /**
+     * The network interface (name, e.g. eth0) whose address is registered; any interface when not set.
+     */
+    private String networkInterface;
+
+    /**
+     * Networks to prefer, each a CIDR block (10.0.0.0/8) or an address prefix (192.168.1.); the
+     * address is chosen among those in one of them when any is.
+     */
+    private List<String> preferredNetworks = new ArrayList<>();
+
+    /**
+     * Interface names (regular expressions, whole name) whose addresses are never registered: container
+     * and virtual-machine bridges and overlays by default.
+     */
+    private List<String> ignoredInterfaces = new ArrayList<>(DEFAULT_IGNORED_INTERFACES);
+
+    /**
+     * The port to register; 0 registers the web server's actual port (also when server.port=0).
+     */
+    private int port;
+
+    /**
+     * The cluster of this instance.
+     */
+    private String cluster = "DEFAULT";
+
+    /**
+     * The weight of this instance, 0 to 10000; 0 receives no traffic.
+     */
+    private double weight = 1.0;
+
+    /**
+     * Whether the instance is ephemeral (alive while this application's client is: beats or a session)
+     * rather than persistent until deregistered.
+     */
+    private boolean ephemeral = true;
+
+    /**
+     * Whether the instance is served over TLS (metadata secure=true, scheme https); when not set, true
+     * when the web server has SSL configured (server.ssl.*).
+     */
+    private Boolean secure;
+
+    /**
+     * Metadata of the registered instance (e.g. version: v2); they win over the defaults secure and
+     * timestamp.
+     */
+    private Map<String, String> metadata = new LinkedHashMap<>();
+
+    /**
+     * The longest time a stopping application waits, after deregistering and before its web server
+     * stops taking requests, for callers to see the removal and for in-flight requests to end.
+     */
+    private Duration drainTimeout = Duration.ofSeconds(10);
+
+    /**
+     * How long the drain waits after this application's own subscription shows its instance gone,
+     * so that the other subscribers' pushes arrive too; within drain-timeout.
+     */
+    private Duration drainPushMargin = Duration.ofSeconds(1);
 
     public boolean isEnabled() {
       return enabled;
@@ -173,9 +270,152 @@ public class MseProperties {
       this.group = group;
     }
 
+    public boolean isRegisterEnabled() {
+      return registerEnabled;
+    }
+
+    public void setRegisterEnabled(boolean registerEnabled) {
+      this.registerEnabled = registerEnabled;
+    }
+
+    /** Returns the service name; null when not set (spring.application.name is used then). */
+    public String getService() {
+      return service;
+    }
+
+    public void setService(String service) {
+      this.service = service;
+    }
+
+    /** Returns the address override; null when the address is chosen among the interfaces. */
+    public String getIp() {
+      return ip;
+    }
+
+    public void setIp(String ip) {
+      this.ip = ip;
+    }
+
+    /** Returns the interface to take the address from; null for any. */
+    public String getNetworkInterface() {
+      return networkInterface;
+    }
+
+    public void setNetworkInterface(String networkInterface) {
+      this.networkInterface = networkInterface;
+    }
+
+    public List<String> getPreferredNetworks() {
+      return preferredNetworks;
+    }
+
+    public void setPreferredNetworks(List<String> preferredNetworks) {
+      this.preferredNetworks = preferredNetworks;
+    }
+
+    public List<String> getIgnoredInterfaces() {
+      return ignoredInterfaces;
+    }
+
+    public void setIgnoredInterfaces(List<String> ignoredInterfaces) {
+      this.ignoredInterfaces = ignoredInterfaces;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getCluster() {
+      return cluster;
+    }
+
+    public void setCluster(String cluster) {
+      this.cluster = cluster;
+    }
+
+    public double getWeight() {
+      return weight;
+    }
+
+    public void setWeight(double weight) {
+      this.weight = weight;
+    }
+
+    public boolean isEphemeral() {
+      return ephemeral;
+    }
+
+    public void setEphemeral(boolean ephemeral) {
+      this.ephemeral = ephemeral;
+    }
+
+    /** Returns whether the instance is served over TLS; null to derive it from server.ssl.*. */
+    public Boolean getSecure() {
+      return secure;
+    }
+
+    public void setSecure(Boolean secure) {
+      this.secure = secure;
+    }
+
+    public Map<String, String> getMetadata() {
+      return metadata;
+    }
+
+    public void setMetadata(Map<String, String> metadata) {
+      this.metadata = metadata;
+    }
+
+    public Duration getDrainTimeout() {
+      return drainTimeout;
+    }
+
+    public void setDrainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+    }
+
+    public Duration getDrainPushMargin() {
+      return drainPushMargin;
+    }
+
+    public void setDrainPushMargin(Duration drainPushMargin) {
+      this.drainPushMargin = drainPushMargin;
+    }
+
     @Override
     public String toString() {
-      return "Discovery[enabled=" + enabled + ", group=" + group + "]";
+      return "Discovery[enabled=" + enabled + ", group=" + group + ", registerEnabled=" + registerEnabled
+          + ", service=" + service + ", ip=" + ip + ", networkInterface=" + networkInterface
+          + ", preferredNetworks=" + preferredNetworks + ", port=" + port + ", cluster=" + cluster
+          + ", weight=" + weight + ", ephemeral=" + ephemeral + ", secure=" + secure + ", metadata=" + metadata
+          + ", drainTimeout=" + drainTimeout + ", drainPushMargin=" + drainPushMargin + "]";
+    }
+  }
+
+  /** The {@code mse.health.*} properties of the actuator health indicator. */
+  public static class Health {
+
+    /**
+     * How long the server may be unreachable before the health indicator reports DOWN; until then it
+     * reports UP, naming the cached data being served.
+     */
+    private Duration unreachableThreshold = Duration.ofSeconds(30);
+
+    public Duration getUnreachableThreshold() {
+      return unreachableThreshold;
+    }
+
+    public void setUnreachableThreshold(Duration unreachableThreshold) {
+      this.unreachableThreshold = unreachableThreshold;
+    }
+
+    @Override
+    public String toString() {
+      return "Health[unreachableThreshold=" + unreachableThreshold + "]";
     }
   }
 }
