@@ -7,7 +7,10 @@ import io.mse.client.governance.Governance;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.spi.NamedThreadFactory;
 import io.mse.client.internal.SnapshotStore;
+import io.mse.client.config.ListenedConfig;
+import io.mse.client.naming.FollowedService;
 import io.mse.client.naming.NamingService;
+import io.mse.client.naming.RegisteredInstance;
 import io.mse.client.naming.internal.DefaultNamingService;
 import io.mse.client.naming.internal.ServiceCache;
 import io.mse.client.spi.Engine;
@@ -52,7 +55,9 @@ public final class MseClient implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final Engine engine;
   private final ConfigService config;
-  private final NamingService naming;
+  private final DefaultNamingService naming;
+  private final ConfigCache configCache;
+  private final ServiceCache serviceCache;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Governance governance;
 
@@ -61,8 +66,8 @@ public final class MseClient implements AutoCloseable {
     String clientId = "c" + IDS.incrementAndGet();
     this.dispatcher = new Dispatcher(new NamedThreadFactory("mse-" + clientId + "-notify"));
     SnapshotStore snapshots = new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace());
-    ConfigCache configCache = new ConfigCache(dispatcher, snapshots, settings);
-    ServiceCache serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
+    this.configCache = new ConfigCache(dispatcher, snapshots, settings);
+    this.serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
     try {
       this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache));
     } catch (RuntimeException e) {
@@ -131,6 +136,41 @@ public final class MseClient implements AutoCloseable {
       }
     }
     return g;
+  }
+
+  /**
+   * Returns whether the server answers, as the engine last saw it: unreachable from the first request
+   * no server answered until one answers again. Reads memory only; thread-safe.
+   */
+  public ServerStatus serverStatus() {
+    return engine.status();
+  }
+
+  /**
+   * Returns the configs this client listens to (its own listeners, governance rule documents...),
+   * with the MD5 of the content held and when it last changed; in no particular order. Reads memory
+   * only; thread-safe, weakly consistent (a change landing meanwhile may or may not show).
+   */
+  public List<ListenedConfig> listenedConfigs() {
+    return configCache.listened();
+  }
+
+  /**
+   * Returns the services this client follows (read or subscribed to), with their instance counts and
+   * when their list last changed; in no particular order. Reads memory only; thread-safe, weakly
+   * consistent.
+   */
+  public List<FollowedService> followedServices() {
+    return serviceCache.followed();
+  }
+
+  /**
+   * Returns the instances registered through this client's {@link #naming()} and not deregistered
+   * since (an instance the engine registers again after a lost session stays listed). Reads memory
+   * only; thread-safe.
+   */
+  public List<RegisteredInstance> registrations() {
+    return naming.registrations();
   }
 
   /** Returns the settings this client was made with. */

@@ -6,6 +6,7 @@ import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -125,6 +126,24 @@ public interface Governance extends AutoCloseable {
    *     {@link GovernedRequest.Builder#group}
    */
   List<Instance> ejectedInstances(String service, String group);
+
+  /**
+   * Returns the state of every circuit breaker in use, by the key it is kept under (the rule's
+   * resource, or the request's resource for a {@code *} or service rule); empty when none. Reads
+   * memory only. The default, for implementations that do not track them, is empty.
+   */
+  default Map<String, CircuitState> circuitStates() {
+    return Map.of();
+  }
+
+  /**
+   * Returns the instances ejected now of every service governance follows, by {@code group@@service};
+   * services with none are left out. Reads memory only. The default, for implementations that do not
+   * track them, is empty.
+   */
+  default Map<String, List<Instance>> ejectedInstances() {
+    return Map.of();
+  }
 
   /** Returns the counts over every resource and service. */
   GovernanceCounters counters();

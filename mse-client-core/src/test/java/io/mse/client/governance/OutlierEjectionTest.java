@@ -56,11 +56,14 @@ class OutlierEjectionTest {
 
     traffic(g, 200, Set.of("10.0.0.1"));
     assertThat(g.ejectedInstances("inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
+    assertThat(g.ejectedInstances()).containsOnlyKeys("DEFAULT_GROUP@@inv");
+    assertThat(g.ejectedInstances().get("DEFAULT_GROUP@@inv")).extracting(Instance::ip).containsExactly("10.0.0.1");
     assertThat(sample(g, GovernedRequest.of("inv"), 500)).doesNotContainKey("10.0.0.1");
 
     ticker.advance(Duration.ofSeconds(10));
     assertThat(sample(g, GovernedRequest.of("inv"), 500)).containsKey("10.0.0.1");
     assertThat(g.ejectedInstances("inv")).isEmpty();
+    assertThat(g.ejectedInstances()).isEmpty();
 
     traffic(g, 200, Set.of("10.0.0.1"));
     ticker.advance(Duration.ofSeconds(19));

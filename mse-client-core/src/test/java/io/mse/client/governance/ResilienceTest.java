@@ -90,8 +90,10 @@ class ResilienceTest {
     g.decide(request).onError(new IOException("1"));
     g.decide(request).onSuccess();
     assertThat(g.circuitState("inv")).isEqualTo(CircuitState.CLOSED);
+    assertThat(g.circuitStates()).containsExactly(java.util.Map.entry("inv", CircuitState.CLOSED));
     g.decide(request).onError(new IOException("2"));
     assertThat(g.circuitState("inv")).isEqualTo(CircuitState.OPEN);
+    assertThat(g.circuitStates()).containsExactly(java.util.Map.entry("inv", CircuitState.OPEN));
     assertThatThrownBy(() -> g.decide(request)).isInstanceOf(CircuitOpenException.class)
         .satisfies(e -> assertThat(((CircuitOpenException) e).resource()).isEqualTo("inv"));
 

@@ -10,7 +10,11 @@ import io.mse.client.internal.SnapshotStore;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
 import io.mse.client.spi.ContentMd5;
+import io.mse.client.config.ListenedConfig;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +73,21 @@ public final class ConfigCache implements ConfigEventSink {
     return entries.values();
   }
 
+  /** Returns what is held of every listened config, from memory; weakly consistent. */
+  public List<ListenedConfig> listened() {
+    List<ListenedConfig> listened = new ArrayList<>();
+    for (ConfigEntry entry : entries.values()) {
+      if (!entry.hasListeners()) {
+        continue;
+      }
+      ConfigEntry.State state = entry.state;
+      long at = entry.changedAtMillis;
+      listened.add(new ListenedConfig(entry.key, state == null ? "" : state.md5Hex(),
+          at == 0 ? null : Instant.ofEpochMilli(at), entry.listeners().length, overridden.contains(entry)));
+    }
+    return listened;
+  }
+
   SnapshotStore snapshots() {
     return snapshots;
   }
@@ -114,6 +133,7 @@ public final class ConfigCache implements ConfigEventSink {
       }
       if (entry.state == null) {
         entry.state = read;
+        entry.changedAtMillis = System.currentTimeMillis();
       }
       held = entry.state;
       // queued under the entry's lock, so a change reported meanwhile is written after it, not before
@@ -153,6 +173,7 @@ public final class ConfigCache implements ConfigEventSink {
       return;
     }
     entry.state = next;
+    entry.changedAtMillis = System.currentTimeMillis();
     ConfigChangeEvent event = new ConfigChangeEvent(entry.key, next.content(), next.md5Hex(),
         previous == null ? null : previous.content());
     LOG.debug("Config '{}' changed to md5 '{}'", entry.key, event.md5());

@@ -64,6 +64,8 @@ final class ConfigEntry {
    * engine last reported it (restored when the file is removed); null when not overridden.
    */
   State serverWhileOverridden;
+  /** When {@link #state} was last set, epoch ms (wall clock); 0 before. */
+  volatile long changedAtMillis;
   /** Guarded by this: the engine watches this key. */
   boolean watching;
 

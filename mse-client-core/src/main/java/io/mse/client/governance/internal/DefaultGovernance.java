@@ -3,6 +3,7 @@ package io.mse.client.governance.internal;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.CallTimeoutException;
+import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.Decision;
@@ -15,7 +16,6 @@ import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RateLimitedException;
 import io.mse.client.governance.RetryRule;
-import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.TimeoutRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
@@ -26,6 +26,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -317,6 +318,16 @@ final class DefaultGovernance implements Governance {
   @Override
   public List<Instance> ejectedInstances(String service, String group) {
     return services.ejected(service, group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
+  }
+
+  @Override
+  public Map<String, CircuitState> circuitStates() {
+    return guards.breakerStates();
+  }
+
+  @Override
+  public Map<String, List<Instance>> ejectedInstances() {
+    return services.ejected();
   }
 
   @Override

@@ -4,7 +4,10 @@ import io.mse.client.Ticker;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +109,18 @@ final class FollowedServices {
     ConcurrentHashMap<String, ServiceRuntime> byName = byGroup.get(group);
     ServiceRuntime runtime = byName == null ? null : byName.get(service);
     return runtime == null ? List.of() : runtime.ejected();
+  }
+
+  /** Returns the ejected instances of every followed service that has some, by {@code group@@service}, sorted. */
+  Map<String, List<Instance>> ejected() {
+    Map<String, List<Instance>> ejected = new TreeMap<>();
+    forEach(runtime -> {
+      List<Instance> out = runtime.ejected();
+      if (!out.isEmpty()) {
+        ejected.put(runtime.group + "@@" + runtime.service, List.copyOf(out));
+      }
+    });
+    return Collections.unmodifiableMap(ejected);
   }
 
   /** Unsubscribes from every service, going on past a failure. */

@@ -2,12 +2,15 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.governance.CircuitBreakerRule;
+import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RetryRule;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The guards in use, the stateful objects rules make (rate limiters, circuit breakers and retry
@@ -99,6 +102,13 @@ final class GuardRegistry {
     RetryBudget budget = kept == null ? new RetryBudget(rule) : kept.object.withRule(rule);
     budgets.put(key, new Kept<>(rule, budget));
     return budget;
+  }
+
+  /** Returns the state of every kept circuit breaker, by key, sorted. */
+  synchronized Map<String, CircuitState> breakerStates() {
+    Map<String, CircuitState> states = new TreeMap<>();
+    breakers.forEach((key, kept) -> states.put(key, kept.object.state()));
+    return Collections.unmodifiableMap(states);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,10 @@ final class Failover {
   private final Ticker ticker;
   private volatile int preferred;
   private volatile boolean faultLogged;
+  /** The current fault episode (when no server answered last), or null. */
+  private volatile Fault fault;
+
+  private record Fault(long sinceNanos, String last) {}
 
   /**
    * @param preferred the index of the server the first request starts at
@@ -47,6 +53,9 @@ final class Failover {
   /** Remembers that {@code server} (of index {@code index}) answered; ends a fault episode. */
   void answered(int index, String server) {
     preferred = index;
+    if (fault != null) {
+      fault = null;
+    }
     if (faultLogged) {
       faultLogged = false;
       LOG.info("Nacos server {} answers again", server);
@@ -60,6 +69,8 @@ final class Failover {
   ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
     List<String> servers = address.servers();
     preferred = (start + 1) % servers.size();
+    Fault current = fault;
+    fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), lastFault);
     String within = request.timeout().toMillis() + (request.timeoutPerAttempt() ? " ms each" : " ms");
     if (!faultLogged) {
       faultLogged = true;
@@ -68,6 +79,13 @@ final class Failover {
     }
     return new ServerUnavailableException(request.resource(), "No Nacos server of " + servers + " answered "
         + request.method() + " " + request.path() + " within " + within + "; last: " + lastFault, cause);
+  }
+
+  /** Returns whether a server answered the last request, and since when none has. */
+  ServerStatus status() {
+    Fault current = fault;
+    return current == null ? ServerStatus.REACHABLE
+        : ServerStatus.unreachable(Duration.ofNanos(Math.max(0, ticker.read() - current.sinceNanos())), current.last());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.mse.client.nacos.internal;
 
 import io.mse.client.MseClientConfig;
+import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
@@ -84,6 +85,11 @@ public final class NacosEngine implements Engine {
   @Override
   public NamingEngine naming() {
     return naming;
+  }
+
+  @Override
+  public ServerStatus status() {
+    return transport.status();
   }
 
   @Override

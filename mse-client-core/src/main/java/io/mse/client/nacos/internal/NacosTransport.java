@@ -1,5 +1,6 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
 import java.net.http.HttpClient;
@@ -313,6 +314,14 @@ public final class NacosTransport implements AutoCloseable {
         next();
       }
     }
+  }
+
+  /**
+   * Returns whether a server answered this transport's last request, and since when none has (from
+   * memory).
+   */
+  public ServerStatus status() {
+    return failover.status();
   }
 
   /**

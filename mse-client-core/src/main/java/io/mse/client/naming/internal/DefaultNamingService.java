@@ -5,12 +5,15 @@ import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.NamingService;
+import io.mse.client.naming.RegisteredInstance;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.NamingEngine;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,8 @@ public final class DefaultNamingService implements NamingService {
   private final ServiceCache cache;
   private final NamingEngine engine;
   private final Duration requestTimeout;
+  /** The instances this client registered and did not deregister, by service and endpoint. */
+  private final ConcurrentHashMap<String, RegisteredInstance> registered = new ConcurrentHashMap<>();
 
   public DefaultNamingService(String namespace, ServiceCache cache, NamingEngine engine, Duration requestTimeout) {
     this.namespace = namespace;
@@ -45,6 +50,7 @@ public final class DefaultNamingService implements NamingService {
     ServiceKey key = key(serviceName, group);
     Objects.requireNonNull(instance, "instance");
     engine.registerInstance(key, instance);
+    registered.put(registrationKey(key, instance), new RegisteredInstance(key, instance, Instant.now()));
     LOG.info("Registered {} in '{}'", instance.address(), key);
   }
 
@@ -63,6 +69,7 @@ public final class DefaultNamingService implements NamingService {
     ServiceKey key = key(serviceName, group);
     Objects.requireNonNull(instance, "instance");
     engine.deregisterInstance(key, instance);
+    registered.remove(registrationKey(key, instance));
     LOG.info("Deregistered {} from '{}'", instance.address(), key);
   }
 
@@ -118,6 +125,17 @@ public final class DefaultNamingService implements NamingService {
     ServiceKey key = key(serviceName, group);
     Objects.requireNonNull(instance, "instance");
     engine.updateInstance(key, instance);
+    registered.computeIfPresent(registrationKey(key, instance),
+        (k, known) -> new RegisteredInstance(key, instance, known.registeredAt()));
+  }
+
+  /** Returns the instances this client registered and did not deregister, from memory. */
+  public List<RegisteredInstance> registrations() {
+    return List.copyOf(registered.values());
+  }
+
+  private static String registrationKey(ServiceKey key, Instance instance) {
+    return key.groupedName() + "#" + instance.ip() + "#" + instance.port() + "#" + instance.clusterName();
   }
 
   @Override

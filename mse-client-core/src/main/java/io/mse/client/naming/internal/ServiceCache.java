@@ -3,11 +3,13 @@ package io.mse.client.naming.internal;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.internal.KeyIndex;
 import io.mse.client.internal.SnapshotStore;
+import io.mse.client.naming.FollowedService;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
 import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.NamingEventSink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +50,22 @@ public final class ServiceCache implements NamingEventSink {
     entries.remove(entry.key.group(), entry.key.service(), entry);
   }
 
+  /** Returns what is held of every followed service, from memory; weakly consistent. */
+  public List<FollowedService> followed() {
+    List<FollowedService> followed = new ArrayList<>();
+    for (ServiceEntry entry : entries.values()) {
+      ServiceState state = entry.state;
+      if (state == null) {
+        continue;
+      }
+      int healthy = (int) state.all().stream().filter(Instance::isSelectable).count();
+      long at = entry.changedAtMillis;
+      followed.add(new FollowedService(entry.key, state.all().size(), healthy, entry.listeners.size(),
+          at == 0 ? null : Instant.ofEpochMilli(at)));
+    }
+    return followed;
+  }
+
   SnapshotStore snapshots() {
     return snapshots;
   }
@@ -61,6 +79,7 @@ public final class ServiceCache implements NamingEventSink {
     synchronized (entry) {
       if (entry.state == null) {
         entry.state = new ServiceState(entry.key, instances);
+        entry.changedAtMillis = System.currentTimeMillis();
         if (writeSnapshot) {
           List<Instance> snapshot = entry.state.all();
           dispatcher.execute(() -> snapshots.writeInstances(entry.key, snapshot));
@@ -104,6 +123,7 @@ public final class ServiceCache implements NamingEventSink {
         return; // the same instances in another order
       }
       entry.state = next;
+      entry.changedAtMillis = System.currentTimeMillis();
       NamingEvent event = diff(key, previous, next);
       LOG.info("Instances of '{}' changed: {} now, {} added, {} removed", key, next.all().size(),
           event.added().size(), event.removed().size());

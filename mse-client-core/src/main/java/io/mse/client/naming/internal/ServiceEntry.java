@@ -15,6 +15,8 @@ final class ServiceEntry {
   final FirstValueLatch started = new FirstValueLatch();
   /** Null until the first list is known; replaced whole under this entry's lock. */
   volatile ServiceState state;
+  /** When {@link #state} was last set, epoch ms (wall clock); 0 before. */
+  volatile long changedAtMillis;
 
   ServiceEntry(ServiceKey key) {
     this.key = key;

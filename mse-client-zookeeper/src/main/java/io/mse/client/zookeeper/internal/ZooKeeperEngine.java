@@ -1,6 +1,7 @@
 package io.mse.client.zookeeper.internal;
 
 import io.mse.client.MseClientConfig;
+import io.mse.client.ServerStatus;
 import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
 import io.mse.client.spi.EngineContext;
@@ -66,7 +67,8 @@ public final class ZooKeeperEngine implements Engine {
       String connectString = embedded ? lease.connectString() : address.connectString();
       String chroot = embedded ? null : address.chroot();
       String server = embedded ? "embedded " + connectString : connectString + (chroot == null ? "" : "/" + chroot);
-      zk = new ZooKeeperSession(connectString, chroot, server, settings.requestTimeout(), sessionTimeout, threads);
+      zk = new ZooKeeperSession(connectString, chroot, server, settings.requestTimeout(), sessionTimeout, threads,
+          settings.ticker());
       ZooKeeperEngine engine = new ZooKeeperEngine(zk, layout, context, lease);
       zk.start(threads);
       LOG.debug("ZooKeeper engine of client '{}' on '{}' under '{}', session timeout {} ms", context.clientId(),
@@ -91,6 +93,11 @@ public final class ZooKeeperEngine implements Engine {
   @Override
   public NamingEngine naming() {
     return naming;
+  }
+
+  @Override
+  public ServerStatus status() {
+    return zk.status();
   }
 
   /** Returns the session; for tests in this package. */

@@ -1,6 +1,8 @@
 package io.mse.client.zookeeper.internal;
 
+import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
+import io.mse.client.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,9 @@ final class ZooKeeperSession implements AutoCloseable {
   private final String server;
   private final Duration requestTimeout;
   private final AtomicBoolean faulted = new AtomicBoolean();
+  private final Ticker ticker;
+  /** Ticker reading when the connection was last found missing; meaningful while {@link #faulted} is set. */
+  private volatile long faultedSince;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong sessionId = new AtomicLong();
   private volatile Runnable onNewSession = () -> { };
@@ -58,8 +63,9 @@ final class ZooKeeperSession implements AutoCloseable {
    * @param server how to name the server in messages
    */
   ZooKeeperSession(String connectString, String chroot, String server, Duration requestTimeout,
-      Duration sessionTimeout, ThreadFactory threadFactory) {
+      Duration sessionTimeout, ThreadFactory threadFactory, Ticker ticker) {
     this.server = server;
+    this.ticker = ticker;
     this.requestTimeout = requestTimeout;
     this.safeNotify = Executors.newSingleThreadExecutor(threadFactory);
     this.threadFactory = threadFactory;
@@ -104,7 +110,7 @@ final class ZooKeeperSession implements AutoCloseable {
       if (!curator.blockUntilConnected((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()),
           TimeUnit.MILLISECONDS)) {
         // Start anyway, like nacos-client: reads fall back to snapshots and Curator keeps connecting.
-        faulted.set(true);
+        markFaulted();
         LOG.warn("Could not connect to ZooKeeper '{}' within {} ms; starting anyway (snapshots serve reads,"
             + " requests fail until a connection is made)", server, requestTimeout.toMillis());
         return;
@@ -170,6 +176,25 @@ final class ZooKeeperSession implements AutoCloseable {
     }
   }
 
+  /** Returns whether the connection is up, and since when it has not been (from memory). */
+  ServerStatus status() {
+    if (!faulted.get()) {
+      return ServerStatus.REACHABLE;
+    }
+    return ServerStatus.unreachable(Duration.ofNanos(Math.max(0, ticker.read() - faultedSince)),
+        "no connection to ZooKeeper '" + server + "'");
+  }
+
+  /** Sets the faulted flag, recording since when; true when it was not set. */
+  private boolean markFaulted() {
+    long now = ticker.read();
+    if (faulted.get()) {
+      return false;
+    }
+    faultedSince = now;
+    return faulted.compareAndSet(false, true);
+  }
+
   private void onStateChange(ConnectionState state) {
     switch (state) {
       case CONNECTED -> {
@@ -181,7 +206,7 @@ final class ZooKeeperSession implements AutoCloseable {
         }
       }
       case SUSPENDED -> {
-        if (faulted.compareAndSet(false, true)) {
+        if (markFaulted()) {
           LOG.warn("Lost the connection to ZooKeeper '{}'; reconnecting", server);
         }
       }
