@@ -1,5 +1,6 @@
 package io.mse.client.testing;
 
+import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.spi.Md5;
@@ -43,6 +44,8 @@ public final class FakeEngine implements Engine, ConfigEngine, NamingEngine {
   public final AtomicInteger instanceReads = new AtomicInteger();
   public final AtomicInteger writes = new AtomicInteger();
   private volatile boolean down;
+  /** The client's ticker reading when the engine went down. */
+  private volatile long downSince;
   private volatile boolean closed;
 
   FakeEngine(EngineContext context) {
@@ -55,7 +58,18 @@ public final class FakeEngine implements Engine, ConfigEngine, NamingEngine {
 
   /** Makes every server call fail with ServerUnavailableException (true) or work again (false). */
   public void down(boolean down) {
+    if (down && !this.down) {
+      downSince = context.config().ticker().read();
+    }
     this.down = down;
+  }
+
+  /** Unreachable since {@link #down(boolean)} made it so, by the client's ticker. */
+  @Override
+  public ServerStatus status() {
+    return down ? ServerStatus.unreachable(
+        Duration.ofNanos(context.config().ticker().read() - downSince), "fake engine down")
+        : ServerStatus.REACHABLE;
   }
 
   public boolean closed() {

@@ -121,7 +121,10 @@ class RegistrationInStartedApplicationTest {
     assertThat(app.getBean(MseServiceRegistry.class).<String>getStatus(app.getBean(MseRegistration.class)))
         .isEqualTo("UP");
 
+    long start = System.nanoTime();
     app.close();
+    System.err.println("[embedded] close with nothing in flight (default 1 s push margin) took "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
     await().atMost(WAIT).untilAsserted(() -> assertThat(instances(service)).isEmpty());
   }
 
@@ -152,6 +155,7 @@ class RegistrationInStartedApplicationTest {
     closing.get(20, TimeUnit.SECONDS);
 
     GracefulDeregistration.DrainReport report = deregistration.lastDrain();
+    System.err.println("[embedded] drain with a request in flight: " + report);
     assertThat(report.deregistered()).isTrue();
     assertThat(report.removalSeen()).isNotNull();
     assertThat(report.idle()).isNotNull().isGreaterThanOrEqualTo(report.removalSeen());
