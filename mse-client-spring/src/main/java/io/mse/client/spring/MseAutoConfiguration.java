@@ -67,7 +67,7 @@ public class MseAutoConfiguration {
    *
    * @throws IllegalArgumentException when a value breaks its rule, naming it
    */
-  static MseClientConfig clientConfig(MseProperties properties, String springApplicationName) {
+  public static MseClientConfig clientConfig(MseProperties properties, String springApplicationName) {
     MseClient.Builder builder = MseClient.builder().serverAddr(properties.getServerAddr())
         .namespace(properties.getNamespace());
     String username = properties.getUsername();

@@ -1,0 +1,38 @@
+package io.mse.client.spring.config;
+
+import java.util.Set;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ApplicationContext;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The part of a refresh that needs spring-cloud-context (an optional dependency): the only class
+ * that names its types, loaded only when {@link #present} says they are there.
+ */
+final class SpringCloudRefresh {
+
+  private static final String EVENT = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
+
+  private SpringCloudRefresh() {}
+
+  /** Whether spring-cloud-context is on the class path of the context. */
+  static boolean present(ClassLoader classLoader) {
+    return ClassUtils.isPresent(EVENT, classLoader);
+  }
+
+  /**
+   * Rebinds, then rebuilds: publishes an {@link EnvironmentChangeEvent} with the changed names (the
+   * {@code ConfigurationPropertiesRebinder} rebinds every {@code @ConfigurationProperties} bean on
+   * it, and other listeners, such as the logging rebinder, act on it), then drops every
+   * {@code @RefreshScope} bean, which its proxy builds again, from the new Environment and the
+   * rebound beans, at its next call. Both on the calling thread, one after the other.
+   */
+  static void rebindAndRebuild(ApplicationContext context, Set<String> propertyNames) {
+    context.publishEvent(new EnvironmentChangeEvent(context, propertyNames));
+    RefreshScope scope = context.getBeanProvider(RefreshScope.class).getIfAvailable();
+    if (scope != null) {
+      scope.refreshAll();
+    }
+  }
+}
