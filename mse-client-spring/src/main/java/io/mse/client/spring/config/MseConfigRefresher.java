@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * Loads the imported configs and keeps the refreshable ones live: the client's listener hands over
@@ -210,7 +211,7 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
       return;
     }
     try {
-      if (SpringCloudRefresh.present(target.getClassLoader())) {
+      if (ClassUtils.isPresent(SpringCloudRefresh.EVENT, target.getClassLoader())) {
         SpringCloudRefresh.rebindAndRebuild(target, names);
       }
       target.publishEvent(new MseConfigChangedEvent(target, configs, names));

@@ -4,22 +4,18 @@ import java.util.Set;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ApplicationContext;
-import org.springframework.util.ClassUtils;
 
 /**
  * The part of a refresh that needs spring-cloud-context (an optional dependency): the only class
- * that names its types, loaded only when {@link #present} says they are there.
+ * that names its types. Loading it verifies those types, so its callers check first (with
+ * {@link #EVENT}, a name, not a class) that they are there.
  */
 final class SpringCloudRefresh {
 
-  private static final String EVENT = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
+  /** The name of a class of spring-cloud-context, to check that it is present before using this class. */
+  static final String EVENT = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
 
   private SpringCloudRefresh() {}
-
-  /** Whether spring-cloud-context is on the class path of the context. */
-  static boolean present(ClassLoader classLoader) {
-    return ClassUtils.isPresent(EVENT, classLoader);
-  }
 
   /**
    * Rebinds, then rebuilds: publishes an {@link EnvironmentChangeEvent} with the changed names (the

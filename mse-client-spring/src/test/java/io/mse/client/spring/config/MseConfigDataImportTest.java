@@ -9,11 +9,8 @@ import io.mse.client.MseClient;
 import io.mse.client.ServerUnavailableException;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,33 +20,16 @@ import org.springframework.core.env.PropertySource;
 /** {@code spring.config.import=mse:...} at start-up, on the embedded engine: formats, precedence, absence, failures. */
 class MseConfigDataImportTest {
 
-  @TempDir
-  static Path snapshots;
-  private static MseClient publisher;
-
-  @BeforeAll
-  static void startPublisher() {
-    publisher = ImportTesting.publisher(snapshots);
-  }
-
-  @AfterAll
-  static void stopPublisher() {
-    publisher.close();
-  }
-
-  private static String publish(String name, String content) {
-    String dataId = dataId(name);
-    assertThat(publisher.config().publishConfig(dataId, null, content)).isTrue();
-    return dataId;
-  }
+  @RegisterExtension
+  static final EmbeddedConfigs configs = new EmbeddedConfigs();
 
   @Test
   void importsPropertiesYamlAndJsonEachByItsDataIdsExtension() {
-    String properties = publish("orders.properties", "orders.limit=10\norders.name=Bestellungen \u8ba2\u5355\n");
-    String yaml = publish("orders.yaml", "orders:\n  regions:\n    - eu\n    - us\n  retry: {attempts: 3}\n");
-    String json = publish("orders.json", "{\"orders\": {\"currency\": \"EUR\", \"tiers\": [{\"max\": 100}], \"open\": true}}");
+    String properties = configs.publishNew("orders.properties", "orders.limit=10\norders.name=Bestellungen \u8ba2\u5355\n");
+    String yaml = configs.publishNew("orders.yaml", "orders:\n  regions:\n    - eu\n    - us\n  retry: {attempts: 3}\n");
+    String json = configs.publishNew("orders.json", "{\"orders\": {\"currency\": \"EUR\", \"tiers\": [{\"max\": 100}], \"open\": true}}");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         "spring.config.import=mse:" + properties + ",mse:" + yaml + ",mse:" + json)) {
       ConfigurableEnvironment env = context.getEnvironment();
       assertThat(env.getProperty("orders.limit", Integer.class)).isEqualTo(10);
@@ -70,9 +50,9 @@ class MseConfigDataImportTest {
 
   @Test
   void aDataIdWithoutAKnownExtensionIsReadInTheFormatOfMseConfigFileExtension() {
-    String dataId = publish("com.example.orders", "orders:\n  limit: 7\n");
+    String dataId = configs.publishNew("com.example.orders", "orders:\n  limit: 7\n");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         "mse.config.file-extension=yaml", "spring.config.import=mse:" + dataId)) {
       assertThat(context.getEnvironment().getProperty("orders.limit")).isEqualTo("7");
       assertThat(source(context.getEnvironment(), dataId).format()).isEqualTo(ConfigFormat.YAML);
@@ -82,14 +62,14 @@ class MseConfigDataImportTest {
   @Test
   void theGroupParameterAndMseConfigGroupChooseTheGroup() {
     String dataId = dataId("grouped.properties");
-    publisher.config().publishConfig(dataId, "ORDERS", "demo.greeting=from-orders-group");
-    publisher.config().publishConfig(dataId, "BILLING", "demo.greeting=from-billing-group");
+    configs.publisher().config().publishConfig(dataId, "ORDERS", "demo.greeting=from-orders-group");
+    configs.publisher().config().publishConfig(dataId, "BILLING", "demo.greeting=from-billing-group");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         "spring.config.import=mse:" + dataId + "?group=ORDERS")) {
       assertThat(context.getBean(DemoApp.DemoProperties.class).getGreeting()).isEqualTo("from-orders-group");
     }
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class, "mse.config.group=BILLING",
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class, "mse.config.group=BILLING",
         "spring.config.import=mse:" + dataId)) {
       assertThat(context.getBean(DemoApp.DemoProperties.class).getGreeting()).isEqualTo("from-billing-group");
     }
@@ -97,10 +77,10 @@ class MseConfigDataImportTest {
 
   @Test
   void ofSeveralImportsTheLaterWinsAndAnImportWinsOverTheFileThatImportsIt() {
-    String first = publish("first.properties", "demo.greeting=from-first\ndemo.first-only=yes\ndemo.cli=from-first");
-    String second = publish("second.yaml", "demo:\n  greeting: from-second\n  cli: from-second\n");
+    String first = configs.publishNew("first.properties", "demo.greeting=from-first\ndemo.first-only=yes\ndemo.cli=from-first");
+    String second = configs.publishNew("second.yaml", "demo:\n  greeting: from-second\n  cli: from-second\n");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         "spring.config.location=classpath:/mse-import-test/", "spring.config.name=precedence",
         "test.first=" + first, "test.second=" + second, "demo.cli=from-command-line")) {
       ConfigurableEnvironment env = context.getEnvironment();
@@ -116,14 +96,14 @@ class MseConfigDataImportTest {
 
   @Test
   void aProfileSpecificFileWinsUnlessTheImportSaysPreferenceRemote() {
-    String dataId = publish("preferred.properties", "demo.greeting=from-import");
+    String dataId = configs.publishNew("preferred.properties", "demo.greeting=from-import");
     String[] common = {"spring.config.location=classpath:/mse-import-test/", "spring.config.name=preference",
         "spring.profiles.active=dev", "test.first=" + dataId};
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class, common)) {
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class, common)) {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("from-profile-file");
     }
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         concat(common, "test.query=?preference=remote"))) {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("from-import");
     }
@@ -131,13 +111,13 @@ class MseConfigDataImportTest {
 
   @Test
   void aDocumentForAnotherProfileCountsOnlyWhenThatProfileIsActive() {
-    String dataId = publish("profiles.yaml", "demo:\n  greeting: everywhere\n---\nspring:\n  config:\n    activate:\n"
+    String dataId = configs.publishNew("profiles.yaml", "demo:\n  greeting: everywhere\n---\nspring:\n  config:\n    activate:\n"
         + "      on-profile: eu\ndemo:\n  greeting: in-eu\n");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class, "spring.config.import=mse:" + dataId)) {
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class, "spring.config.import=mse:" + dataId)) {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("everywhere");
     }
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class, "spring.profiles.active=eu",
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class, "spring.profiles.active=eu",
         "spring.config.import=mse:" + dataId)) {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("in-eu");
     }
@@ -147,7 +127,7 @@ class MseConfigDataImportTest {
   void anOptionalImportOfAMissingConfigLoadsNothing() {
     String missing = dataId("missing.yaml");
 
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
         "spring.config.import=optional:mse:" + missing)) {
       assertThat(context.getBean(DemoApp.DemoProperties.class).getGreeting()).isEqualTo("none");
       assertThat(context.getEnvironment().getPropertySources().get("mse:public/DEFAULT_GROUP/" + missing))
@@ -162,7 +142,7 @@ class MseConfigDataImportTest {
 
     CapturedLog output = new CapturedLog();
     try (output) {
-      assertThatThrownBy(() -> start(snapshots, DemoApp.class, "mse.namespace=staging",
+      assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "mse.namespace=staging",
         "spring.config.import=mse:" + missing + "?group=ORDERS"))
         .isInstanceOf(ConfigDataResourceNotFoundException.class)
         .hasMessageContaining("dataId=" + missing).hasMessageContaining("group=ORDERS")
@@ -180,7 +160,7 @@ class MseConfigDataImportTest {
 
     CapturedLog output = new CapturedLog();
     try (output) {
-      assertThatThrownBy(() -> start(snapshots.resolve("unreachable"), DemoApp.class, "mse.server-addr=" + address,
+      assertThatThrownBy(() -> start(configs.snapshots().resolve("unreachable"), DemoApp.class, "mse.server-addr=" + address,
         "mse.request-timeout=300ms", "spring.config.import=mse:" + dataId))
         .isInstanceOf(MseConfigDataUnavailableException.class)
         .hasMessageContaining("dataId=" + dataId).hasMessageContaining("server=" + address)
@@ -194,7 +174,7 @@ class MseConfigDataImportTest {
   void anOptionalImportThatNoServerServesLoadsNothing() throws IOException {
     String dataId = dataId("unreachable.properties");
 
-    try (ConfigurableApplicationContext context = start(snapshots.resolve("unreachable-optional"), DemoApp.class,
+    try (ConfigurableApplicationContext context = start(configs.snapshots().resolve("unreachable-optional"), DemoApp.class,
         "mse.server-addr=127.0.0.1:" + closedPort(), "mse.request-timeout=300ms",
         "spring.config.import=optional:mse:" + dataId)) {
       assertThat(context.getBean(DemoApp.DemoProperties.class).getGreeting()).isEqualTo("none");
@@ -203,30 +183,30 @@ class MseConfigDataImportTest {
 
   @Test
   void contentThatIsNotValidInItsFormatFailsTheStartNamingTheConfig() {
-    String dataId = publish("broken.json", "{\"demo\": [1, 2");
+    String dataId = configs.publishNew("broken.json", "{\"demo\": [1, 2");
 
-    assertThatThrownBy(() -> start(snapshots, DemoApp.class, "spring.config.import=mse:" + dataId))
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "spring.config.import=mse:" + dataId))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("dataId=" + dataId)
         .hasMessageContaining("is not valid JSON").hasMessageContaining("line 1, column 15");
   }
 
   @Test
   void aMalformedLocationFailsTheStartQuotingIt() {
-    assertThatThrownBy(() -> start(snapshots, DemoApp.class, "spring.config.import=mse:orders.yaml?gruop=G"))
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "spring.config.import=mse:orders.yaml?gruop=G"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'mse:orders.yaml?gruop=G'").hasMessageContaining("unknown parameter 'gruop'");
-    assertThatThrownBy(() -> start(snapshots, DemoApp.class, "spring.config.import=mse:"))
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "spring.config.import=mse:"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no dataId");
-    assertThatThrownBy(() -> start(snapshots, DemoApp.class, "spring.config.import=mse:a/b.yaml"))
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "spring.config.import=mse:a/b.yaml"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'mse:a/b.yaml' is invalid").hasMessageContaining("a/b.yaml");
   }
 
   @Test
   void withMseDisabledARequiredImportFailsAndAnOptionalOneLoadsNothing() {
-    String dataId = publish("disabled.properties", "demo.greeting=hello");
+    String dataId = configs.publishNew("disabled.properties", "demo.greeting=hello");
 
-    assertThatThrownBy(() -> start(snapshots, DemoApp.class, "mse.enabled=false", "spring.config.import=mse:" + dataId))
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "mse.enabled=false", "spring.config.import=mse:" + dataId))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("mse.enabled=false");
-    try (ConfigurableApplicationContext context = start(snapshots, DemoApp.class, "mse.enabled=false",
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class, "mse.enabled=false",
         "spring.config.import=optional:mse:" + dataId)) {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isNull();
       assertThat(context.getBeansOfType(MseClient.class)).isEmpty();
