@@ -60,6 +60,8 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
 
   /**
    * Reads a config (and, when it refreshes, starts following it) and returns its property source.
+   * A config followed already (config data processed again in the same bootstrap, as Spring
+   * Cloud's {@code ContextRefresher} does) is not read again: its current property source is returned.
    *
    * @return the properties; empty for an optional config that does not exist, or that cannot be read
    * @throws ConfigDataResourceNotFoundException when a required config does not exist
@@ -69,6 +71,17 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
    */
   MseConfigPropertySource load(MseConfigDataResource resource, ConfigService configs, Duration timeout) {
     ConfigKey key = resource.configKey();
+    Imported followed = imports.get(key);
+    if (followed != null) {
+      // config data processed again in the same bootstrap (Spring Cloud's ContextRefresher, for
+      // one): the followed config is up to date, nothing to read
+      synchronized (lock) {
+        if (followed.current != null) {
+          log.debug(resource + " is followed already: not read again");
+          return followed.current;
+        }
+      }
+    }
     Imported imported = new Imported(resource);
     String content;
     try {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
@@ -205,6 +206,28 @@ class MseConfigRefreshTest {
       assertThat(events.get(0).configs()).containsExactly(new ConfigKey("", null, marker));
       assertThat(context.getEnvironment().getPropertySources()
           .get(MseConfigPropertySource.nameOf(new ConfigKey("", null, dataId)))).isSameAs(before);
+    }
+  }
+
+  @Test
+  void springCloudsOwnRefreshReadsNoFollowedConfigAgainAndTheyAreStillFollowed() {
+    String dataId = dataId("again.yaml");
+    configs.publish(dataId, null, "demo:\n  greeting: hello\n");
+
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
+        "spring.config.import=mse:" + dataId)) {
+      ConfigurableEnvironment env = context.getEnvironment();
+      String name = MseConfigPropertySource.nameOf(new ConfigKey("", null, dataId));
+      PropertySource<?> before = env.getPropertySources().get(name);
+
+      context.getBean(ContextRefresher.class).refresh(); // what /actuator/refresh does
+
+      assertThat(env.getPropertySources().get(name)).isSameAs(before);
+      configs.publish(dataId, null, "demo:\n  greeting: again\n");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(context.getBean(DemoApp.DemoProperties.class).getGreeting()).isEqualTo("again");
+        assertThat(context.getBean(DemoApp.Greeter.class).greeting()).isEqualTo("again");
+      });
     }
   }
 }
