@@ -142,7 +142,9 @@ final class ConfigContentParser {
     try {
       root = JSON.readTree(content);
     } catch (JsonProcessingException e) {
-      throw new InvalidConfigContentException(description + " is not valid JSON: " + e.getOriginalMessage()
+      String reason = e.getOriginalMessage().replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]",
+          "line $1, column $2");
+      throw new InvalidConfigContentException(description + " is not valid JSON: " + reason
           + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
     }
     if (root == null || !root.isObject()) {

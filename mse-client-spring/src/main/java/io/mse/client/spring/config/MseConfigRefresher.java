@@ -153,7 +153,7 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
         return;
       }
       started = true;
-      if (pendingNames.isEmpty() || executor == null) {
+      if (pendingNames.isEmpty() || executor == null || closed) {
         return;
       }
       Set<ConfigKey> configs = Set.copyOf(pendingConfigs);

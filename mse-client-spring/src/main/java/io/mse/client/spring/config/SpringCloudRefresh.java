@@ -25,8 +25,9 @@ final class SpringCloudRefresh {
    * rebound beans, at its next call. Both on the calling thread, one after the other.
    */
   static void rebindAndRebuild(ApplicationContext context, Set<String> propertyNames) {
-    context.publishEvent(new EnvironmentChangeEvent(context, propertyNames));
+    // looked up first, so that nothing but the rebinding stands between the two steps
     RefreshScope scope = context.getBeanProvider(RefreshScope.class).getIfAvailable();
+    context.publishEvent(new EnvironmentChangeEvent(context, propertyNames));
     if (scope != null) {
       scope.refreshAll();
     }

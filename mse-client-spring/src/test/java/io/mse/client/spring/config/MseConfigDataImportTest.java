@@ -213,6 +213,25 @@ class MseConfigDataImportTest {
     }
   }
 
+  @Test
+  void anImportedConfigsOwnImportsAndProfilesAreIgnored() {
+    String dataId = configs.publishNew("nested.properties", "demo.greeting=outer\nspring.profiles.active=never\n"
+        + "spring.config.import=mse:" + dataId("never-read.properties") + "\n");
+
+    try (ConfigurableApplicationContext context = start(configs.snapshots(), DemoApp.class,
+        "spring.config.import=mse:" + dataId)) {
+      assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("outer");
+      assertThat(context.getEnvironment().getActiveProfiles()).doesNotContain("never");
+    }
+  }
+
+  @Test
+  void anAddressNoEngineAcceptsFailsTheStartNamingIt() {
+    assertThatThrownBy(() -> start(configs.snapshots(), DemoApp.class, "mse.server-addr=bogus://somewhere",
+        "spring.config.import=mse:" + dataId("any.properties")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus://somewhere");
+  }
+
   private static MseConfigPropertySource source(ConfigurableEnvironment env, String dataId) {
     for (PropertySource<?> source : env.getPropertySources()) {
       if (source instanceof MseConfigPropertySource mse && mse.configKey().dataId().equals(dataId)) {
