@@ -17,7 +17,10 @@ import org.springframework.core.env.Environment;
  * context and closed with it, and exposes its {@link ConfigService}, {@link NamingService} and
  * {@link Governance} as beans. Stands back entirely when {@code mse.enabled=false}; each bean
  * stands back when the application defines its own of the same type (the services then come from
- * the application's client).
+ * the application's client). With {@code spring.config.import=mse:...}, the client made to load
+ * the imports is already the context's bean {@code mseClient} (see
+ * {@link io.mse.client.spring.config.MseConfigDataLoader}), so this one backs off and the services
+ * come from that client.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = MseProperties.PREFIX, name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -67,7 +70,7 @@ public class MseAutoConfiguration {
    *
    * @throws IllegalArgumentException when a value breaks its rule, naming it
    */
-  static MseClientConfig clientConfig(MseProperties properties, String springApplicationName) {
+  public static MseClientConfig clientConfig(MseProperties properties, String springApplicationName) {
     MseClient.Builder builder = MseClient.builder().serverAddr(properties.getServerAddr())
         .namespace(properties.getNamespace());
     String username = properties.getUsername();

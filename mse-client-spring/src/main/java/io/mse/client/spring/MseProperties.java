@@ -70,6 +70,8 @@ public class MseProperties {
 
   /** Health indicator settings. */
   private final Health health = new Health();
+  /** Config import ({@code spring.config.import=mse:...}) settings. */
+  private final Config config = new Config();
 
   public boolean isEnabled() {
     return enabled;
@@ -147,12 +149,17 @@ public class MseProperties {
     return health;
   }
 
+  public Config getConfig() {
+    return config;
+  }
+
   @Override
   public String toString() {
     return "MseProperties[enabled=" + enabled + ", serverAddr=" + serverAddr + ", namespace=" + namespace
         + ", username=" + username + ", password=" + (password == null ? "null" : "******")
         + ", snapshotDir=" + snapshotDir + ", requestTimeout=" + requestTimeout
-        + ", applicationName=" + applicationName + ", discovery=" + discovery + ", health=" + health + "]";
+        + ", applicationName=" + applicationName + ", discovery=" + discovery + ", health=" + health
+        + ", config=" + config + "]";
   }
 
   /** The {@code mse.discovery.*} properties: discovery, registration of this application, and its drain. */
@@ -416,6 +423,62 @@ public class MseProperties {
     @Override
     public String toString() {
       return "Health[unreachableThreshold=" + unreachableThreshold + "]";
+    }
+  }
+
+  /**
+   * The {@code mse.config.*} properties: defaults of the {@code spring.config.import=mse:<dataId>}
+   * imports that do not say otherwise in their query. Read from the Environment while Spring Boot
+   * processes config data (before the context exists), so they belong in {@code application.*}, in
+   * system properties or environment variables, not in an imported config.
+   */
+  public static class Config {
+
+    /**
+     * The group of an import that has no group parameter.
+     */
+    private String group = "DEFAULT_GROUP";
+
+    /**
+     * The format of an import whose dataId does not end in .properties, .yaml, .yml or .json: one
+     * of properties, yaml, yml, json.
+     */
+    private String fileExtension = "properties";
+
+    /**
+     * Whether an import without a refresh parameter follows later changes of its config (the
+     * Environment is updated in place, @ConfigurationProperties beans rebound and @RefreshScope
+     * beans rebuilt).
+     */
+    private boolean refreshEnabled = true;
+
+    public String getGroup() {
+      return group;
+    }
+
+    public void setGroup(String group) {
+      this.group = group;
+    }
+
+    public String getFileExtension() {
+      return fileExtension;
+    }
+
+    public void setFileExtension(String fileExtension) {
+      this.fileExtension = fileExtension;
+    }
+
+    public boolean isRefreshEnabled() {
+      return refreshEnabled;
+    }
+
+    public void setRefreshEnabled(boolean refreshEnabled) {
+      this.refreshEnabled = refreshEnabled;
+    }
+
+    @Override
+    public String toString() {
+      return "Config[group=" + group + ", fileExtension=" + fileExtension + ", refreshEnabled=" + refreshEnabled + "]";
     }
   }
 }

@@ -68,11 +68,14 @@ class MsePropertiesTest {
 
     List<String> expected = List.of("mse.enabled", "mse.server-addr", "mse.namespace", "mse.username", "mse.password",
         "mse.snapshot-dir", "mse.request-timeout", "mse.application-name", "mse.discovery.enabled",
-        "mse.discovery.group");
+        "mse.discovery.group", "mse.config.group", "mse.config.file-extension", "mse.config.refresh-enabled");
     assertThat(byName).containsKeys(expected.toArray(String[]::new));
     expected.forEach(name -> assertThat(byName.get(name).path("description").asText()).as(name).isNotBlank());
     assertThat(byName.get("mse.server-addr").path("defaultValue").asText()).isEqualTo("embedded");
     assertThat(byName.get("mse.enabled").path("defaultValue").asBoolean()).isTrue();
     assertThat(byName.get("mse.request-timeout").path("defaultValue").asText()).isEqualTo("3s");
+    assertThat(byName.get("mse.config.group").path("defaultValue").asText()).isEqualTo("DEFAULT_GROUP");
+    assertThat(byName.get("mse.config.file-extension").path("defaultValue").asText()).isEqualTo("properties");
+    assertThat(byName.get("mse.config.refresh-enabled").path("defaultValue").asBoolean()).isTrue();
   }
 }
