@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.MethodConfig;
 import org.apache.dubbo.config.ProtocolConfig;
 import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
@@ -209,6 +210,22 @@ public final class DubboApp implements AutoCloseable {
       reference.setRetries(0);
       reference.setParameters(new HashMap<>(parameters));
       references.put(name, reference);
+      return this;
+    }
+
+    /** As {@link #consume}, with the results of {@link Greeter#tags()} of every group merged (Dubbo's merger). */
+    public Builder consumeMerged(String name, String version, String group, Map<String, String> parameters) {
+      consume(name, version, group, parameters);
+      MethodConfig tags = new MethodConfig();
+      tags.setName("tags");
+      tags.setMerger("true");
+      references.get(name).setMethods(List.of(tags));
+      return this;
+    }
+
+    /** The exporter listener extension (test SPI) each provided service is exported with. */
+    public Builder exporterListener(String listener) {
+      services.forEach(service -> service.setListener(listener));
       return this;
     }
 
