@@ -47,6 +47,7 @@ final class ProviderSubscription implements NamingListener {
   private final Executor executor;
   private final BiConsumer<URL, List<URL>> notifier;
   private final Set<String> services = new CopyOnWriteArraySet<>();
+  private volatile boolean started;
   private volatile boolean stopped;
   /** Guarded by this: the instances Dubbo was last told of; null before the first notification. */
   private Set<Instance> told;
@@ -93,6 +94,8 @@ final class ProviderSubscription implements NamingListener {
       stop();
       throw e;
     }
+    // events of the subscriptions above were held back until now: this read covers them all
+    started = true;
     refresh();
   }
 
@@ -111,7 +114,7 @@ final class ProviderSubscription implements NamingListener {
         added = true;
       }
     }
-    if (added && told != null) {
+    if (added) {
       refresh();
     }
   }
@@ -120,8 +123,14 @@ final class ProviderSubscription implements NamingListener {
     if (stopped) {
       return;
     }
-    naming.subscribe(serviceName, group, this);
+    // listed first, so that the client's first callback (maybe on another thread, at once) reads it too
     services.add(serviceName);
+    try {
+      naming.subscribe(serviceName, group, this);
+    } catch (RuntimeException e) {
+      services.remove(serviceName);
+      throw e;
+    }
     LOG.debug("Following '{}' for {}", serviceName, consumerUrl.getServiceKey());
   }
 
@@ -152,7 +161,7 @@ final class ProviderSubscription implements NamingListener {
 
   /** Reads the followed lists from memory and tells Dubbo when the matching providers changed. */
   synchronized void refresh() {
-    if (stopped) {
+    if (!started || stopped) {
       return;
     }
     Set<Instance> current = new HashSet<>();
