@@ -108,5 +108,10 @@ class ApplicationDiscoveryIT {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.applicationLevelProviders("greeter"))
           .extracting(URL::getPort).containsExactlyInAnyOrder(a.port(), b.port()));
     }
+    // the applications' registries, discoveries, config centers and metadata reports let go of their
+    // clients, and stopped their threads
+    assertThat(SharedClients.openClients()).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("mse-dubbo-")));
   }
 }
