@@ -46,6 +46,7 @@ class ConfigCenterIT {
       "  - '=> flavor = green'");
 
   @Test
+  @SuppressWarnings("try") // apps held open for the test's duration
   void aConditionRouterPublishedInTheConfigCenterSteersTheConsumerUntilItIsRemoved() {
     try (MseClient operator = MseClient.builder().serverAddr("embedded").snapshotDir(dir.resolve("operator")).build();
         DubboApp blue = DubboApp.named("provider-blue").registry("mse://embedded", registry("blue"))

@@ -37,6 +37,7 @@ class EmptyListIT {
   }
 
   @Test
+  @SuppressWarnings("try") // apps held open for the test's duration
   void withEmptyProtectionTheConsumerKeepsItsInvokersAndCallsProvidersThatComeBack() {
     try (DubboApp consumer = DubboApp.named("consumer-app").registry("mse://embedded", registry("consumer"))
         .consume("greeter", "1.0.0", null, Map.of()).start()) {
@@ -62,6 +63,7 @@ class EmptyListIT {
   }
 
   @Test
+  @SuppressWarnings("try") // apps held open for the test's duration
   void withoutEmptyProtectionDubboDropsItsInvokersAndRecoversWhenAProviderComesBack() {
     Map<String, String> consumerRegistry = Map.of(ClientSettings.SNAPSHOT_DIR, dir.resolve("consumer").toString(),
         "enable-empty-protection", "false");

@@ -70,6 +70,7 @@ class InterfaceDiscoveryIT {
   }
 
   @Test
+  @SuppressWarnings("try") // apps held open for the test's duration
   void aRegistryGroupIsTheNacosGroupAndAPortlessConsumerIsNotRegistered() {
     try (DubboApp provider = DubboApp.named("provider-app").registry("mse://embedded", registry("provider"))
             .registryParameter("group", "DUBBO_IT").provide("p1", "1.0.0", "blue").start();

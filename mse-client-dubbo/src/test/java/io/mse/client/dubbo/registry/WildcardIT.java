@@ -28,6 +28,7 @@ class WildcardIT {
   }
 
   @Test
+  @SuppressWarnings("try") // apps held open for the test's duration
   void wildcardAndCommaSeparatedGroupsAndAnyVersionReachTheirProviders() {
     try (DubboApp providers = DubboApp.named("provider-app").registry("mse://embedded", registry("providers"))
             .provide("g1", "1.0.0", "g1").provide("g2", "1.0.0", "g2")

@@ -81,6 +81,7 @@ public final class DubboApp implements AutoCloseable {
     return providers(migration(name).getServiceDiscoveryInvoker());
   }
 
+  @SuppressWarnings("deprecation") // ReferenceConfig#getInvoker: the one way to Dubbo's directory from outside
   private MigrationInvoker<?> migration(String name) {
     references.get(name).get();
     Invoker<?> invoker = references.get(name).getInvoker();
