@@ -69,7 +69,8 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
    * @throws IllegalArgumentException when the group is not a valid Nacos group
    */
   MseServiceDiscovery(ApplicationModel applicationModel, URL registryUrl, SharedClients.Lease lease) {
-    super(applicationModel, withEmptyProtection(registryUrl));
+    // the group is checked first: Dubbo's base class schedules its cache refresh
+    super(applicationModel, withEmptyProtection(checkedGroup(registryUrl)));
     this.lease = lease;
     this.naming = lease.client().naming();
     boolean defaultGroup = Boolean.parseBoolean(
@@ -81,6 +82,11 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
   /** The Nacos group of a registry URL, as Dubbo's Nacos extensions read it: {@code nacos.group}, else {@code group}. */
   static String groupOf(URL registryUrl) {
     return registryUrl.getParameter("nacos.group", registryUrl.getParameter("group", NameRules.DEFAULT_GROUP));
+  }
+
+  private static URL checkedGroup(URL url) {
+    NameRules.group(groupOf(url));
+    return url;
   }
 
   private static URL withEmptyProtection(URL url) {

@@ -74,18 +74,35 @@ final class MseRegistry extends FailbackRegistry {
    *     {@code mse.service-scan-seconds} is not a positive number
    */
   MseRegistry(URL url, SharedClients.Lease lease) {
-    super(url);
+    super(checked(url)); // checked first: Dubbo's base class starts its retry timer
     this.lease = lease;
     this.naming = lease.client().naming();
     this.group = NameRules.group(url.getGroup(NameRules.DEFAULT_GROUP));
     this.emptyProtection = ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY,
         url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
-    this.scanSeconds = url.getParameter(SERVICE_SCAN_SECONDS, DEFAULT_SCAN_SECONDS);
-    if (scanSeconds <= 0) {
-      throw new IllegalArgumentException("parameter " + SERVICE_SCAN_SECONDS + "=" + scanSeconds + " is invalid: it"
-          + " is a positive number of seconds");
-    }
+    this.scanSeconds = scanSeconds(url);
     this.notifications = Executors.newSingleThreadExecutor(new NamedThreadFactory("mse-dubbo-registry-notify", true));
+  }
+
+  private static URL checked(URL url) {
+    NameRules.group(url.getGroup(NameRules.DEFAULT_GROUP));
+    ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY, url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
+    scanSeconds(url);
+    return url;
+  }
+
+  private static long scanSeconds(URL url) {
+    String value = url.getParameter(SERVICE_SCAN_SECONDS, Long.toString(DEFAULT_SCAN_SECONDS));
+    try {
+      long seconds = Long.parseLong(value.strip());
+      if (seconds > 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("parameter " + SERVICE_SCAN_SECONDS + "='" + value + "' is invalid: it is a"
+        + " positive whole number of seconds");
   }
 
   @Override

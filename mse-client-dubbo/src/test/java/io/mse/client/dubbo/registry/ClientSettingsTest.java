@@ -66,6 +66,16 @@ class ClientSettingsTest {
   }
 
   @Test
+  void aRegistryRefusesABadGroupOrScanPeriodBeforeStartingAnything() {
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?group=no/slash"), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no/slash");
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?mse.service-scan-seconds=0"), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mse.service-scan-seconds='0'");
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?enable-empty-protection=yes"), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("enable-empty-protection='yes'");
+  }
+
+  @Test
   void registriesOfOtherNamespacesGroupsOrEnginesAreCachedApart() {
     String base = MseRegistryFactory.cacheKey(URL.valueOf("mse://h:8848"));
     assertThat(MseRegistryFactory.cacheKey(URL.valueOf("mse://h:8848?namespace=dev"))).isNotEqualTo(base);
