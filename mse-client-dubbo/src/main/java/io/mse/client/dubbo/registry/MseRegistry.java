@@ -1,0 +1,299 @@
+package io.mse.client.dubbo.registry;
+
+import static org.apache.dubbo.common.constants.CommonConstants.ANY_VALUE;
+import static org.apache.dubbo.common.constants.CommonConstants.PROVIDER_SIDE;
+import static org.apache.dubbo.common.constants.RegistryConstants.DEFAULT_CATEGORY;
+import static org.apache.dubbo.common.constants.RegistryConstants.ENABLE_EMPTY_PROTECTION_KEY;
+import static org.apache.dubbo.common.constants.RegistryConstants.NACOS_REGISTER_COMPATIBLE;
+import static org.apache.dubbo.common.constants.RegistryConstants.PROVIDERS_CATEGORY;
+import static org.apache.dubbo.common.constants.RegistryConstants.REGISTER_CONSUMER_URL_KEY;
+
+import io.mse.client.MseException;
+import io.mse.client.NameRules;
+import io.mse.client.naming.Instance;
+import io.mse.client.naming.NamingService;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.dubbo.common.URL;
+import org.apache.dubbo.common.utils.NamedThreadFactory;
+import org.apache.dubbo.common.utils.UrlUtils;
+import org.apache.dubbo.registry.NotifyListener;
+import org.apache.dubbo.registry.support.FailbackRegistry;
+import org.apache.dubbo.registry.support.SkipFailbackWrapperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dubbo's interface-level registry on an mse-client {@link NamingService}, wire-compatible with
+ * {@code dubbo-registry-nacos} 3.3: providers are registered under {@code providers:interface:version:group}
+ * in the Nacos group of the registry URL's {@code group} parameter ({@code DEFAULT_GROUP} by default),
+ * their URL parameters as instance metadata (see {@link ProviderInstances}); consumers follow those names,
+ * patterns included (see {@link DubboServiceName}).
+ *
+ * <p>Dubbo's {@link FailbackRegistry} retries a failed registration or subscription. Reads are served from
+ * the client's memory after a service's first read, and nothing here is on Dubbo's invocation path.
+ * Changes reach Dubbo on this registry's own notification thread; patterns are resolved again every
+ * {@code mse.service-scan-seconds} (default 30) on a scanning thread, so providers of a version or group
+ * that appears later are found. Both threads are daemons, stopped by {@link #destroy()}.
+ *
+ * <p>{@code enable-empty-protection} (Dubbo's parameter) is on by default here, unlike Dubbo's: a
+ * provider list that becomes empty is kept from Dubbo, which keeps its invokers; the next non-empty list
+ * replaces them. Thread-safe.
+ */
+final class MseRegistry extends FailbackRegistry {
+
+  /** The URL parameter of the pattern re-scan period in seconds: {@value}. */
+  static final String SERVICE_SCAN_SECONDS = "mse.service-scan-seconds";
+  private static final long DEFAULT_SCAN_SECONDS = 30;
+  private static final Logger LOG = LoggerFactory.getLogger(MseRegistry.class);
+
+  private final SharedClients.Lease lease;
+  private final NamingService naming;
+  private final String group;
+  private final boolean emptyProtection;
+  private final long scanSeconds;
+  private final ExecutorService notifications;
+  private final Map<URL, Map<NotifyListener, ProviderSubscription>> subscriptions = new ConcurrentHashMap<>();
+  private final AtomicBoolean portlessWarned = new AtomicBoolean();
+  private ScheduledExecutorService scanner;
+
+  /**
+   * @param url the registry URL
+   * @param lease the client to use; closed by {@link #destroy()}
+   * @throws IllegalArgumentException when the URL's {@code group} is not a valid Nacos group or
+   *     {@code mse.service-scan-seconds} is not a positive number
+   */
+  MseRegistry(URL url, SharedClients.Lease lease) {
+    super(checked(url)); // checked first: Dubbo's base class starts its retry timer
+    this.lease = lease;
+    this.naming = lease.client().naming();
+    this.group = NameRules.group(url.getGroup(NameRules.DEFAULT_GROUP));
+    this.emptyProtection = ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY,
+        url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
+    this.scanSeconds = scanSeconds(url);
+    this.notifications = Executors.newSingleThreadExecutor(new NamedThreadFactory("mse-dubbo-registry-notify", true));
+  }
+
+  private static URL checked(URL url) {
+    NameRules.group(url.getGroup(NameRules.DEFAULT_GROUP));
+    ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY, url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
+    scanSeconds(url);
+    return url;
+  }
+
+  private static long scanSeconds(URL url) {
+    String value = url.getParameter(SERVICE_SCAN_SECONDS, Long.toString(DEFAULT_SCAN_SECONDS));
+    try {
+      long seconds = Long.parseLong(value.strip());
+      if (seconds > 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("parameter " + SERVICE_SCAN_SECONDS + "='" + value + "' is invalid: it is a"
+        + " positive whole number of seconds");
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return !lease.client().isClosed();
+  }
+
+  @Override
+  public void doRegister(URL url) {
+    if (!registers(url)) {
+      LOG.info("Not registering consumer {}: set register-consumer-url=true on the registry to register consumers",
+          url.getServiceKey());
+      return;
+    }
+    if (url.getPort() == 0) {
+      // a consumer's URL has no port; mse-client's instances have one (1 to 65535)
+      if (portlessWarned.compareAndSet(false, true)) {
+        LOG.warn("Not registering {} {}: its URL has no port, and mse-client registers instances with a port"
+            + " (this and later port-less URLs are skipped)", url.getCategory(DEFAULT_CATEGORY), url.getServiceKey());
+      }
+      return;
+    }
+    Instance instance = instance(url);
+    for (String service : serviceNames(url)) {
+      try {
+        naming.registerInstance(service, group, instance);
+      } catch (IllegalArgumentException e) {
+        // e.g. metadata longer than the server accepts: no retry can succeed
+        throw new SkipFailbackWrapperException(e);
+      }
+      LOG.debug("Registered {} in '{}'", instance.address(), service);
+    }
+  }
+
+  @Override
+  public void doUnregister(URL url) {
+    if (!registers(url) || url.getPort() == 0) {
+      return;
+    }
+    Instance instance = instance(url);
+    for (String service : serviceNames(url)) {
+      naming.deregisterInstance(service, group, instance);
+      LOG.debug("Deregistered {} from '{}'", instance.address(), service);
+    }
+  }
+
+  @Override
+  public void doSubscribe(URL url, NotifyListener listener) {
+    if (!subscribesToProviders(url)) {
+      // configurators and routers live in the config center, as with Dubbo's Nacos registry
+      return;
+    }
+    ProviderSubscription subscription = new ProviderSubscription(url, naming, group, emptyProtection, notifications,
+        (subscribed, urls) -> notify(subscribed, listener, urls));
+    ProviderSubscription previous = subscriptions.computeIfAbsent(url, u -> new ConcurrentHashMap<>())
+        .put(listener, subscription);
+    if (previous != null) {
+      previous.stop();
+    }
+    try {
+      subscription.start();
+    } catch (MseException e) {
+      forget(url, listener, subscription);
+      throw e;
+    } catch (IllegalArgumentException e) {
+      forget(url, listener, subscription);
+      throw new SkipFailbackWrapperException(e);
+    }
+    if (!subscription.isConcrete()) {
+      startScanner();
+    }
+  }
+
+  @Override
+  public void doUnsubscribe(URL url, NotifyListener listener) {
+    Map<NotifyListener, ProviderSubscription> byListener = subscriptions.get(url);
+    ProviderSubscription subscription = byListener == null ? null : byListener.get(listener);
+    if (subscription != null) {
+      forget(url, listener, subscription);
+      subscription.stop();
+    }
+  }
+
+  @Override
+  public List<URL> lookup(URL url) {
+    if (url == null) {
+      throw new IllegalArgumentException("lookup url == null");
+    }
+    DubboServiceName pattern = DubboServiceName.subscribed(url);
+    Set<String> names = new LinkedHashSet<>();
+    if (pattern.isConcrete()) {
+      names.add(pattern.value());
+    } else {
+      for (String name : naming.getServices(group)) {
+        DubboServiceName.parse(name).filter(pattern::accepts).ifPresent(n -> names.add(name));
+      }
+    }
+    List<URL> urls = new ArrayList<>();
+    for (String name : names) {
+      for (Instance instance : naming.getAllInstances(name, group)) {
+        URL provider = instance.healthy() && instance.enabled() ? ProviderInstances.toUrl(instance, url) : null;
+        if (provider != null && UrlUtils.isMatch(url, provider)) {
+          urls.add(provider);
+        }
+      }
+    }
+    return urls;
+  }
+
+  /** Unregisters and unsubscribes (Dubbo's {@code destroy}), then stops this registry's threads and lets go of the client. */
+  @Override
+  public void destroy() {
+    try {
+      super.destroy();
+    } finally {
+      subscriptions.values().forEach(byListener -> byListener.values().forEach(ProviderSubscription::stop));
+      subscriptions.clear();
+      synchronized (this) {
+        if (scanner != null) {
+          scanner.shutdownNow();
+        }
+      }
+      notifications.shutdown();
+      lease.close();
+    }
+  }
+
+  private void forget(URL url, NotifyListener listener, ProviderSubscription subscription) {
+    Map<NotifyListener, ProviderSubscription> byListener = subscriptions.get(url);
+    if (byListener != null) {
+      byListener.remove(listener, subscription);
+      if (byListener.isEmpty()) {
+        subscriptions.remove(url, byListener);
+      }
+    }
+  }
+
+  private synchronized void startScanner() {
+    if (scanner != null) {
+      return;
+    }
+    scanner = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("mse-dubbo-registry-scan", true));
+    scanner.scheduleWithFixedDelay(this::rescanAll, scanSeconds, scanSeconds, TimeUnit.SECONDS);
+  }
+
+  private void rescanAll() {
+    for (Map<NotifyListener, ProviderSubscription> byListener : subscriptions.values()) {
+      for (ProviderSubscription subscription : byListener.values()) {
+        if (!subscription.isConcrete()) {
+          try {
+            subscription.rescan();
+          } catch (RuntimeException e) {
+            LOG.warn("Could not look for new services in group '{}': {}", group, e.toString());
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private boolean registers(URL url) {
+    return PROVIDER_SIDE.equals(url.getSide()) || getUrl().getParameter(REGISTER_CONSUMER_URL_KEY, false);
+  }
+
+  private static boolean subscribesToProviders(URL url) {
+    return ANY_VALUE.equals(url.getServiceInterface())
+        || Arrays.asList(url.getCategory(DEFAULT_CATEGORY).split(",")).contains(PROVIDERS_CATEGORY);
+  }
+
+  private static Instance instance(URL url) {
+    try {
+      return ProviderInstances.of(url);
+    } catch (IllegalArgumentException e) {
+      throw new SkipFailbackWrapperException(e);
+    }
+  }
+
+  private Set<String> serviceNames(URL url) {
+    DubboServiceName name = DubboServiceName.registered(url);
+    Set<String> names = new LinkedHashSet<>();
+    names.add(name.value());
+    if (getUrl().getParameter(NACOS_REGISTER_COMPATIBLE, false)) {
+      names.add(name.compatibleValue());
+    }
+    for (String service : names) {
+      try {
+        NameRules.service(service);
+      } catch (IllegalArgumentException e) {
+        throw new SkipFailbackWrapperException(e);
+      }
+    }
+    return names;
+  }
+}
