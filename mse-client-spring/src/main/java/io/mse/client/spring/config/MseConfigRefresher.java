@@ -22,15 +22,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-import org.springframework.util.ClassUtils;
 
 /**
  * Loads the imported configs and keeps the refreshable ones live: the client's listener hands over
  * each new content, which is parsed in the config's format into a new
  * {@link MseConfigPropertySource} put in place of the old one (same name, same position); nothing
- * else is read again. Once the context has started, the beans follow on the same thread, in one
- * step: {@code @ConfigurationProperties} rebound, then {@code @RefreshScope} beans dropped (with
- * spring-cloud-context, see {@link SpringCloudRefresh}), then {@link MseConfigChangedEvent}.
+ * else is read again.
+ *
+ * <p>Once the context has started, a change switches the Environment and the beans together: the
+ * {@code @ConfigurationProperties} beans it concerns are first bound, off to the side, into fresh
+ * instances against the Environment as it will be (see {@link PropertiesRebinder}); then, in one
+ * short step, the property source is replaced, the fresh values are copied onto the live beans and
+ * the {@code @RefreshScope} beans are dropped (with spring-cloud-context, see
+ * {@link SpringCloudRefresh}); then {@code EnvironmentChangeEvent} and {@link MseConfigChangedEvent}
+ * are published. A change whose properties do not bind (a bad value, a failed validation) is refused
+ * whole: nothing changes, the previous properties stay in force.
  *
  * <p>Born while Spring Boot processes config data, handed to the context as the bean
  * {@code mseConfigRefresher} (see {@link MseConfigBootstrap}), closed with it before the client.
@@ -51,6 +57,7 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
   private ExecutorService executor;
   private ConfigService configService;
   private ConfigurableApplicationContext context;
+  private PropertiesRebinder rebinder;
   private boolean started;
   private volatile boolean closed;
 
@@ -129,12 +136,16 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
   }
 
   /**
-   * Joins the context: property sources changed since they were loaded are put in the Environment
-   * now; the beans follow once the context has started.
+   * Joins the context, before any bean exists: property sources changed since they were loaded are
+   * put in the Environment now; the beans follow once the context has started. From now on the
+   * context's {@code @ConfigurationProperties} beans are kept track of, for rebinding.
    */
   void attach(ConfigurableApplicationContext applicationContext) {
+    LivePropertiesBeans beans = new LivePropertiesBeans(applicationContext);
+    applicationContext.getBeanFactory().addBeanPostProcessor(beans);
     synchronized (lock) {
       this.context = applicationContext;
+      this.rebinder = new PropertiesRebinder(applicationContext, beans);
       MutablePropertySources sources = applicationContext.getEnvironment().getPropertySources();
       for (Imported imported : imports.values()) {
         String name = imported.resource.propertySourceName();
@@ -160,7 +171,7 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
       Set<String> names = Set.copyOf(pendingNames);
       pendingConfigs.clear();
       pendingNames.clear();
-      executor.execute(() -> refreshBeans(configs, names));
+      executor.execute(() -> refreshBeans(configs, names, null, null));
     }
   }
 
@@ -170,7 +181,6 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
       return;
     }
     MseConfigDataResource resource = imported.resource;
-    long start = System.nanoTime();
     MseConfigPropertySource next;
     try {
       next = parse(resource, event.content());
@@ -179,58 +189,106 @@ final class MseConfigRefresher implements ApplicationListener<ContextRefreshedEv
       return;
     }
     Set<String> changed;
-    ConfigurableApplicationContext target;
     synchronized (lock) {
       changed = changedNames(imported.current, next);
       if (changed.isEmpty()) {
         log.debug(resource + " changed, but none of its properties did");
         return;
       }
-      imported.current = next;
       if (event.removed()) {
         log.warn(resource + " was removed on the server: its properties leave the Environment");
       }
-      if (context != null) {
-        MutablePropertySources sources = context.getEnvironment().getPropertySources();
-        if (sources.contains(next.getName())) {
-          sources.replace(next.getName(), next);
-        }
-      }
       if (!started) {
+        imported.current = next;
+        if (context != null) {
+          replaceInEnvironment(next);
+        }
         pendingConfigs.add(resource.configKey());
         pendingNames.addAll(changed);
         log.info(resource + " changed: " + changed.size() + " properties, applied when the context has started");
         return;
       }
-      target = context;
     }
-    long environmentNanos = System.nanoTime() - start;
-    refreshBeans(Set.of(resource.configKey()), changed);
-    if (log.isInfoEnabled()) {
-      log.info(String.format("%s changed: %d properties; Environment updated in %.1f ms, beans in %.1f ms",
-          resource, changed.size(), environmentNanos / 1e6, (System.nanoTime() - start - environmentNanos) / 1e6));
-    }
-    if (log.isDebugEnabled()) {
-      log.debug(resource + " changed properties: " + changed + " (context " + target.getId() + ")");
-    }
+    refreshBeans(Set.of(resource.configKey()), changed, next, imported);
   }
 
-  private void refreshBeans(Set<ConfigKey> configs, Set<String> names) {
+  /**
+   * Switches the Environment (when {@code next} is given) and the beans together; on the refresh
+   * thread, once the context has started.
+   *
+   * @param next the new property source of a changed config; null when the Environment holds the
+   *     new properties already (changes that arrived during the start)
+   * @param imported the config {@code next} belongs to; null with {@code next}
+   */
+  private void refreshBeans(Set<ConfigKey> configs, Set<String> names, MseConfigPropertySource next,
+      Imported imported) {
     ConfigurableApplicationContext target;
+    PropertiesRebinder rebinding;
     synchronized (lock) {
       target = context;
+      rebinding = rebinder;
     }
     if (closed || target == null || !target.isActive()) {
       return;
     }
+    String what = next != null ? imported.resource.toString() : "the configs " + configs;
+    long start = System.nanoTime();
+    PropertiesRebinder.Rebinding beans;
     try {
-      if (ClassUtils.isPresent(SpringCloudRefresh.EVENT, target.getClassLoader())) {
-        SpringCloudRefresh.rebindAndRebuild(target, names);
+      beans = rebinding.stage(target.getEnvironment().getPropertySources(), next, names);
+    } catch (PropertiesRebinder.BindingRefusedException e) {
+      if (next != null) {
+        log.warn(what + " changed, but " + e.getMessage() + ". The change is refused: the previous properties"
+            + " stay in force");
+      } else {
+        log.warn(what + " changed while the application started, but " + e.getMessage());
       }
+      return;
+    }
+    long staged;
+    long switched;
+    long refreshed;
+    try {
+      Runnable refreshScope = SpringCloudRefresh.refreshScope(target);
+      synchronized (lock) {
+        if (closed) {
+          return;
+        }
+        staged = System.nanoTime();
+        if (next != null) {
+          imported.current = next;
+          replaceInEnvironment(next);
+        }
+        beans.switchBeans();
+      }
+      switched = System.nanoTime();
+      refreshScope.run();
+      refreshed = System.nanoTime();
+      beans.rebindInPlace();
+      SpringCloudRefresh.environmentChanged(target, target.getEnvironment(), names);
       target.publishEvent(new MseConfigChangedEvent(target, configs, names));
     } catch (RuntimeException e) {
-      log.warn("Refreshing the beans after a change of " + configs + " failed (the Environment holds the new"
+      log.warn("Refreshing the beans after a change of " + what + " failed (the Environment holds the new"
           + " properties): " + e, e);
+      return;
+    }
+    if (log.isInfoEnabled()) {
+      log.info(String.format("%s changed: %d properties; %d @ConfigurationProperties beans bound off to the side in"
+          + " %.1f ms, then the Environment and those beans switched in %.3f ms and the refresh scope right after"
+          + " (its refreshAll took %.3f ms)", what, names.size(), beans.beanNames().size(), (staged - start) / 1e6,
+          (switched - staged) / 1e6, (refreshed - switched) / 1e6));
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(what + " changed properties: " + names + "; beans rebound: " + beans.beanNames() + " ("
+          + beans.writes() + " writes; context " + target.getId() + ")");
+    }
+  }
+
+  /** Puts {@code next} in place of the property source of its name; with {@link #lock} held. */
+  private void replaceInEnvironment(MseConfigPropertySource next) {
+    MutablePropertySources sources = context.getEnvironment().getPropertySources();
+    if (sources.contains(next.getName())) {
+      sources.replace(next.getName(), next);
     }
   }
 

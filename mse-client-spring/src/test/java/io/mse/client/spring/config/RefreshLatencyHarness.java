@@ -19,9 +19,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@link DemoApp} imports a YAML config, this harness publishes {@code demo.greeting=v<i>} N times,
  * one change after the previous one was seen, and an observer thread, reading the
  * {@code @ConfigurationProperties} bean and the {@code @RefreshScope} bean as any caller would,
- * notes when each shows the new value. A second listener on the application's client notes when
- * the change reached the client. Prints p50 / p99 / max of: publish to arrival, arrival to both
- * beans, publish to both beans, and the gap between the two beans switching.
+ * notes when each shows the new value (and when the Environment does). A second listener on the
+ * application's client notes when the change reached the client. Prints p50 / p99 / max of: publish
+ * to arrival, arrival to both beans, publish to both beans, the gap between the two beans switching
+ * and between the Environment and the later bean, and counts reads that went back to an older value
+ * (a default, for one).
  *
  * <p>Not a test (no assertion on time). Run, after {@code mvn -o -pl mse-client-spring test-compile}:
  * <pre>
@@ -35,10 +37,12 @@ public final class RefreshLatencyHarness {
   private final Map<String, Long> arrived = new ConcurrentHashMap<>();
   private final Map<String, Long> propertiesSwitched = new ConcurrentHashMap<>();
   private final Map<String, Long> refreshScopeSwitched = new ConcurrentHashMap<>();
+  private final Map<String, Long> environmentSwitched = new ConcurrentHashMap<>();
   private volatile boolean observing = true;
   /** Reads that showed an older value than one read before (e.g. a default while a bean is rebound). */
   private final java.util.concurrent.atomic.AtomicInteger propertiesGoingBack = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger refreshScopeGoingBack = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger environmentGoingBack = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
   public static void main(String[] args) throws Exception {
@@ -68,7 +72,8 @@ public final class RefreshLatencyHarness {
         DemoApp.Greeter greeter = context.getBean(DemoApp.Greeter.class);
         ConfigListener probe = event -> arrived.putIfAbsent(greeting(event.content()), System.nanoTime());
         context.getBean(MseClient.class).config().addListener(dataId, null, probe);
-        Thread observer = new Thread(() -> observe(properties, greeter), "latency-observer");
+        org.springframework.core.env.Environment environment = context.getEnvironment();
+        Thread observer = new Thread(() -> observe(properties, greeter, environment), "latency-observer");
         observer.setDaemon(true);
         observer.start();
 
@@ -76,13 +81,14 @@ public final class RefreshLatencyHarness {
         long[] arrivalToBoth = new long[changes];
         long[] toBoth = new long[changes];
         long[] gap = new long[changes];
+        long[] environmentGap = new long[changes];
         for (int i = 1; i <= changes; i++) {
           String value = "v" + i;
           long published = System.nanoTime();
           publisher.config().publishConfig(dataId, null, content(value));
           long deadline = published + TimeUnit.SECONDS.toNanos(30);
           while (!(propertiesSwitched.containsKey(value) && refreshScopeSwitched.containsKey(value)
-              && arrived.containsKey(value))) {
+              && environmentSwitched.containsKey(value) && arrived.containsKey(value))) {
             if (System.nanoTime() > deadline) {
               throw new IllegalStateException("change " + value + " not seen within 30 s");
             }
@@ -93,6 +99,7 @@ public final class RefreshLatencyHarness {
           arrivalToBoth[i - 1] = both - arrived.get(value);
           toBoth[i - 1] = both - published;
           gap[i - 1] = refreshScopeSwitched.get(value) - propertiesSwitched.get(value);
+          environmentGap[i - 1] = both - environmentSwitched.get(value);
         }
         observing = false;
         System.out.printf("%n%d changes of a YAML import on '%s' (publish -> @ConfigurationProperties and"
@@ -101,18 +108,28 @@ public final class RefreshLatencyHarness {
         report("change reaches the client -> both beans new", arrivalToBoth);
         report("publish -> both beans new", toBoth);
         report("gap @RefreshScope minus @ConfigurationProperties", gap);
-        System.out.printf("  observer: %d reads of both beans; a value older than one read before: %d from the"
-            + " @ConfigurationProperties bean, %d from the @RefreshScope bean%n", reads.get(), propertiesGoingBack.get(),
-            refreshScopeGoingBack.get());
+        report("gap later bean minus Environment", environmentGap);
+        System.out.printf("  observer: %d reads of both beans and the Environment; a value older than one read"
+            + " before: %d from the @ConfigurationProperties bean, %d from the @RefreshScope bean, %d from the"
+            + " Environment%n", reads.get(), propertiesGoingBack.get(), refreshScopeGoingBack.get(),
+            environmentGoingBack.get());
         publisher.config().removeConfig(dataId, null);
       }
     }
   }
 
-  private void observe(DemoApp.DemoProperties properties, DemoApp.Greeter greeter) {
+  private void observe(DemoApp.DemoProperties properties, DemoApp.Greeter greeter,
+      org.springframework.core.env.Environment environment) {
     int boundBefore = 0;
     int builtBefore = 0;
+    int environmentBefore = 0;
     while (observing) {
+      String inEnvironment = environment.getProperty("demo.greeting");
+      environmentSwitched.putIfAbsent(inEnvironment, System.nanoTime());
+      if (version(inEnvironment) < environmentBefore) {
+        environmentGoingBack.incrementAndGet();
+      }
+      environmentBefore = Math.max(environmentBefore, version(inEnvironment));
       String bound = properties.getGreeting();
       long now = System.nanoTime();
       propertiesSwitched.putIfAbsent(bound, now);
