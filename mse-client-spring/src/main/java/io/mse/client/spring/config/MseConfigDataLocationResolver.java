@@ -1,7 +1,9 @@
 package io.mse.client.spring.config;
 
 import io.mse.client.config.ConfigKey;
+import io.mse.client.spring.SpringCloudAlibabaAliases;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataLocation;
@@ -12,7 +14,6 @@ import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.ClassUtils;
 
 /**
  * Resolves {@code spring.config.import} locations {@code [optional:]mse:<dataId>[?group=G&refresh=true|false]}
@@ -22,13 +23,13 @@ import org.springframework.util.ClassUtils;
  *
  * <p>Imports are resolved once the profiles are known (in Spring Boot's profile phase), so
  * {@code mse.*} set in profile-specific application files counts. The first import binds
- * {@code mse.*} (with Spring Cloud Alibaba's {@code spring.cloud.nacos.config.*} names as aliases,
- * see {@link MseConfigSettings}) and registers the shared client in the BootstrapRegistry (see
+ * {@code mse.*} (with Spring Cloud Alibaba's {@code spring.cloud.nacos.*} names as aliases,
+ * see {@link SpringCloudAlibabaAliases}) and registers the shared client in the BootstrapRegistry (see
  * {@link MseConfigBootstrap}).
  *
  * <p>When Spring Cloud Alibaba's Nacos config is on the class path
  * ({@code com.alibaba.cloud.nacos.NacosConfigManager} or its resolver), {@code nacos:} locations
- * are left to it and its property names are not read as aliases; one INFO line says so.
+ * are left to it and its property names are not read as aliases; INFO lines say so.
  *
  * <p>Logs through Spring Boot's {@link DeferredLogFactory}: at this phase the logging system is not
  * set up yet, and the lines are written once it is. One instance per application start; not
@@ -41,12 +42,9 @@ public class MseConfigDataLocationResolver implements ConfigDataLocationResolver
   /** Spring Cloud Alibaba's prefix, read as {@link #PREFIX} when Spring Cloud Alibaba is absent. */
   public static final String NACOS_PREFIX = "nacos:";
 
-  static final List<String> SPRING_CLOUD_ALIBABA_CLASSES = List.of("com.alibaba.cloud.nacos.NacosConfigManager",
-      "com.alibaba.cloud.nacos.configdata.NacosConfigDataLocationResolver");
-
   private final DeferredLogFactory logs;
   private final Log log;
-  private final boolean springCloudAlibaba;
+  private final Set<SpringCloudAlibabaAliases.Part> springCloudAlibaba;
   private boolean standingBackLogged;
   private boolean aliasLogged;
 
@@ -60,9 +58,7 @@ public class MseConfigDataLocationResolver implements ConfigDataLocationResolver
   public MseConfigDataLocationResolver(DeferredLogFactory logs, ResourceLoader resourceLoader) {
     this.logs = logs;
     this.log = logs.getLog(MseConfigDataLocationResolver.class);
-    ClassLoader classLoader = resourceLoader.getClassLoader();
-    this.springCloudAlibaba = SPRING_CLOUD_ALIBABA_CLASSES.stream()
-        .anyMatch(name -> ClassUtils.isPresent(name, classLoader));
+    this.springCloudAlibaba = SpringCloudAlibabaAliases.present(resourceLoader.getClassLoader());
   }
 
   /** Before Spring Boot's own resolver, which takes any location. */
@@ -80,12 +76,11 @@ public class MseConfigDataLocationResolver implements ConfigDataLocationResolver
     if (!location.hasPrefix(NACOS_PREFIX)) {
       return false;
     }
-    if (springCloudAlibaba) {
+    if (springCloudAlibaba.contains(SpringCloudAlibabaAliases.Part.CONFIG)) {
       if (!standingBackLogged) {
         standingBackLogged = true;
         log.info("Spring Cloud Alibaba's Nacos config is on the class path: mse-client leaves it the '"
-            + NACOS_PREFIX + "' imports (such as '" + location + "') and does not read spring.cloud.nacos.config.*"
-            + " as aliases of mse.*");
+            + NACOS_PREFIX + "' imports (such as '" + location + "')");
       }
       return false;
     }
@@ -143,9 +138,9 @@ public class MseConfigDataLocationResolver implements ConfigDataLocationResolver
       return bootstrap.get(MseConfigBootstrap.class);
     }
     MseConfigSettings settings = MseConfigSettings.bind(context.getBinder(),
-        bootstrap.getOrElse(BindHandler.class, null), !springCloudAlibaba);
-    settings.aliasesUsed().forEach(alias -> log.info("mse-client reads " + alias + " (Spring Cloud Alibaba's name;"
-        + " the mse.* property is not set)"));
+        bootstrap.getOrElse(BindHandler.class, null), springCloudAlibaba);
+    settings.aliases().used().forEach(alias -> log.info(SpringCloudAlibabaAliases.usedLine(alias)));
+    settings.aliases().conflicts().forEach(log::warn);
     return MseConfigBootstrap.register(bootstrap, settings, logs);
   }
 }

@@ -9,12 +9,13 @@ import java.nio.charset.StandardCharsets;
  * What the test's logging (slf4j-simple, writing to System.err) prints while open; still printed
  * too. (Spring Boot's OutputCaptureExtension needs JUnit 6, the build runs JUnit 5.)
  */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
 
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-  CapturedLog() {
+  /** Starts capturing. */
+  public CapturedLog() {
     OutputStream tee = new OutputStream() {
       @Override
       public void write(int b) {
@@ -33,6 +34,17 @@ final class CapturedLog implements AutoCloseable {
       }
     };
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+  }
+
+  /** Returns how many times {@code phrase} was printed. */
+  public int count(String phrase) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(phrase))
+        .matcher(toString());
+    int n = 0;
+    while (matcher.find()) {
+      n++;
+    }
+    return n;
   }
 
   @Override

@@ -8,15 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
+import io.mse.client.spring.SpringCloudAlibabaAliases;
+import io.mse.client.spring.SpringCloudAlibabaOnTheClassPath;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.asm.ClassWriter;
-import org.springframework.asm.Opcodes;
 import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -49,7 +48,7 @@ class NacosAliasTest {
       await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
           .until(() -> "from-orders".equals(env.getProperty("demo.greeting")));
     }
-    assertThat(count(log.toString(), "is served by mse-client: 'nacos:' (Spring Cloud Alibaba's prefix) is read as 'mse:'"))
+    assertThat(log.count("is served by mse-client: 'nacos:' (Spring Cloud Alibaba's prefix) is read as 'mse:'"))
         .isEqualTo(1);
   }
 
@@ -110,7 +109,8 @@ class NacosAliasTest {
   void withSpringCloudAlibabaOnTheClassPathNacosImportsAndAliasesAreLeftToIt() {
     String dataId = dataId("mine.properties");
     configs.publisher().config().publishConfig(dataId, null, "demo.greeting=hello\n");
-    DefaultResourceLoader withAlibaba = new DefaultResourceLoader(classLoaderWithSpringCloudAlibaba());
+    DefaultResourceLoader withAlibaba = new DefaultResourceLoader(SpringCloudAlibabaOnTheClassPath.classLoaderWith(
+        SpringCloudAlibabaAliases.Part.CONFIG.classes().get(0)));
 
     CapturedLog log = new CapturedLog();
     try (log) {
@@ -128,32 +128,6 @@ class NacosAliasTest {
       assertThat(context.getEnvironment().getProperty("demo.greeting")).isEqualTo("hello");
       assertThat(context.getBean(MseClient.class).settings().serverAddr()).isEqualTo("embedded");
     }
-  }
-
-  /** The test class path plus an empty {@code com.alibaba.cloud.nacos.NacosConfigManager}. */
-  private static ClassLoader classLoaderWithSpringCloudAlibaba() {
-    return new ClassLoader(NacosAliasTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        if (!name.equals(MseConfigDataLocationResolver.SPRING_CLOUD_ALIBABA_CLASSES.get(0))) {
-          throw new ClassNotFoundException(name);
-        }
-        ClassWriter writer = new ClassWriter(0);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, name.replace('.', '/'), null, "java/lang/Object", null);
-        writer.visitEnd();
-        byte[] bytes = writer.toByteArray();
-        return defineClass(name, bytes, 0, bytes.length);
-      }
-    };
-  }
-
-  private static int count(String text, String phrase) {
-    Matcher matcher = Pattern.compile(Pattern.quote(phrase)).matcher(text);
-    int n = 0;
-    while (matcher.find()) {
-      n++;
-    }
-    return n;
   }
 
   private static int closedPort() throws IOException {
