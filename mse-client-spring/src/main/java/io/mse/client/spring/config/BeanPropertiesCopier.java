@@ -53,7 +53,7 @@ final class BeanPropertiesCopier {
     /**
      * Writes.
      *
-     * @throws IllegalStateException when a setter throws (the writes before it stay done)
+     * @throws RuntimeException what a setter throws (the writes before it stay done)
      */
     void run() {
       for (Runnable write : writes) {
@@ -68,8 +68,9 @@ final class BeanPropertiesCopier {
    * @param source a freshly bound instance, not shared
    * @param target the live bean, of the same class
    * @throws IllegalArgumentException when the classes differ
-   * @throws IllegalStateException when a getter throws, or a field cannot be made writable (a class
-   *     of a module that does not open its package)
+   * @throws RuntimeException what a getter throws (a checked exception wrapped in an
+   *     {@code UndeclaredThrowableException}), or {@code InaccessibleObjectException} when a method or
+   *     field cannot be made accessible (a class of a module that does not open its package)
    */
   static Plan plan(Object source, Object target) {
     if (source.getClass() != target.getClass()) {

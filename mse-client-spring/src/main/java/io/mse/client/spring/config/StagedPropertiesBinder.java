@@ -91,10 +91,8 @@ final class StagedPropertiesBinder {
    */
   void bind(ConfigurationPropertiesBean bean, Object fresh) {
     Bindable<?> live = bean.asBindTarget();
-    @SuppressWarnings("unchecked")
-    Bindable<Object> target = (Bindable<Object>) Bindable.of(live.getType()).withAnnotations(live.getAnnotations())
-        .withBindMethod(BindMethod.JAVA_BEAN);
-    target = target.withExistingValue(fresh);
+    Bindable<Object> target = Bindable.<Object>of(live.getType()).withAnnotations(live.getAnnotations())
+        .withBindMethod(BindMethod.JAVA_BEAN).withExistingValue(fresh);
     binder().bind(bean.getAnnotation().prefix(), target, handler(target, bean.getAnnotation(), fresh));
   }
 
