@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Governs outbound calls: rate limit, route, load balance (leaving ejected instances out), circuit
- * breaker, timeout, outcome recording and retries within a budget, all from memory.
+ * breaker, bulkhead, timeout, outcome recording and retries within a budget, all from memory.
  *
  * <pre>{@code
  * Governance governance = client.governance();
@@ -45,7 +45,8 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Runs a call through governance: takes a rate-limit permit, then for each attempt routes, picks an
-   * instance, takes a circuit-breaker permit, invokes {@code call}, and records the outcome; a
+   * instance, takes a circuit-breaker permit and a place in the bulkhead, invokes {@code call}, and
+   * records the outcome (giving the place back); a
    * failed attempt (an exception, or a result later than the timeout) is retried on another
    * instance while the retry rule's attempts and budget allow. A request that is not
    * {@linkplain GovernedRequest#idempotent() idempotent} is retried only after a failure showing it
@@ -59,6 +60,8 @@ public interface Governance extends AutoCloseable {
    * @return the result of the successful attempt
    * @throws RateLimitedException when the resource's rate limit rejects the call
    * @throws CircuitOpenException when the resource's circuit is open on the first attempt
+   * @throws BulkheadFullException when the resource's bulkhead is full on the first attempt (after
+   *     waiting up to its {@code maxWait})
    * @throws io.mse.client.naming.NoInstanceAvailableException when no instance can be chosen on
    *     the first attempt
    * @throws CallTimeoutException when the last attempt timed out
@@ -69,9 +72,11 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker
-   * permit. Reads memory only (after a service's first use). Report the outcome on the result.
+   * permit, a place in the bulkhead. Reads memory only (after a service's first use); waits only for
+   * a bulkhead with a {@code maxWait}. Report the outcome on the result, which gives the place back.
    *
-   * @throws RateLimitedException, CircuitOpenException, NoInstanceAvailableException as {@link #call}
+   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
+   *     NoInstanceAvailableException as {@link #call}
    */
   Decision decide(GovernedRequest request);
 

@@ -26,6 +26,9 @@ public interface GovernanceImplementation {
   /** Converts Sentinel flow rules as {@link SentinelRules#fromFlowRules(String)} documents. */
   List<RateLimitRule> fromFlowRules(String json);
 
+  /** Converts Sentinel thread-count flow rules as {@link SentinelRules#bulkheadsFromFlowRules(String)} documents. */
+  List<BulkheadRule> bulkheadsFromFlowRules(String json);
+
   /** Converts Sentinel degrade rules as {@link SentinelRules#fromDegradeRules(String)} documents. */
   List<CircuitBreakerRule> fromDegradeRules(String json);
 }

@@ -22,6 +22,9 @@ public interface GovernanceListener {
   /** A call to {@code resource} was rejected by its rate limit. */
   default void onRateLimited(String resource) {}
 
+  /** An attempt to {@code resource} was refused by its full bulkhead ({@link BulkheadFullException}). */
+  default void onBulkheadFull(String resource) {}
+
   /** A new set of rules is in force; {@code source} names the document (or {@code local}) that changed. */
   default void onRulesApplied(String source, GovernanceRules effectiveRules) {}
 

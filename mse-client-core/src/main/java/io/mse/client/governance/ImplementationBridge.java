@@ -49,6 +49,10 @@ final class ImplementationBridge {
     return implementation().fromFlowRules(json);
   }
 
+  static List<BulkheadRule> bulkheadsFromFlowRules(String json) {
+    return implementation().bulkheadsFromFlowRules(json);
+  }
+
   static List<CircuitBreakerRule> fromDegradeRules(String json) {
     return implementation().fromDegradeRules(json);
   }

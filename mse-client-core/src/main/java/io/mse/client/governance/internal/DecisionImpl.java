@@ -72,6 +72,9 @@ final class DecisionImpl implements Decision {
       return timeout;
     }
     open = false;
+    if (p.bulkhead != null) {
+      p.bulkhead.release();
+    }
     if (p.breaker != null) {
       p.breaker.onSuccess(duration);
     }
@@ -95,6 +98,9 @@ final class DecisionImpl implements Decision {
   private void fail(Throwable error, long now, long duration) {
     open = false;
     ResourcePolicy p = policy;
+    if (p.bulkhead != null) {
+      p.bulkhead.release();
+    }
     if (p.breaker != null) {
       p.breaker.onError(duration, error);
     }
@@ -114,6 +120,9 @@ final class DecisionImpl implements Decision {
       return;
     }
     open = false;
+    if (policy.bulkhead != null) {
+      policy.bulkhead.release();
+    }
     if (policy.breaker != null) {
       policy.breaker.releasePermission();
     }

@@ -2,6 +2,8 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.BulkheadFullException;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
@@ -222,6 +224,15 @@ final class DefaultGovernance implements Governance {
       policy.counters.circuitOpen.increment();
       throw new CircuitOpenException(policy.resource, breaker.state());
     }
+    Resilience4jBulkhead bulkhead = policy.bulkhead;
+    if (bulkhead != null && !bulkhead.tryAcquire()) {
+      if (breaker != null) {
+        breaker.releasePermission();
+      }
+      policy.counters.bulkheadFull.increment();
+      events.bulkheadFull(policy.resource);
+      throw new BulkheadFullException(policy.resource, bulkhead.maxConcurrentCalls());
+    }
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();
@@ -242,9 +253,11 @@ final class DefaultGovernance implements Governance {
     CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
+    BulkheadRule bh = RuleSnapshot.lookup(s.bulkheads, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
         rl == null ? null : guards.limiter(guardKey(rl.resource(), resource), rl, s.version),
         cb == null ? null : guards.breaker(guardKey(cb.resource(), resource), cb, s.version),
+        bh == null ? null : guards.bulkhead(guardKey(bh.resource(), resource), bh, s.version),
         retry,
         retry == null ? null : guards.budget(guardKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
@@ -279,11 +292,11 @@ final class DefaultGovernance implements Governance {
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    guards.retain(next.version, rl, cb, rt);
+    guards.retain(next.version, rl, cb, rt, new HashSet<>(next.bulkheads.keySet()));
     snapshot = next;
-    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
-        + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
-        rules.retries().size(), rules.timeouts().size());
+    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} bulkheads,"
+        + " {} retries, {} timeouts", source, rules.routes().size(), rules.rateLimits().size(),
+        rules.circuitBreakers().size(), rules.bulkheads().size(), rules.retries().size(), rules.timeouts().size());
     events.rulesApplied(source, rules);
     return true;
   }
@@ -321,7 +334,7 @@ final class DefaultGovernance implements Governance {
 
   @Override
   public GovernanceCounters counters() {
-    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
+    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
         events.readmissions.sum());
     for (ResourceCounters c : counters.values()) {
       total = ResourceCounters.add(total, c.snapshot());
@@ -332,7 +345,7 @@ final class DefaultGovernance implements Governance {
   @Override
   public GovernanceCounters counters(String resource) {
     ResourceCounters c = counters.get(resource);
-    return c == null ? new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : c.snapshot();
+    return c == null ? new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : c.snapshot();
   }
 
   @Override

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where governance's events go: each state change (circuit, ejection, readmission, rules applied or
- * rejected, a call rate-limited) is logged, counted when it is a service-level count, and passed to
+ * rejected, a call rate-limited or refused by a full bulkhead) is logged, counted when it is a service-level count, and passed to
  * the registered {@link GovernanceListener}s. A listener that throws is logged and the others still
  * run. Thread-safe.
  */
@@ -55,6 +55,13 @@ final class GovernanceEvents {
       return;
     }
     fire(l -> l.onRateLimited(resource));
+  }
+
+  void bulkheadFull(String resource) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    fire(l -> l.onBulkheadFull(resource));
   }
 
   void rulesApplied(String source, GovernanceRules rules) {

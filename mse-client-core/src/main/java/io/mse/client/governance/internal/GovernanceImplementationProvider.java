@@ -2,6 +2,7 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceImplementation;
@@ -34,7 +35,12 @@ public final class GovernanceImplementationProvider implements GovernanceImpleme
 
   @Override
   public List<RateLimitRule> fromFlowRules(String json) {
-    return SentinelRulesImporter.fromFlowRules(json);
+    return SentinelRulesImporter.fromFlowRules(json).rateLimits();
+  }
+
+  @Override
+  public List<BulkheadRule> bulkheadsFromFlowRules(String json) {
+    return SentinelRulesImporter.fromFlowRules(json).bulkheads();
   }
 
   @Override

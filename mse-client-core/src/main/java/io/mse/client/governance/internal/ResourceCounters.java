@@ -13,18 +13,19 @@ final class ResourceCounters {
   final LongAdder rateLimited = new LongAdder();
   final LongAdder circuitOpen = new LongAdder();
   final LongAdder noInstance = new LongAdder();
+  final LongAdder bulkheadFull = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder retriesDenied = new LongAdder();
 
   GovernanceCounters snapshot() {
     return new GovernanceCounters(calls.sum(), successes.sum(), failures.sum(), timeouts.sum(), rateLimited.sum(),
-        circuitOpen.sum(), noInstance.sum(), retries.sum(), retriesDenied.sum(), 0, 0);
+        circuitOpen.sum(), noInstance.sum(), bulkheadFull.sum(), retries.sum(), retriesDenied.sum(), 0, 0);
   }
 
   static GovernanceCounters add(GovernanceCounters a, GovernanceCounters b) {
     return new GovernanceCounters(a.calls() + b.calls(), a.successes() + b.successes(), a.failures() + b.failures(),
         a.timeouts() + b.timeouts(), a.rateLimited() + b.rateLimited(), a.circuitOpen() + b.circuitOpen(),
-        a.noInstance() + b.noInstance(), a.retries() + b.retries(), a.retriesDenied() + b.retriesDenied(),
+        a.noInstance() + b.noInstance(), a.bulkheadFull() + b.bulkheadFull(), a.retries() + b.retries(), a.retriesDenied() + b.retriesDenied(),
         a.ejections() + b.ejections(), a.readmissions() + b.readmissions());
   }
 }
