@@ -4,6 +4,7 @@ import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +29,11 @@ import java.util.Objects;
  * registry once); later decisions read tables prepared on each change of its instances or rules.
  *
  * <p>Time: every elapsed-time decision (breaker waits and windows, rate-limit periods, ejection
- * times, warm-up, retry-budget windows, timeouts) reads the client's {@link Ticker}.
+ * times, warm-up, retry-budget windows, timeouts) reads the client's {@link Ticker}. The wall clock
+ * ({@link Builder#wallClock}) is read only to place the start time an instance announces
+ * ({@link Instance#START_TIME_METADATA_KEY}, epoch milliseconds) on the ticker's time line, once,
+ * when the instance (or its new start time) is first seen: its warm-up then starts at
+ * {@code ticker − (wall − start)} and proceeds by the ticker.
  *
  * <p>Thread-safe. {@link #close()} unsubscribes from the registry and the config center.
  */
@@ -164,6 +169,7 @@ public interface Governance extends AutoCloseable {
     private String group = RULES_GROUP;
     private String baselineDataId = BASELINE_DATA_ID;
     private Ticker ticker = Ticker.system();
+    private Clock wallClock = Clock.systemUTC();
     private GovernanceRules localRules = GovernanceRules.EMPTY;
     private Duration configTimeout = Duration.ofSeconds(3);
 
@@ -201,6 +207,19 @@ public interface Governance extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the wall clock, read only to map the start time an instance announces in its metadata
+     * ({@link Instance#START_TIME_METADATA_KEY}, epoch milliseconds, as written by the provider's
+     * clock) onto the ticker: the instance's age {@code wallClock.millis() − start} (0 when the start
+     * is in the future) is read once, when the instance or its new start time is first seen, and its
+     * warm-up then proceeds by the ticker. Default {@link Clock#systemUTC()}; tests pass a fixed or
+     * fake clock together with a fake ticker.
+     */
+    public Builder wallClock(Clock wallClock) {
+      this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+      return this;
+    }
+
     /** Sets rules given in code (see {@link Governance#setLocalRules}); default none. */
     public Builder rules(GovernanceRules rules) {
       this.localRules = Objects.requireNonNull(rules, "rules");
@@ -219,7 +238,7 @@ public interface Governance extends AutoCloseable {
     /** Builds the governance and reads the rule documents (waiting at most the config timeout for each). */
     public Governance build() {
       return ImplementationBridge.newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
-          localRules, configTimeout);
+          wallClock, localRules, configTimeout);
     }
   }
 }

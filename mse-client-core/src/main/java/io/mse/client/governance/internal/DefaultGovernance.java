@@ -25,6 +25,7 @@ import io.mse.client.naming.NoInstanceAvailableException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -62,11 +63,11 @@ final class DefaultGovernance implements Governance {
 
   /** Use {@link Governance#builder(NamingService)}. */
   DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout) {
     Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.guards = new GuardRegistry(ticker, events);
-    this.services = new FollowedServices(naming, ticker, events);
+    this.services = new FollowedServices(naming, ticker, Objects.requireNonNull(wallClock, "wallClock"), events);
     this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, events,
         this::applyRules);
     sources.start(configTimeout);

@@ -4,6 +4,7 @@ import io.mse.client.Ticker;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ final class FollowedServices {
 
   private final NamingService naming;
   private final Ticker ticker;
+  private final Clock wallClock;
   private final GovernanceEvents events;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> byGroup =
       new ConcurrentHashMap<>();
@@ -30,9 +32,10 @@ final class FollowedServices {
   private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private RuleSnapshot rules = new RuleSnapshot(GovernanceRules.EMPTY); // guarded by this
 
-  FollowedServices(NamingService naming, Ticker ticker, GovernanceEvents events) {
+  FollowedServices(NamingService naming, Ticker ticker, Clock wallClock, GovernanceEvents events) {
     this.naming = naming;
     this.ticker = ticker;
+    this.wallClock = wallClock;
     this.events = events;
   }
 
@@ -60,7 +63,7 @@ final class FollowedServices {
       if (runtime != null) {
         return runtime;
       }
-      runtime = new ServiceRuntime(group, name, ticker, events);
+      runtime = new ServiceRuntime(group, name, ticker, wallClock, events);
       runtime.setInstances(naming.getAllInstances(name, group));
       naming.subscribe(name, group, runtime);
       synchronized (this) {

@@ -9,6 +9,7 @@ import io.mse.client.governance.GovernanceImplementation;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,9 +24,9 @@ public final class GovernanceImplementationProvider implements GovernanceImpleme
 
   @Override
   public Governance newGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    return new DefaultGovernance(naming, config, applicationName, group, baselineDataId, ticker, localRules,
-        configTimeout);
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout) {
+    return new DefaultGovernance(naming, config, applicationName, group, baselineDataId, ticker, wallClock,
+        localRules, configTimeout);
   }
 
   @Override

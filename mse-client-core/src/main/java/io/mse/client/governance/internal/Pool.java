@@ -49,8 +49,9 @@ final class Pool {
     long warmUntil = Long.MIN_VALUE;
     if (warmup > 0) {
       for (Endpoint e : chosen) {
-        if (e.firstSeenNanos != Endpoint.WARM && e.firstSeenNanos + warmup > now) {
-          warmUntil = Math.max(warmUntil, e.firstSeenNanos + warmup);
+        long start = e.rampStartNanos;
+        if (start != Endpoint.WARM && start + warmup > now) {
+          warmUntil = Math.max(warmUntil, start + warmup);
         }
       }
     }

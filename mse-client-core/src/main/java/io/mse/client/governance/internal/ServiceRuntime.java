@@ -8,6 +8,7 @@ import io.mse.client.governance.RouteRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
 import io.mse.client.naming.NamingListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ final class ServiceRuntime implements NamingListener {
   final String group;
   final String service;
   private final Ticker ticker;
+  private final Clock wallClock;
   private final GovernanceEvents events;
 
   // guarded by this
@@ -41,10 +43,12 @@ final class ServiceRuntime implements NamingListener {
   volatile OutlierDetectionRule outlierRule;
   volatile RouteTable table;
 
-  ServiceRuntime(String group, String service, Ticker ticker, GovernanceEvents events) {
+  /** @param wallClock read when an instance announcing its start time is seen ({@link RampStart}) */
+  ServiceRuntime(String group, String service, Ticker ticker, Clock wallClock, GovernanceEvents events) {
     this.group = group;
     this.service = service;
     this.ticker = ticker;
+    this.wallClock = wallClock;
     this.events = events;
     this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0), Long.MAX_VALUE);
   }
@@ -54,9 +58,13 @@ final class ServiceRuntime implements NamingListener {
     setInstances(event.instances());
   }
 
-  /** Replaces the instance list; endpoints of instances still listed keep their state. */
+  /**
+   * Replaces the instance list; endpoints of instances still listed keep their state (an instance
+   * that announces a new start time, a restart, ramps up again).
+   */
   void setInstances(List<Instance> instances) {
     long now = ticker.read();
+    long wallNow = wallClock.millis();
     synchronized (this) {
       Map<String, Endpoint> previous = new HashMap<>(endpoints);
       endpoints.clear();
@@ -66,12 +74,17 @@ final class ServiceRuntime implements NamingListener {
         }
         String key = Endpoint.key(instance);
         Endpoint e = previous.get(key);
+        long announced = RampStart.announced(instance);
         if (e == null) {
-          e = new Endpoint(instance, listed ? now : Endpoint.WARM);
+          e = new Endpoint(instance, RampStart.of(announced, listed, now, wallNow), announced);
           e.window = newWindow(outlierRule);
         } else {
           e.instance = instance;
           e.weight = instance.weight();
+          if (announced != e.announcedStartMillis && announced >= 0) {
+            e.announcedStartMillis = announced;
+            e.rampStartNanos = RampStart.of(announced, true, now, wallNow);
+          }
         }
         endpoints.put(key, e);
       }
