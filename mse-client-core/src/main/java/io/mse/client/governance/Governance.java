@@ -59,8 +59,10 @@ public interface Governance extends AutoCloseable {
    *
    * <p>The timeout is measured with the ticker around each attempt: a result that comes later than
    * the timeout is discarded and a {@link CallTimeoutException} recorded (and thrown if no retry
-   * follows). Governance does not interrupt the call: bound its I/O with {@link Decision#timeoutNanos()}
-   * semantics, as the OkHttp interceptor does.
+   * follows). {@code call} runs on the caller's thread and governance cannot stop it: a call that
+   * hangs holds the caller until it returns by itself. Bound its I/O by {@link #timeoutOf} (as the
+   * OkHttp interceptor does), or use {@link #callCancellable}, which cancels an attempt at its
+   * timeout.
    *
    * @return the result of the successful attempt
    * @throws RateLimitedException when the resource's rate limit rejects the call
@@ -74,6 +76,35 @@ public interface Governance extends AutoCloseable {
    *     retry is added to it as suppressed)
    */
   <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception;
+
+  /**
+   * Runs a call through governance as {@link #call} does (rate limit, routing, balancing, breaker,
+   * bulkhead, outcomes, retries within the budget), but each attempt is started as a {@link java.util.concurrent.Future}
+   * ({@link CancellableCall#start}) and <b>cancelled when it times out</b>: the caller waits for the
+   * future up to the attempt's timeout (a real wait, {@code Future.get(timeout)}; without a timeout
+   * rule, until it completes), and past it governance calls {@code future.cancel(true)} (a task on an
+   * executor is interrupted, a JDK {@code HttpClient.sendAsync} exchange aborted), records a
+   * {@link CallTimeoutException} (a failure for the breaker and outlier detection, its bulkhead place
+   * given back) and retries on another instance as the retry rule allows, with a new future. A call
+   * that ignores cancellation keeps running in the background until it ends by itself; its result is
+   * discarded and nothing waits for it (see {@link CancellableCall}). A future that succeeds in time
+   * by the wait but late by the ticker is a timeout too, as in {@link #call}.
+   *
+   * <pre>{@code
+   * ExecutorService io = Executors.newFixedThreadPool(8);   // the application's own
+   * Stock stock = governance.callCancellable(request,
+   *     instance -> io.submit(() -> blockingClient.getStock(instance.address())));
+   * }</pre>
+   *
+   * @return the result of the successful attempt
+   * @throws InterruptedException when the caller's thread is interrupted while it waits: the attempt
+   *     is cancelled, nothing recorded, no retry made, and the thread's interrupt flag is set again
+   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
+   *     NoInstanceAvailableException, CallTimeoutException as {@link #call}
+   * @throws Exception the last attempt's failure: what {@code start} threw, or the cause the future
+   *     failed with (the {@code ExecutionException} itself when that cause is not an Exception)
+   */
+  <T> T callCancellable(GovernedRequest request, CancellableCall<T> call) throws Exception;
 
   /**
    * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker
@@ -100,6 +131,14 @@ public interface Governance extends AutoCloseable {
    * their own I/O, such as the OkHttp interceptor.
    */
   Duration timeoutOf(GovernedRequest request);
+
+  /**
+   * Returns the retry rule that applies to {@code request} by the rules in force (its resource's,
+   * else its service's, else the {@code *} rule); null when none (one attempt). For adapters that
+   * make each attempt themselves, such as the OkHttp interceptor, which cancels only an attempt no
+   * retry can follow.
+   */
+  RetryRule retryOf(GovernedRequest request);
 
   /** Returns a reusable, empty decision for {@link #decide(GovernedRequest, Decision)}. */
   Decision newDecision();

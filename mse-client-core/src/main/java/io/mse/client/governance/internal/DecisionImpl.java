@@ -86,6 +86,19 @@ final class DecisionImpl implements Decision {
     return null;
   }
 
+  /**
+   * Reports that the call outlived its timeout and was cancelled (or abandoned): recorded as a failure
+   * with the returned {@link CallTimeoutException}, as a late success is. Call only while open.
+   */
+  CallTimeoutException timedOut() {
+    ResourcePolicy p = policy;
+    long now = ticker.read();
+    long duration = Math.max(now - startNanos, p.timeoutNanos);   // the wait was in real time
+    CallTimeoutException timeout = new CallTimeoutException(p.resource, p.timeout, Duration.ofNanos(duration));
+    fail(timeout, now, duration);
+    return timeout;
+  }
+
   @Override
   public void onError(Throwable error) {
     if (!open) {

@@ -4,7 +4,7 @@ import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.BulkheadFullException;
 import io.mse.client.governance.BulkheadRule;
-import io.mse.client.governance.CallTimeoutException;
+import io.mse.client.governance.CancellableCall;
 import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.Decision;
@@ -77,7 +77,20 @@ final class DefaultGovernance implements Governance {
 
   @Override
   public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
-    Objects.requireNonNull(call, "call");
+    return run(request, AttemptRunner.blocking(Objects.requireNonNull(call, "call")));
+  }
+
+  @Override
+  public <T> T callCancellable(GovernedRequest request, CancellableCall<T> call) throws Exception {
+    try {
+      return run(request, AttemptRunner.cancellable(Objects.requireNonNull(call, "call")));
+    } catch (AttemptRunner.Interrupted e) {
+      throw (InterruptedException) e.getCause();
+    }
+  }
+
+  /** The retry loop of {@link #call} and {@link #callCancellable}: each attempt's call made by {@code runner}. */
+  private <T> T run(GovernedRequest request, AttemptRunner<T> runner) throws Exception {
     DecisionImpl decision = new DecisionImpl(this, ticker);
     ResourcePolicy policy = admit(request, decision);
     long now = decision.startNanos;
@@ -99,18 +112,11 @@ final class DefaultGovernance implements Governance {
         throw last;
       }
       try {
-        T result = call.call(decision.endpoint.instance);
-        CallTimeoutException timeout = decision.onSuccess();
-        if (timeout == null) {
-          return result;
-        }
-        last = timeout;
-      } catch (Exception e) {
-        decision.onError(e);
-        last = e;
-      } catch (Error e) {
-        decision.release();
+        return runner.run(decision);
+      } catch (AttemptRunner.Interrupted e) {
         throw e;
+      } catch (Exception e) {
+        last = e;   // reported by the runner
       }
       if (attempt >= maxAttempts) {
         throw last;
@@ -170,6 +176,11 @@ final class DefaultGovernance implements Governance {
   public Duration timeoutOf(GovernedRequest request) {
     ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
     return policy.timeout;
+  }
+
+  @Override
+  public RetryRule retryOf(GovernedRequest request) {
+    return policy(snapshot, request.resource(), request.service()).retry;
   }
 
   @Override
