@@ -3,6 +3,7 @@ package io.mse.client.governance.internal;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.CancellableCall;
 import io.mse.client.governance.GovernedCall;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -39,16 +40,7 @@ interface AttemptRunner<T> {
   /** Runs {@code call} on the caller's thread; a late success is a timeout (the call is not interrupted). */
   static <T> AttemptRunner<T> blocking(GovernedCall<T> call) {
     return decision -> {
-      T result;
-      try {
-        result = call.call(decision.endpoint.instance);
-      } catch (Exception e) {
-        decision.onError(e);
-        throw e;
-      } catch (Error e) {
-        decision.release();
-        throw e;
-      }
+      T result = reported(decision, () -> call.call(decision.endpoint.instance));
       CallTimeoutException timeout = decision.onSuccess();
       if (timeout != null) {
         throw timeout;
@@ -58,22 +50,29 @@ interface AttemptRunner<T> {
   }
 
   /**
+   * Runs {@code step} of the attempt; an exception it throws is reported as the attempt's failure and
+   * thrown on, an Error gives the decision's permits back and is thrown on.
+   */
+  private static <R> R reported(DecisionImpl decision, Callable<R> step) throws Exception {
+    try {
+      return step.call();
+    } catch (Exception e) {
+      decision.onError(e);
+      throw e;
+    } catch (Error e) {
+      decision.release();
+      throw e;
+    }
+  }
+
+  /**
    * Starts {@code call}'s future and waits for it, up to what is left of the attempt's timeout (in
    * real time: {@link Future#get(long, TimeUnit)}); past it the future is cancelled with
    * {@code cancel(true)} and the attempt recorded as timed out.
    */
   static <T> AttemptRunner<T> cancellable(CancellableCall<T> call) {
     return decision -> {
-      Future<T> future;
-      try {
-        future = call.start(decision.endpoint.instance);
-      } catch (Exception e) {
-        decision.onError(e);
-        throw e;
-      } catch (Error e) {
-        decision.release();
-        throw e;
-      }
+      Future<T> future = reported(decision, () -> call.start(decision.endpoint.instance));
       if (future == null) {
         NullPointerException e = new NullPointerException("the CancellableCall of '" + decision.resource()
             + "' returned no future");
