@@ -6,6 +6,7 @@ import io.mse.client.config.internal.DefaultConfigService;
 import io.mse.client.governance.Governance;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.spi.NamedThreadFactory;
+import io.mse.client.spi.StatsRecorder;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.naming.NamingService;
 import io.mse.client.naming.internal.DefaultNamingService;
@@ -53,6 +54,7 @@ public final class MseClient implements AutoCloseable {
   private final Engine engine;
   private final ConfigService config;
   private final NamingService naming;
+  private final StatsRecorder stats = new StatsRecorder();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Governance governance;
 
@@ -61,10 +63,11 @@ public final class MseClient implements AutoCloseable {
     String clientId = "c" + IDS.incrementAndGet();
     this.dispatcher = new Dispatcher(new NamedThreadFactory("mse-" + clientId + "-notify"));
     SnapshotStore snapshots = new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace());
-    ConfigCache configCache = new ConfigCache(dispatcher, snapshots, settings);
-    ServiceCache serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
+    ConfigCache configCache = new ConfigCache(dispatcher, snapshots, settings, stats);
+    ServiceCache serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection(), stats);
+    stats.gauges(configCache::listenedKeys, serviceCache::subscribedServices);
     try {
-      this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache));
+      this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache, stats));
     } catch (RuntimeException e) {
       dispatcher.close();
       throw e;
@@ -131,6 +134,16 @@ public final class MseClient implements AutoCloseable {
       }
     }
     return g;
+  }
+
+  /**
+   * Returns what this client has done so far (configs listened, services subscribed, snapshot reads,
+   * long polls, pushes, failovers, logins, requests by outcome): live counts, read without
+   * allocation or lock. The same object on every call, readable after {@link #close()}. Bind them
+   * to Micrometer with {@code io.mse.client.metrics.MseClientMetrics}.
+   */
+  public ClientStats stats() {
+    return stats;
   }
 
   /** Returns the settings this client was made with. */

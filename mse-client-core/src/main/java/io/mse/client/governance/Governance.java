@@ -175,6 +175,13 @@ public interface Governance extends AutoCloseable {
    */
   List<Instance> ejectedInstances(String service, String group);
 
+  /**
+   * Returns the live statistics of this governance (per resource, per followed service, sampled
+   * decision times), for monitoring; the same object on every call. Metrics binders read them, see
+   * {@code io.mse.client.metrics.MseClientMetrics}.
+   */
+  GovernanceStats stats();
+
   /** Returns the counts over every resource and service. */
   GovernanceCounters counters();
 

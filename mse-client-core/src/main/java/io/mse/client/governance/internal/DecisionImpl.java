@@ -18,6 +18,10 @@ final class DecisionImpl implements Decision {
   boolean tracked;
   long startNanos;
   boolean open;
+  /** Whether the governance was observed ({@link GovernanceStatsView#observed}) when this decision started. */
+  boolean observed;
+  /** Whether this decision is one of the sampled ones, until its first allowed attempt is timed. */
+  boolean timed;
 
   DecisionImpl(DefaultGovernance owner, Ticker ticker) {
     this.owner = owner;
@@ -121,9 +125,10 @@ final class DecisionImpl implements Decision {
       endpoint.outstanding.decrementAndGet();
     }
     service.recordFailure(endpoint, now);
-    p.counters.failures.increment();
     if (error instanceof CallTimeoutException) {
       p.counters.timeouts.increment();
+    } else {
+      p.counters.errors.increment();
     }
   }
 

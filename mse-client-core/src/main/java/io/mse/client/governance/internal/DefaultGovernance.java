@@ -12,6 +12,7 @@ import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceCounters;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.GovernanceStats;
 import io.mse.client.governance.GovernedCall;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.RateLimitRule;
@@ -57,6 +58,7 @@ final class DefaultGovernance implements Governance {
   private final RuleSources sources;
   private final FollowedServices services;
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
+  private final GovernanceStatsView stats;
   private final AtomicBoolean closed = new AtomicBoolean();
   volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
   private long lastVersion; // guarded by this
@@ -68,6 +70,7 @@ final class DefaultGovernance implements Governance {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.guards = new GuardRegistry(ticker, events);
     this.services = new FollowedServices(naming, ticker, Objects.requireNonNull(wallClock, "wallClock"), events);
+    this.stats = new GovernanceStatsView(counters, services);
     this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, events,
         this::applyRules);
     sources.start(configTimeout);
@@ -199,6 +202,9 @@ final class DefaultGovernance implements Governance {
     ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
     long now = ticker.read();
     decision.startNanos = now;
+    boolean observed = stats.observed;
+    decision.observed = observed;
+    decision.timed = observed && GovernanceStatsView.sample();
     FixedWindowRateLimiter limiter = policy.limiter;
     if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
@@ -231,6 +237,9 @@ final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
+    if (decision.observed) {
+      pool.chosen.increment();
+    }
     Resilience4jBreaker breaker = policy.breaker;
     if (breaker != null && !breaker.tryAcquirePermission()) {
       policy.counters.circuitOpen.increment();
@@ -251,6 +260,10 @@ final class DefaultGovernance implements Governance {
     }
     policy.counters.calls.increment();
     decision.fill(policy, service, endpoint, tracked, now);
+    if (decision.timed) {
+      decision.timed = false;   // the first allowed attempt only
+      stats.timed(ticker.read() - decision.startNanos);
+    }
   }
 
   /** Returns the policy of {@code resource} called on {@code service}, resolving it on first use. */
@@ -260,7 +273,7 @@ final class DefaultGovernance implements Governance {
   }
 
   ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
-    ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
+    ResourceCounters c = countersOf(resource);
     RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
     CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
@@ -274,7 +287,23 @@ final class DefaultGovernance implements Governance {
         retry == null ? null : guards.budget(guardKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
-    return s.cache(resource, service, policy);
+    ResourcePolicy kept = s.cache(resource, service, policy);
+    c.breaker = kept.breaker;
+    return kept;
+  }
+
+  /** Returns the counters of {@code resource}, made (and announced to listeners) on its first call. */
+  private ResourceCounters countersOf(String resource) {
+    ResourceCounters c = counters.get(resource);
+    if (c == null) {
+      ResourceCounters fresh = new ResourceCounters(resource);
+      c = counters.putIfAbsent(resource, fresh);
+      if (c == null) {
+        c = fresh;
+        events.resourceAdded(fresh);
+      }
+    }
+    return c;
   }
 
   private static String guardKey(String ruleResource, String requestResource) {
@@ -342,6 +371,11 @@ final class DefaultGovernance implements Governance {
   @Override
   public List<Instance> ejectedInstances(String service, String group) {
     return services.ejected(service, group == null || group.isBlank() ? "DEFAULT_GROUP" : group);
+  }
+
+  @Override
+  public GovernanceStats stats() {
+    return stats;
   }
 
   @Override

@@ -76,6 +76,7 @@ final class FollowedServices {
         byName.put(name, runtime);
       }
       LOG.debug("Governing calls to '{}' in group '{}'", name, group);
+      events.serviceAdded(runtime);
       return runtime;
     }
   }
@@ -109,6 +110,13 @@ final class FollowedServices {
     ConcurrentHashMap<String, ServiceRuntime> byName = byGroup.get(group);
     ServiceRuntime runtime = byName == null ? null : byName.get(service);
     return runtime == null ? List.of() : runtime.ejected();
+  }
+
+  /** Returns the services followed so far. */
+  List<ServiceRuntime> all() {
+    List<ServiceRuntime> all = new java.util.ArrayList<>();
+    forEach(all::add);
+    return all;
   }
 
   /** Unsubscribes from every service, going on past a failure. */

@@ -3,6 +3,8 @@ package io.mse.client.governance.internal;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.ResourceStats;
+import io.mse.client.governance.ServiceStats;
 import io.mse.client.naming.Instance;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +64,14 @@ final class GovernanceEvents {
       return;
     }
     fire(l -> l.onBulkheadFull(resource));
+  }
+
+  void resourceAdded(ResourceStats resource) {
+    fire(l -> l.onResourceAdded(resource));
+  }
+
+  void serviceAdded(ServiceStats service) {
+    fire(l -> l.onServiceAdded(service));
   }
 
   void rulesApplied(String source, GovernanceRules rules) {

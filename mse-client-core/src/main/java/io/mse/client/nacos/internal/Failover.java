@@ -1,7 +1,9 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ClientStats;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
+import io.mse.client.spi.StatsRecorder;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,8 @@ final class Failover {
   private final Ticker ticker;
   private volatile int preferred;
   private volatile boolean faultLogged;
+  /** Where failovers and request outcomes are counted: the client's, once the engine sets it. */
+  volatile StatsRecorder stats = new StatsRecorder();
 
   /**
    * @param preferred the index of the server the first request starts at
@@ -59,6 +63,7 @@ final class Failover {
    */
   ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
     List<String> servers = address.servers();
+    stats.request(ClientStats.RequestOutcome.UNAVAILABLE);
     preferred = (start + 1) % servers.size();
     String within = request.timeout().toMillis() + (request.timeoutPerAttempt() ? " ms each" : " ms");
     if (!faultLogged) {
