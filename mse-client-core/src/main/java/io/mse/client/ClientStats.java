@@ -32,8 +32,12 @@ public interface ClientStats {
   enum RequestOutcome {
     /** A server answered 2xx. */
     OK,
-    /** A server answered another status the request takes for its answer (4xx, a verdict in a 500). */
-    REFUSED,
+    /**
+     * A server answered an error status the request takes for its answer: a 4xx (a 404 for an absent
+     * config included), or a 500 that is the request's answer (a failed compare-and-set, a login's
+     * verdict on the credentials).
+     */
+    ERROR_STATUS,
     /** No server answered within the deadline (connection failures, timeouts, 5xx faults on every server). */
     UNAVAILABLE
   }

@@ -25,8 +25,10 @@ import java.util.function.ToDoubleFunction;
  * <p>The meters, their types and tags are listed in one table in {@code docs/metrics.md}: the
  * client's {@code mse.client.*} (read from {@link MseClient#stats()}) and the governance's
  * {@code mse.governance.*} ({@link GovernanceMetrics}). Every meter carries the tags {@code namespace}
- * (the client's namespace id, {@code public} for the public one) and {@code server} (the client's
- * server address, any {@code user:password@} removed), plus the tags given here.
+ * (the client's namespace id, {@code public} for the public one), {@code server} (the client's
+ * server address, any {@code user:password@} removed) and {@code application} (the client's
+ * application name, {@code none} when it has none: two clients of one JVM on one server and namespace
+ * stay apart), plus the tags given here.
  *
  * <p>Binding makes the client's governance if it was not made yet ({@link MseClient#governance()},
  * which reads its rule documents). The meters read live counts when the registry is scraped: no I/O,
@@ -51,8 +53,10 @@ public final class MseClientMetrics implements MeterBinder {
   public MseClientMetrics(MseClient client, Iterable<Tag> tags) {
     this.client = Objects.requireNonNull(client, "client");
     String namespace = client.settings().namespace();
+    String application = client.settings().applicationName();
     this.tags = Tags.of("namespace", namespace.isEmpty() ? "public" : namespace,
-        "server", withoutUserInfo(client.settings().serverAddr())).and(Objects.requireNonNull(tags, "tags"));
+        "server", withoutUserInfo(client.settings().serverAddr()),
+        "application", application == null ? "none" : application).and(Objects.requireNonNull(tags, "tags"));
   }
 
   /** Returns {@code address} without the {@code user:password@} of any URL in it. */

@@ -71,7 +71,7 @@ class MseClientMetricsTest {
 
   @Test
   void clientMetersReadTheClientsCounts() {
-    new MseClientMetrics(client, Tags.of("application", "order-service")).bindTo(registry);
+    new MseClientMetrics(client, Tags.of("team", "orders")).bindTo(registry);
     int governanceKeys = (int) value("mse.client.configs.listened");   // the rule documents listened to
 
     ConfigListener listener = event -> { };
@@ -98,7 +98,7 @@ class MseClientMetricsTest {
 
     Meter requests = registry.find("mse.client.requests").tags("outcome", "ok").meter();
     assertThat(requests.getId().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
-        .contains("namespace=dev", "server=fake://metrics", "application=order-service", "outcome=ok");
+        .contains("namespace=dev", "server=fake://metrics", "application=order-service", "team=orders", "outcome=ok");
     for (String name : new String[] {"mse.client.push.received", "mse.client.push.acked", "mse.client.server.failovers",
         "mse.client.logins"}) {
       assertThat(value(name)).as(name + " (the fake engine has no such protocol)").isZero();
@@ -186,7 +186,7 @@ class MseClientMetricsTest {
     assertThat(decisions.count()).as("about 1 in 64 of ~2000 decisions").isBetween(5.0, 120.0);
     assertThat(decisions.totalTime(TimeUnit.NANOSECONDS)).isZero();   // the fake ticker stands still
     assertThat(registry.get("mse.governance.decisions").tag("resource", r).tag("outcome", "allowed").meter().getId()
-        .getTags()).extracting(t -> t.getKey()).containsExactlyInAnyOrder("namespace", "server", "resource", "outcome");
+        .getTags()).extracting(t -> t.getKey()).containsExactlyInAnyOrder("namespace", "server", "application", "resource", "outcome");
   }
 
   @Test

@@ -126,7 +126,7 @@ final class Attempts {
       round();
       return false;
     }
-    failover.stats.request(response.ok() ? ClientStats.RequestOutcome.OK : ClientStats.RequestOutcome.REFUSED);
+    failover.stats.request(response.ok() ? ClientStats.RequestOutcome.OK : ClientStats.RequestOutcome.ERROR_STATUS);
     return true;
   }
 
