@@ -27,7 +27,7 @@ public interface ServiceStats {
   Set<String> subsets();
 
   /**
-   * Returns how many attempts went to {@code subset} (as {@link #subsets()} names it); 0 when unknown.
+   * Returns how many allowed attempts went to {@code subset} (as {@link #subsets()} names it); 0 when unknown.
    * Counted only while the governance is observed ({@link GovernanceStats#observe()}).
    */
   long choices(String subset);

@@ -101,7 +101,7 @@ public final class GovernanceMetrics implements MeterBinder {
   private void bindSubsets(MeterRegistry registry, ServiceStats service) {
     for (String subset : service.subsets()) {
       FunctionCounter.builder("mse.governance.route.choices", service, s -> s.choices(subset))
-          .description("Attempts that went to the route subset ('*': all instances)")
+          .description("Allowed attempts that went to the route subset ('*': all instances)")
           .tags(serviceTags(service).and("subset", subset)).register(registry);
     }
   }

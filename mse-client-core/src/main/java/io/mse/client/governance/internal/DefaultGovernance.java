@@ -237,9 +237,6 @@ final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    if (decision.observed) {
-      pool.chosen.increment();
-    }
     Resilience4jBreaker breaker = policy.breaker;
     if (breaker != null && !breaker.tryAcquirePermission()) {
       policy.counters.circuitOpen.increment();
@@ -259,6 +256,9 @@ final class DefaultGovernance implements Governance {
       endpoint.outstanding.incrementAndGet();
     }
     policy.counters.calls.increment();
+    if (decision.observed) {
+      pool.chosen.increment();   // an allowed attempt to the pool's subset
+    }
     decision.fill(policy, service, endpoint, tracked, now);
     if (decision.timed) {
       decision.timed = false;   // the first allowed attempt only

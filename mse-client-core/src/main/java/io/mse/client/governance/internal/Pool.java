@@ -21,7 +21,7 @@ final class Pool {
   final long warmupNanos;
   /** The ticker time at which every member is warm; Long.MIN_VALUE when none is warming. */
   final long warmUntilNanos;
-  /** How often a decision went to this pool's subset (kept by the service across rebuilds). */
+  /** How many allowed attempts went to this pool's subset (kept by the service across rebuilds). */
   final LongAdder chosen;
 
   private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos, LongAdder chosen) {
