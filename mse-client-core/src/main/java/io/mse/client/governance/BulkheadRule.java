@@ -11,7 +11,8 @@ import java.time.Duration;
  * own. Immutable and thread-safe.
  *
  * <p>The wait is the calling thread's real wait on the semaphore, in wall time: it cannot be driven
- * by the client's {@link io.mse.client.Ticker} (nothing else in governance waits). With the default
+ * by the client's {@link io.mse.client.Ticker} (nothing else in governance waits); a thread
+ * interrupted while it waits is refused, its interrupt flag kept. With the default
  * {@code maxWait} of 0 an attempt over the limit is refused at once, as Sentinel's thread-count
  * flow rules refuse.
  *
