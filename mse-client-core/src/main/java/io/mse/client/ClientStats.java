@@ -5,9 +5,9 @@ package io.mse.client;
  * {@code io.mse.client.metrics.MseClientMetrics} reads it). Counts are cumulative since the client
  * was made and only grow; gauges are the state now.
  *
- * <p>Reading is allocation-free and takes no lock (striped counters summed on read; the two gauges
- * walk the cache's entries); counting adds one uncontended increment where the event happens, never
- * on a cached read. Counts of the engine's protocol (long polls, pushes, failovers, logins, server
+ * <p>Counts are read without allocation or lock (striped counters summed on read); the two gauges
+ * walk the caches' entries, which allocates (for scrapes, never a hot path). Counting adds one
+ * uncontended increment where the event happens, never on a cached read. Counts of the engine's protocol (long polls, pushes, failovers, logins, server
  * requests) are the Nacos engine's: another engine (ZooKeeper) leaves them at 0. Thread-safe.
  */
 public interface ClientStats {

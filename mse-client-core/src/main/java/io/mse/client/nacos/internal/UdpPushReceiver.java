@@ -1,6 +1,8 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mse.client.ClientStats;
+import io.mse.client.spi.StatsRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
-import io.mse.client.ClientStats;
-import io.mse.client.spi.StatsRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
