@@ -60,6 +60,11 @@ public class CachedReadBenchmark {
     client.close();
   }
 
+  /** The client under measure, once set up (for {@link MetricsOverheadBenchmark}). */
+  MseClient client() {
+    return client;
+  }
+
   @Benchmark
   public String getConfigListened() {
     return client.config().getConfig("order-service.properties", "DEFAULT_GROUP");

@@ -68,6 +68,19 @@ public class GovernedDecisionBenchmark {
   private GovernedRequest request;
   private GovernedRequest unguarded;
 
+  /** The client under measure, once set up (for {@link MetricsOverheadBenchmark}). */
+  MseClient client() {
+    return client;
+  }
+
+  Governance governance() {
+    return governance;
+  }
+
+  GovernedRequest request() {
+    return request;
+  }
+
   /** One reusable decision per benchmark thread, as a caller's thread would keep it. */
   @State(Scope.Thread)
   public static class ThreadDecision {

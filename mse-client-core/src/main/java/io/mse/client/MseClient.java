@@ -6,6 +6,7 @@ import io.mse.client.config.internal.DefaultConfigService;
 import io.mse.client.governance.Governance;
 import io.mse.client.internal.Dispatcher;
 import io.mse.client.spi.NamedThreadFactory;
+import io.mse.client.spi.StatsRecorder;
 import io.mse.client.internal.SnapshotStore;
 import io.mse.client.config.ListenedConfig;
 import io.mse.client.naming.FollowedService;
@@ -58,6 +59,7 @@ public final class MseClient implements AutoCloseable {
   private final DefaultNamingService naming;
   private final ConfigCache configCache;
   private final ServiceCache serviceCache;
+  private final StatsRecorder stats = new StatsRecorder();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Governance governance;
 
@@ -66,10 +68,11 @@ public final class MseClient implements AutoCloseable {
     String clientId = "c" + IDS.incrementAndGet();
     this.dispatcher = new Dispatcher(new NamedThreadFactory("mse-" + clientId + "-notify"));
     SnapshotStore snapshots = new SnapshotStore(settings.snapshotDir(), settings.serverAddr(), settings.namespace());
-    this.configCache = new ConfigCache(dispatcher, snapshots, settings);
-    this.serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection());
+    this.configCache = new ConfigCache(dispatcher, snapshots, settings, stats);
+    this.serviceCache = new ServiceCache(dispatcher, snapshots, settings.pushEmptyProtection(), stats);
+    stats.gauges(configCache::listenedKeys, serviceCache::subscribedServices);
     try {
-      this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache));
+      this.engine = provider.create(new EngineContext(settings, clientId, configCache, serviceCache, stats));
     } catch (RuntimeException e) {
       dispatcher.close();
       throw e;
@@ -171,6 +174,16 @@ public final class MseClient implements AutoCloseable {
    */
   public List<RegisteredInstance> registrations() {
     return naming.registrations();
+  }
+
+  /**
+   * Returns what this client has done so far (configs listened, services subscribed, snapshot reads,
+   * long polls, pushes, failovers, logins, requests by outcome): live counts, read without
+   * allocation or lock. The same object on every call, readable after {@link #close()}. Bind them
+   * to Micrometer with {@code io.mse.client.metrics.MseClientMetrics}.
+   */
+  public ClientStats stats() {
+    return stats;
   }
 
   /** Returns the settings this client was made with. */

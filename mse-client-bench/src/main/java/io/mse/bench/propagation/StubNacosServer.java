@@ -29,14 +29,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * A minimal Nacos-compatible server on loopback for the propagation harness: just enough of the v1
  * open API (config get/publish/remove, long polling that answers at once on a change, instance
  * register/deregister/beat/list, UDP push with no delay) to measure what the client itself adds.
- * Behaviour follows {@code shared/nacos/PROTOCOL.md}. Not a test double for correctness: no auth,
- * no persistence, one namespace model.
+ * Behaviour follows {@code shared/nacos/PROTOCOL.md}. Not a test double for correctness: no
+ * persistence, one namespace model; auth (a login, tokens of a chosen life), answers of 503 and a
+ * second port serving the same state (a two-server address) only when a test asks for them, and
+ * crafted push datagrams ({@link #pushRaw}) for tests of what the client ignores.
  */
 public final class StubNacosServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer http;
+  private final StubAuthAndFaults guard = new StubAuthAndFaults();
+  private HttpServer second;
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "stub-nacos");
     t.setDaemon(true);
@@ -59,12 +63,61 @@ public final class StubNacosServer implements AutoCloseable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-    http.setExecutor(workers);
-    http.createContext("/nacos/v1/cs/configs", this::configs);
-    http.createContext("/nacos/v1/ns/instance", this::instances);
-    http.createContext("/stub/stats", this::stats);
-    http.start();
+    serve(http);
     udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+  }
+
+  private void serve(HttpServer server) {
+    server.setExecutor(workers);
+    server.createContext("/nacos/v1/cs/configs", this::configs).getFilters().add(guard);
+    server.createContext("/nacos/v1/ns/instance", this::instances).getFilters().add(guard);
+    server.createContext("/nacos/v1/auth/login", guard::login);
+    server.createContext("/stub/stats", this::stats);
+    server.start();
+  }
+
+  /**
+   * Returns {@code 127.0.0.1:<port>,127.0.0.1:<port2>}: this server and a second port serving the same
+   * state, opened on the first call, so that a client sees two servers to fail over between.
+   */
+  public synchronized String twoServerAddress() throws IOException {
+    if (second == null) {
+      second = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+      serve(second);
+    }
+    return address() + ",127.0.0.1:" + second.getAddress().getPort();
+  }
+
+  /** Turns auth on: requests need a token from a login, which lives {@code ttl} (whole seconds). */
+  public void tokenTtl(java.time.Duration ttl) {
+    guard.tokenTtl(ttl);
+  }
+
+  /** Answers the next signed request {@code 403 token invalid!} whatever its token. */
+  public void refuseNextToken() {
+    guard.refuseNextToken();
+  }
+
+  /** Answers the next {@code requests} config and instance requests {@code 503}, on either port. */
+  public void failNext(int requests) {
+    guard.failNext(requests);
+  }
+
+  /** Returns the logins answered. */
+  public long logins() {
+    return guard.logins();
+  }
+
+  /**
+   * Sends {@code datagram} as it is to every client that subscribed to {@code groupedService}
+   * ({@code group@@service}) with a push port; returns how many it was sent to.
+   */
+  public int pushRaw(String groupedService, byte[] datagram) throws IOException {
+    Set<InetSocketAddress> targets = pushTargets.getOrDefault(groupedService, Set.of());
+    for (InetSocketAddress target : targets) {
+      udp.send(new DatagramPacket(datagram, datagram.length, target));
+    }
+    return targets.size();
   }
 
   /** Returns {@code 127.0.0.1:<port>}. */
@@ -323,6 +376,11 @@ public final class StubNacosServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop(0);
+    synchronized (this) {
+      if (second != null) {
+        second.stop(0);
+      }
+    }
     udp.close();
     workers.shutdownNow();
   }

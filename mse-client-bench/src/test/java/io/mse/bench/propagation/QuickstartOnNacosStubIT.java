@@ -31,6 +31,7 @@ class QuickstartOnNacosStubIT {
         .containsPattern("=> a 5% canary: v2 answered [0-9.]+% of 1000")
         .containsPattern("outlier ejection took the failing instance out: errors: 3 in calls 1-\\d+, 0 in the")
         .containsPattern("offered \\d+ calls in [0-9.]+ s: \\d+ allowed, [1-9]\\d* rejected")
+        .contains("4 refused with BulkheadFullException")
         .contains("closed; 0 client thread(s) left running")
         .contains("done:");
   }

@@ -4,7 +4,8 @@ import io.mse.client.naming.Instance;
 
 /**
  * The outcome of one governed decision ({@link Governance#decide}): the chosen instance, with the
- * rate-limit and circuit-breaker permits already taken. The caller makes the call and then reports
+ * rate-limit and circuit-breaker permits and the bulkhead's place already taken (each report gives
+ * the place back). The caller makes the call and then reports
  * exactly one of {@link #onSuccess()}, {@link #onError(Throwable)} or {@link #release()}; further
  * reports are ignored.
  *

@@ -4,6 +4,7 @@ import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Governs outbound calls: rate limit, route, load balance (leaving ejected instances out), circuit
- * breaker, timeout, outcome recording and retries within a budget, all from memory.
+ * breaker, bulkhead, timeout, outcome recording and retries within a budget, all from memory.
  *
  * <pre>{@code
  * Governance governance = client.governance();
@@ -29,7 +30,11 @@ import java.util.Objects;
  * registry once); later decisions read tables prepared on each change of its instances or rules.
  *
  * <p>Time: every elapsed-time decision (breaker waits and windows, rate-limit periods, ejection
- * times, warm-up, retry-budget windows, timeouts) reads the client's {@link Ticker}.
+ * times, warm-up, retry-budget windows, timeouts) reads the client's {@link Ticker}. The wall clock
+ * ({@link Builder#wallClock}) is read only to place the start time an instance announces
+ * ({@link Instance#START_TIME_METADATA_KEY}, epoch milliseconds) on the ticker's time line, once,
+ * when the instance (or its new start time) is first seen: its warm-up then starts at
+ * {@code ticker − (wall − start)} and proceeds by the ticker.
  *
  * <p>Thread-safe. {@link #close()} unsubscribes from the registry and the config center.
  */
@@ -46,7 +51,8 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Runs a call through governance: takes a rate-limit permit, then for each attempt routes, picks an
-   * instance, takes a circuit-breaker permit, invokes {@code call}, and records the outcome; a
+   * instance, takes a circuit-breaker permit and a place in the bulkhead, invokes {@code call}, and
+   * records the outcome (giving the place back); a
    * failed attempt (an exception, or a result later than the timeout) is retried on another
    * instance while the retry rule's attempts and budget allow. A request that is not
    * {@linkplain GovernedRequest#idempotent() idempotent} is retried only after a failure showing it
@@ -54,12 +60,16 @@ public interface Governance extends AutoCloseable {
    *
    * <p>The timeout is measured with the ticker around each attempt: a result that comes later than
    * the timeout is discarded and a {@link CallTimeoutException} recorded (and thrown if no retry
-   * follows). Governance does not interrupt the call: bound its I/O with {@link Decision#timeoutNanos()}
-   * semantics, as the OkHttp interceptor does.
+   * follows). {@code call} runs on the caller's thread and governance cannot stop it: a call that
+   * hangs holds the caller until it returns by itself. Bound its I/O by {@link #timeoutOf} (as the
+   * OkHttp interceptor does), or use {@link #callCancellable}, which cancels an attempt at its
+   * timeout.
    *
    * @return the result of the successful attempt
    * @throws RateLimitedException when the resource's rate limit rejects the call
    * @throws CircuitOpenException when the resource's circuit is open on the first attempt
+   * @throws BulkheadFullException when the resource's bulkhead is full on the first attempt (after
+   *     waiting up to its {@code maxWait})
    * @throws io.mse.client.naming.NoInstanceAvailableException when no instance can be chosen on
    *     the first attempt
    * @throws CallTimeoutException when the last attempt timed out
@@ -69,10 +79,41 @@ public interface Governance extends AutoCloseable {
   <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception;
 
   /**
-   * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker
-   * permit. Reads memory only (after a service's first use). Report the outcome on the result.
+   * Runs a call through governance as {@link #call} does (rate limit, routing, balancing, breaker,
+   * bulkhead, outcomes, retries within the budget), but each attempt is started as a {@link java.util.concurrent.Future}
+   * ({@link CancellableCall#start}) and <b>cancelled when it times out</b>: the caller waits for the
+   * future up to the attempt's timeout (a real wait, {@code Future.get(timeout)}; without a timeout
+   * rule, until it completes), and past it governance calls {@code future.cancel(true)} (a task on an
+   * executor is interrupted, a JDK {@code HttpClient.sendAsync} exchange aborted), records a
+   * {@link CallTimeoutException} (a failure for the breaker and outlier detection, its bulkhead place
+   * given back) and retries on another instance as the retry rule allows, with a new future. A call
+   * that ignores cancellation keeps running in the background until it ends by itself; its result is
+   * discarded and nothing waits for it (see {@link CancellableCall}). A future that succeeds in time
+   * by the wait but late by the ticker is a timeout too, as in {@link #call}.
    *
-   * @throws RateLimitedException, CircuitOpenException, NoInstanceAvailableException as {@link #call}
+   * <pre>{@code
+   * ExecutorService io = Executors.newFixedThreadPool(8);   // the application's own
+   * Stock stock = governance.callCancellable(request,
+   *     instance -> io.submit(() -> blockingClient.getStock(instance.address())));
+   * }</pre>
+   *
+   * @return the result of the successful attempt
+   * @throws InterruptedException when the caller's thread is interrupted while it waits: the attempt
+   *     is cancelled, nothing recorded, no retry made, and the thread's interrupt flag is set again
+   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
+   *     NoInstanceAvailableException, CallTimeoutException as {@link #call}
+   * @throws Exception the last attempt's failure: what {@code start} threw, or the cause the future
+   *     failed with (the {@code ExecutionException} itself when that cause is not an Exception)
+   */
+  <T> T callCancellable(GovernedRequest request, CancellableCall<T> call) throws Exception;
+
+  /**
+   * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker
+   * permit, a place in the bulkhead. Reads memory only (after a service's first use); waits only for
+   * a bulkhead with a {@code maxWait}. Report the outcome on the result, which gives the place back.
+   *
+   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
+   *     NoInstanceAvailableException as {@link #call}
    */
   Decision decide(GovernedRequest request);
 
@@ -91,6 +132,14 @@ public interface Governance extends AutoCloseable {
    * their own I/O, such as the OkHttp interceptor.
    */
   Duration timeoutOf(GovernedRequest request);
+
+  /**
+   * Returns the retry rule that applies to {@code request} by the rules in force (its resource's,
+   * else its service's, else the {@code *} rule); null when none (one attempt). For adapters that
+   * make each attempt themselves, such as the OkHttp interceptor, which cancels only an attempt no
+   * retry can follow.
+   */
+  RetryRule retryOf(GovernedRequest request);
 
   /** Returns a reusable, empty decision for {@link #decide(GovernedRequest, Decision)}. */
   Decision newDecision();
@@ -145,6 +194,13 @@ public interface Governance extends AutoCloseable {
     return Map.of();
   }
 
+  /**
+   * Returns the live statistics of this governance (per resource, per followed service, sampled
+   * decision times), for monitoring; the same object on every call. Metrics binders read them, see
+   * {@code io.mse.client.metrics.MseClientMetrics}.
+   */
+  GovernanceStats stats();
+
   /** Returns the counts over every resource and service. */
   GovernanceCounters counters();
 
@@ -178,6 +234,7 @@ public interface Governance extends AutoCloseable {
     private String group = RULES_GROUP;
     private String baselineDataId = BASELINE_DATA_ID;
     private Ticker ticker = Ticker.system();
+    private Clock wallClock = Clock.systemUTC();
     private GovernanceRules localRules = GovernanceRules.EMPTY;
     private Duration configTimeout = Duration.ofSeconds(3);
 
@@ -215,6 +272,19 @@ public interface Governance extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the wall clock, read only to map the start time an instance announces in its metadata
+     * ({@link Instance#START_TIME_METADATA_KEY}, epoch milliseconds, as written by the provider's
+     * clock) onto the ticker: the instance's age {@code wallClock.millis() − start} (0 when the start
+     * is in the future) is read once, when the instance or its new start time is first seen, and its
+     * warm-up then proceeds by the ticker. Default {@link Clock#systemUTC()}; tests pass a fixed or
+     * fake clock together with a fake ticker.
+     */
+    public Builder wallClock(Clock wallClock) {
+      this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+      return this;
+    }
+
     /** Sets rules given in code (see {@link Governance#setLocalRules}); default none. */
     public Builder rules(GovernanceRules rules) {
       this.localRules = Objects.requireNonNull(rules, "rules");
@@ -233,7 +303,7 @@ public interface Governance extends AutoCloseable {
     /** Builds the governance and reads the rule documents (waiting at most the config timeout for each). */
     public Governance build() {
       return ImplementationBridge.newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
-          localRules, configTimeout);
+          wallClock, localRules, configTimeout);
     }
   }
 }

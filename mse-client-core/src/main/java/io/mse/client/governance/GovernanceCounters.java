@@ -11,16 +11,17 @@ package io.mse.client.governance;
  * @param rateLimited calls rejected by a rate limit
  * @param circuitOpen attempts rejected by an open circuit
  * @param noInstance attempts with no instance to go to
+ * @param bulkheadFull attempts refused by a full bulkhead
  * @param retries retries made
  * @param retriesDenied retries not made because the retry budget was spent
  * @param ejections instances ejected (services, not resources: 0 in a per-resource view)
  * @param readmissions ejected instances readmitted (services: 0 in a per-resource view)
  */
 public record GovernanceCounters(long calls, long successes, long failures, long timeouts, long rateLimited,
-    long circuitOpen, long noInstance, long retries, long retriesDenied, long ejections, long readmissions) {
+    long circuitOpen, long noInstance, long bulkheadFull, long retries, long retriesDenied, long ejections, long readmissions) {
 
-  /** Returns all rejections: rate limited, circuit open and no instance. */
+  /** Returns all rejections: rate limited, circuit open, bulkhead full and no instance. */
   public long rejections() {
-    return rateLimited + circuitOpen + noInstance;
+    return rateLimited + circuitOpen + bulkheadFull + noInstance;
   }
 }

@@ -3,6 +3,7 @@ package io.mse.client.governance;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,13 +19,16 @@ public interface GovernanceImplementation {
 
   /** Makes the governance that {@link Governance.Builder#build()} returns, with its checked settings. */
   Governance newGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout);
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout);
 
   /** Parses a rule document as {@link GovernanceRules#parse(String)} documents. */
   GovernanceRules parseRules(String json);
 
   /** Converts Sentinel flow rules as {@link SentinelRules#fromFlowRules(String)} documents. */
   List<RateLimitRule> fromFlowRules(String json);
+
+  /** Converts Sentinel thread-count flow rules as {@link SentinelRules#bulkheadsFromFlowRules(String)} documents. */
+  List<BulkheadRule> bulkheadsFromFlowRules(String json);
 
   /** Converts Sentinel degrade rules as {@link SentinelRules#fromDegradeRules(String)} documents. */
   List<CircuitBreakerRule> fromDegradeRules(String json);

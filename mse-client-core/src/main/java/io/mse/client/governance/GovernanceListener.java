@@ -22,6 +22,22 @@ public interface GovernanceListener {
   /** A call to {@code resource} was rejected by its rate limit. */
   default void onRateLimited(String resource) {}
 
+  /** An attempt to {@code resource} was refused by its full bulkhead ({@link BulkheadFullException}). */
+  default void onBulkheadFull(String resource) {}
+
+  /**
+   * A resource was called for the first time: its live counts exist from now on
+   * ({@link Governance#stats()}). Called on the caller's thread, once per resource, during that
+   * call's decision: a metrics binder registers the resource's meters here.
+   */
+  default void onResourceAdded(ResourceStats resource) {}
+
+  /**
+   * A service was called for the first time and is followed from now on (its instances read, its
+   * changes subscribed to). Called on the caller's thread, once per service and group.
+   */
+  default void onServiceAdded(ServiceStats service) {}
+
   /** A new set of rules is in force; {@code source} names the document (or {@code local}) that changed. */
   default void onRulesApplied(String source, GovernanceRules effectiveRules) {}
 

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * A governance rule document (format version 1): routes, load balancers and outlier detection per
- * service; rate limits, circuit breakers, retries and timeouts per resource. Immutable and
+ * service; rate limits, circuit breakers, bulkheads, retries and timeouts per resource. Immutable and
  * thread-safe. Read one with {@link #parse(String)}, build one with {@link #builder()}; the JSON
  * format is documented in {@code docs/governance.md} and {@code docs/governance-rules.schema.json}.
  *
@@ -27,11 +27,13 @@ import java.util.function.Function;
  * @param circuitBreakers at most one per resource
  * @param retries at most one per resource
  * @param timeouts at most one per resource
+ * @param bulkheads at most one per resource
  * @throws IllegalArgumentException when the version is not 1 or a resource has two rules of a kind
  */
 public record GovernanceRules(int version, List<RouteRule> routes, Map<String, LoadBalancerRule> loadBalancers,
     Map<String, OutlierDetectionRule> outlierDetection, List<RateLimitRule> rateLimits,
-    List<CircuitBreakerRule> circuitBreakers, List<RetryRule> retries, List<TimeoutRule> timeouts) {
+    List<CircuitBreakerRule> circuitBreakers, List<RetryRule> retries, List<TimeoutRule> timeouts,
+    List<BulkheadRule> bulkheads) {
 
   /** The format version this library reads and writes. */
   public static final int VERSION = 1;
@@ -51,6 +53,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
         CircuitBreakerRule::resource);
     retries = unique("retries", RuleChecks.list("retries", retries), RetryRule::resource);
     timeouts = unique("timeouts", RuleChecks.list("timeouts", timeouts), TimeoutRule::resource);
+    bulkheads = unique("bulkheads", RuleChecks.list("bulkheads", bulkheads), BulkheadRule::resource);
   }
 
   /**
@@ -68,7 +71,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
   /**
    * Returns {@code baseline} overridden rule by rule by {@code override}: the routes of a service in
    * {@code override} replace all of that service's routes in {@code baseline}; a load balancer,
-   * outlier detection, rate limit, circuit breaker, retry or timeout rule replaces the one with the
+   * outlier detection, rate limit, circuit breaker, bulkhead, retry or timeout rule replaces the one with the
    * same service or resource key; every other rule of both is kept.
    */
   public static GovernanceRules merge(GovernanceRules baseline, GovernanceRules override) {
@@ -84,7 +87,8 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
         mergeByKey(baseline.rateLimits, override.rateLimits, RateLimitRule::resource),
         mergeByKey(baseline.circuitBreakers, override.circuitBreakers, CircuitBreakerRule::resource),
         mergeByKey(baseline.retries, override.retries, RetryRule::resource),
-        mergeByKey(baseline.timeouts, override.timeouts, TimeoutRule::resource));
+        mergeByKey(baseline.timeouts, override.timeouts, TimeoutRule::resource),
+        mergeByKey(baseline.bulkheads, override.bulkheads, BulkheadRule::resource));
   }
 
   /** Returns a builder of an empty version-1 document. */
@@ -102,6 +106,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
     b.circuitBreakers.addAll(circuitBreakers);
     b.retries.addAll(retries);
     b.timeouts.addAll(timeouts);
+    b.bulkheads.addAll(bulkheads);
     return b;
   }
 
@@ -135,6 +140,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
     private final List<CircuitBreakerRule> circuitBreakers = new ArrayList<>();
     private final List<RetryRule> retries = new ArrayList<>();
     private final List<TimeoutRule> timeouts = new ArrayList<>();
+    private final List<BulkheadRule> bulkheads = new ArrayList<>();
 
     private Builder() {}
 
@@ -175,6 +181,13 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
       return this;
     }
 
+    /** Adds a bulkhead, replacing one of the same resource. */
+    public Builder bulkhead(BulkheadRule rule) {
+      bulkheads.removeIf(r -> r.resource().equals(rule.resource()));
+      bulkheads.add(rule);
+      return this;
+    }
+
     /** Adds a retry rule, replacing one of the same resource. */
     public Builder retry(RetryRule rule) {
       retries.removeIf(r -> r.resource().equals(rule.resource()));
@@ -197,7 +210,7 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
     /** Builds the document. */
     public GovernanceRules build() {
       return new GovernanceRules(VERSION, routes, loadBalancers, outlierDetection, rateLimits, circuitBreakers, retries,
-          timeouts);
+          timeouts, bulkheads);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.mse.client.governance;
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -36,8 +37,8 @@ final class ImplementationBridge {
   }
 
   static Governance newGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    return implementation().newGovernance(naming, config, applicationName, group, baselineDataId, ticker,
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout) {
+    return implementation().newGovernance(naming, config, applicationName, group, baselineDataId, ticker, wallClock,
         localRules, configTimeout);
   }
 
@@ -47,6 +48,10 @@ final class ImplementationBridge {
 
   static List<RateLimitRule> fromFlowRules(String json) {
     return implementation().fromFlowRules(json);
+  }
+
+  static List<BulkheadRule> bulkheadsFromFlowRules(String json) {
+    return implementation().bulkheadsFromFlowRules(json);
   }
 
   static List<CircuitBreakerRule> fromDegradeRules(String json) {

@@ -9,8 +9,11 @@ import java.time.Duration;
  * @param hashKey for {@link LoadBalancerType#CONSISTENT_HASH}: where the key comes from when the
  *     request gives none ({@link GovernedRequest#hashKey()}): {@code header:<name>}, {@code path},
  *     {@code caller} or {@code tag}; nullable. A request with no key at all is balanced at random.
- * @param warmup the time over which a newly seen instance's weight ramps up linearly from 1% to
- *     100%; positive, at most 24 h; null means no warm-up. Ignored by {@link LoadBalancerType#CONSISTENT_HASH}.
+ * @param warmup the time over which a new instance's weight ramps up linearly from 1% to 100%: from
+ *     the start time it announces ({@link io.mse.client.naming.Instance#START_TIME_METADATA_KEY}),
+ *     else from when this client first saw it (instances of the first list a client receives that
+ *     announce none are warm); positive, at most 24 h; null means no warm-up. Ignored by
+ *     {@link LoadBalancerType#CONSISTENT_HASH}.
  */
 public record LoadBalancerRule(LoadBalancerType type, String hashKey, Duration warmup) {
 

@@ -73,6 +73,20 @@ final class RuleChecks {
     return value;
   }
 
+  /** A duration of 0 or more and at most {@link #MAX_DURATION} (24 hours). */
+  static Duration nonNegative(String field, Duration value) {
+    if (value == null) {
+      throw new RuleValueException(field, null, "it is required");
+    }
+    if (value.isNegative()) {
+      throw new RuleValueException(field, format(value), "it must not be negative");
+    }
+    if (value.compareTo(MAX_DURATION) > 0) {
+      throw new RuleValueException(field, format(value), "it must be at most " + format(MAX_DURATION));
+    }
+    return value;
+  }
+
   static <T> T required(String field, T value) {
     if (value == null) {
       throw new RuleValueException(field, null, "it is required");

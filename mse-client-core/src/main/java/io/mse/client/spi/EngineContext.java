@@ -14,8 +14,11 @@ public final class EngineContext {
   private final String clientId;
   private final ConfigEventSink configSink;
   private final NamingEventSink namingSink;
+  private final StatsRecorder stats;
 
   /**
+   * A context whose counts go to a recorder of its own (tests, tools).
+   *
    * @param config the client's settings
    * @param clientId a short id of the client, used in thread names ({@code mse-<clientId>-...})
    * @param configSink where to report config contents of watched keys
@@ -23,10 +26,24 @@ public final class EngineContext {
    */
   public EngineContext(MseClientConfig config, String clientId, ConfigEventSink configSink,
       NamingEventSink namingSink) {
+    this(config, clientId, configSink, namingSink, new StatsRecorder());
+  }
+
+  /**
+   * @param config the client's settings
+   * @param clientId a short id of the client, used in thread names ({@code mse-<clientId>-...})
+   * @param configSink where to report config contents of watched keys
+   * @param namingSink where to report instance lists of followed services
+   * @param stats where the engine counts its protocol's events (long polls, pushes, failovers,
+   *     logins, requests), read as the client's {@link io.mse.client.ClientStats}
+   */
+  public EngineContext(MseClientConfig config, String clientId, ConfigEventSink configSink,
+      NamingEventSink namingSink, StatsRecorder stats) {
     this.config = config;
     this.clientId = clientId;
     this.configSink = configSink;
     this.namingSink = namingSink;
+    this.stats = java.util.Objects.requireNonNull(stats, "stats");
   }
 
   public MseClientConfig config() {
@@ -43,6 +60,11 @@ public final class EngineContext {
 
   public NamingEventSink namingSink() {
     return namingSink;
+  }
+
+  /** Returns where the engine counts its protocol's events; the client's. */
+  public StatsRecorder stats() {
+    return stats;
   }
 
   /** Returns a factory of daemon threads named {@code mse-<clientId>-<purpose>-<n>}. */

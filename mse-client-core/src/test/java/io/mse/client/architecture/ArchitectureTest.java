@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  *   engines (io.mse.client.nacos..)                       see only API and SPI
  *   MseClient                                             assembles them (the one class above all)
  *   governance (io.mse.client.governance..)               sees only the API
+ *   metrics (io.mse.client.metrics)                       sees only the API and MseClient; the only
+ *                                                         package that uses Micrometer (optional)
  * </pre>
  * and no cycle between packages (MseClient counted as a package of its own, on top).
  */
@@ -36,6 +38,7 @@ class ArchitectureTest {
       "io.mse.client.naming.internal"};
   private static final String ENGINES = "io.mse.client.nacos..";
   private static final String GOVERNANCE = "io.mse.client.governance..";
+  private static final String METRICS = "io.mse.client.metrics";
 
   private static JavaClasses classes;
 
@@ -85,6 +88,17 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(CACHES)
         .orShould().dependOnClassesThat().resideInAnyPackage(SPI + "..", ENGINES)
         .orShould().dependOnClassesThat().belongToAnyOf(MseClient.class)
+        .check(classes);
+  }
+
+  @Test
+  void metricsSeeOnlyThePublicApiAndAloneUseMicrometer() {
+    noClasses().that().resideInAPackage(METRICS)
+        .should().dependOnClassesThat().resideInAnyPackage("..internal..", SPI + "..", ENGINES)
+        .check(classes);
+    noClasses().that().resideOutsideOfPackage(METRICS)
+        .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+        .because("Micrometer is optional: only io.mse.client.metrics may load it")
         .check(classes);
   }
 

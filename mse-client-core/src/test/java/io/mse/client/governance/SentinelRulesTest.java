@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SentinelRulesTest {
@@ -40,9 +41,9 @@ class SentinelRulesTest {
 
   @Test
   void rejectsWhatHasNoEquivalentNamingRuleAndField() {
-    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5}, {\"resource\": \"b\", \"grade\": 0, \"count\": 5}]"))
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5}, {\"resource\": \"b\", \"grade\": 3, \"count\": 5}]"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Sentinel flow rule [1] (resource 'b'): field 'grade' = 0 has no equivalent");
+        .hasMessageStartingWith("Sentinel flow rule [1] (resource 'b'): field 'grade' = 3 has no equivalent");
     assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"controlBehavior\": 1}]"))
         .hasMessageContaining("field 'controlBehavior' = 1 has no equivalent");
     assertThatThrownBy(() -> SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5, \"strategy\": 1, \"refResource\": \"b\"}]"))
@@ -60,11 +61,42 @@ class SentinelRulesTest {
   }
 
   @Test
+  void mapsThreadCountFlowRulesToBulkheadsThatRefuseAtOnce() {
+    String flow = """
+        [{"resource": "GET:/orders", "grade": 1, "count": 20},
+         {"resource": "inventory", "limitApp": "default", "grade": 0, "count": 8, "strategy": 0, "controlBehavior": 2},
+         {"resource": "inventory", "grade": 0, "count": 5.5},
+         {"resource": "payment", "grade": 0, "count": 12}]
+        """;
+
+    assertThat(SentinelRules.bulkheadsFromFlowRules(flow)).containsExactly(
+        new BulkheadRule("inventory", 5, Duration.ZERO), new BulkheadRule("payment", 12, Duration.ZERO));
+    assertThat(SentinelRules.fromFlowRules(flow)).extracting(RateLimitRule::resource).containsExactly("GET:/orders");
+  }
+
+  @Test
+  void rejectsAThreadCountBelowOneAndMalformedRulesOfEitherGrade() {
+    assertThatThrownBy(() -> SentinelRules.bulkheadsFromFlowRules("[{\"resource\": \"a\", \"grade\": 0, \"count\": 0.5}]"))
+        .hasMessageStartingWith("Sentinel flow rule [0] (resource 'a'): field 'count' = 0.5 is invalid");
+    assertThatThrownBy(() -> SentinelRules.bulkheadsFromFlowRules(
+        "[{\"resource\": \"a\", \"grade\": 0, \"count\": 2}, {\"resource\": \"b\", \"count\": 5, \"clusterMode\": true}]"))
+        .hasMessageStartingWith("Sentinel flow rule [1] (resource 'b'): field 'clusterMode' = true has no equivalent");
+    assertThatThrownBy(() -> SentinelRules.fromFlowRules(
+        "[{\"resource\": \"a\", \"count\": 2}, {\"resource\": \"b\", \"grade\": 0, \"count\": 5, \"strategy\": 2}]"))
+        .hasMessageStartingWith("Sentinel flow rule [1] (resource 'b'): field 'strategy' = 2 has no equivalent");
+  }
+
+  @Test
   void importedRulesMergeIntoADocument() {
     GovernanceRules rules = SentinelRules.merge(GovernanceRules.EMPTY,
         SentinelRules.fromFlowRules("[{\"resource\": \"a\", \"count\": 5}]"),
         SentinelRules.fromDegradeRules("[{\"resource\": \"a\", \"grade\": 1, \"count\": 0.5, \"timeWindow\": 10}]"));
     assertThat(rules.rateLimits()).hasSize(1);
     assertThat(rules.circuitBreakers().get(0).failureRateThreshold()).isEqualTo(50);
+
+    GovernanceRules withBulkheads = SentinelRules.merge(rules, List.of(),
+        SentinelRules.bulkheadsFromFlowRules("[{\"resource\": \"a\", \"grade\": 0, \"count\": 3}]"), List.of());
+    assertThat(withBulkheads.bulkheads()).containsExactly(BulkheadRule.of("a", 3));
+    assertThat(withBulkheads.rateLimits()).isEqualTo(rules.rateLimits());
   }
 }

@@ -19,13 +19,14 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * The README's first command: two inventory-service instances, an order-service that finds and calls
  * them, a config change reaching a listener, and a deregistration reaching a subscriber; then
  * governance over real HTTP, steered by rules published into the config center (a 5% canary, a live
- * weight change, a failing instance ejected, a rate limit, see {@link TrafficSteps}) — on the
+ * weight change, a failing instance ejected, a rate limit, a bulkhead, see {@link TrafficSteps}) — on the
  * embedded engine by default, or on the server named by {@code MSE_SERVER_ADDR}, with the credentials
  * of {@code MSE_USERNAME} / {@code MSE_PASSWORD} for a server with auth on and the namespace id of
  * {@code MSE_NAMESPACE} (all optional; the password is never printed).
@@ -42,6 +43,7 @@ public final class Quickstart {
   private final String password;
   private final String namespace;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private Consumer<MseClient> onClient = client -> { };
 
   /**
    * @param serverAddr the server to run against, e.g. {@code embedded} or {@code 127.0.0.1:8848}
@@ -64,6 +66,17 @@ public final class Quickstart {
     this.password = password == null ? "" : password;
     this.namespace = blankToNull(namespace);
     this.out = out;
+  }
+
+  /**
+   * Sets what is done with each client the demo makes, right after it is made and before its first
+   * use (a test binds metrics to them with it); by default nothing.
+   *
+   * @return this
+   */
+  public Quickstart onClient(Consumer<MseClient> onClient) {
+    this.onClient = java.util.Objects.requireNonNull(onClient, "onClient");
+    return this;
   }
 
   /** Reads {@code MSE_SERVER_ADDR}, {@code MSE_USERNAME}, {@code MSE_PASSWORD} and {@code MSE_NAMESPACE}. */
@@ -147,7 +160,14 @@ public final class Quickstart {
     if (namespace != null) {
       builder.namespace(namespace);
     }
-    return builder.build();
+    MseClient client = builder.build();
+    try {
+      onClient.accept(client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    return client;
   }
 
   Instance register(NamingService naming, InventoryServer server) {

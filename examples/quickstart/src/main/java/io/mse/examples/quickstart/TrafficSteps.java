@@ -1,6 +1,7 @@
 package io.mse.examples.quickstart;
 
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.BulkheadFullException;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
@@ -15,6 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +32,8 @@ import java.util.function.Predicate;
  * The quickstart's governance steps: real HTTP calls to inventory-service through
  * {@code governance.call(...)}, steered by rule documents published into the config center
  * ({@code order-service.governance.json}, group {@code MSE_GOVERNANCE}): a 5% canary, a live weight
- * change, a failing instance ejected, and a rate limit rejecting the excess.
+ * change, a failing instance ejected, a rate limit rejecting the excess, and a bulkhead refusing
+ * calls beyond its concurrency.
  */
 final class TrafficSteps {
 
@@ -34,6 +43,8 @@ final class TrafficSteps {
   static final int FAILURE_CALLS = 300;
   static final int RATE_LIMIT = 50;
   static final int OFFERED_PER_SECOND = 200;
+  static final int MAX_CONCURRENT = 2;
+  static final int AT_ONCE = 6;
 
   private final PrintStream out;
   private final HttpClient http;
@@ -68,22 +79,27 @@ final class TrafficSteps {
         steps.register(inventoryNaming, server);
       }
       steps.awaitInstances(orderNaming, 4); // inventory-2 is still there, without a version label
-      publish(rules(5, false, 0), "5% to v2", r -> weightOfV2(r) == 5);
+      publish(rules(5, false, 0, 0), "5% to v2", r -> weightOfV2(r) == 5);
       double share = canaryShare();
       out.printf("   => a 5%% canary: v2 answered %.1f%% of %d real HTTP calls%n%n", share, CANARY_CALLS);
 
       steps.step(step++, "change the canary weight live: publish 50% to v2");
-      publish(rules(50, false, 0), "50% to v2", r -> weightOfV2(r) == 50);
+      publish(rules(50, false, 0, 0), "50% to v2", r -> weightOfV2(r) == 50);
       share = canaryShare();
       out.printf("   => one config publish, no restart: v2 now answers %.1f%% of %d calls%n%n", share, CANARY_CALLS);
 
       steps.step(step++, "outlier ejection: publish 'eject after 3 consecutive errors', then make inventory-4 fail");
-      publish(rules(50, true, 0), "outlier detection", r -> !r.outlierDetection().isEmpty());
+      publish(rules(50, true, 0, 0), "outlier detection", r -> !r.outlierDetection().isEmpty());
       failAndEject(v1b);
 
       steps.step(step++, "rate limit: publish " + RATE_LIMIT + " calls/s, then offer " + OFFERED_PER_SECOND + " calls/s for 2 s");
-      publish(rules(50, true, RATE_LIMIT), RATE_LIMIT + "/s", r -> !r.rateLimits().isEmpty());
+      publish(rules(50, true, RATE_LIMIT, 0), RATE_LIMIT + "/s", r -> !r.rateLimits().isEmpty());
       rateLimit();
+
+      steps.step(step++, "bulkhead: publish 'at most " + MAX_CONCURRENT + " calls at once', then make " + AT_ONCE
+          + " calls at once");
+      publish(rules(50, true, 0, MAX_CONCURRENT), "bulkhead of " + MAX_CONCURRENT, r -> !r.bulkheads().isEmpty());
+      bulkhead();
       return step;
     } finally {
       // The demo's rules must not steer a real application named order-service after it.
@@ -92,8 +108,11 @@ final class TrafficSteps {
     }
   }
 
-  /** The rule document: the canary route, optionally outlier detection and a rate limit (0: none). */
-  static String rules(int v2Weight, boolean outlierDetection, int permitsPerSecond) {
+  /**
+   * The rule document: the canary route, optionally outlier detection, a rate limit and a bulkhead
+   * (0: none).
+   */
+  static String rules(int v2Weight, boolean outlierDetection, int permitsPerSecond, int maxConcurrentCalls) {
     StringBuilder json = new StringBuilder("""
         {"version": 1,
          "routes": [{"service": "inventory-service", "destinations": [
@@ -106,6 +125,10 @@ final class TrafficSteps {
     if (permitsPerSecond > 0) {
       json.append(",\n \"rateLimits\": [{\"resource\": \"inventory-service\", \"permitsPerSecond\": ")
           .append(permitsPerSecond).append("}]");
+    }
+    if (maxConcurrentCalls > 0) {
+      json.append(",\n \"bulkheads\": [{\"resource\": \"inventory-service\", \"maxConcurrentCalls\": ")
+          .append(maxConcurrentCalls).append("}]");
     }
     return json.append("}\n").toString();
   }
@@ -215,6 +238,66 @@ final class TrafficSteps {
         allowed, rejected);
     out.printf("   => the limit of %d/s held (%.0f allowed per second); the excess was refused at once,"
         + " without reaching inventory-service%n%n", RATE_LIMIT, allowed / seconds);
+  }
+
+  /**
+   * Makes {@link #AT_ONCE} calls at once: the first {@link #MAX_CONCURRENT} are held in flight (their
+   * HTTP call waits until the others were tried), the others must be refused at once.
+   */
+  private void bulkhead() throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(AT_ONCE, r -> {
+      Thread t = new Thread(r, "quickstart-caller");
+      t.setDaemon(true);
+      return t;
+    });
+    CountDownLatch inFlight = new CountDownLatch(MAX_CONCURRENT);
+    CountDownLatch answer = new CountDownLatch(1);
+    try {
+      List<Future<String>> admitted = new ArrayList<>();
+      for (int i = 0; i < MAX_CONCURRENT; i++) {
+        admitted.add(callers.submit(() -> governance.call(request, instance -> {
+          inFlight.countDown();
+          answer.await(10, TimeUnit.SECONDS);
+          return fetch(instance);
+        })));
+      }
+      if (!inFlight.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(MAX_CONCURRENT + " calls did not get in flight within 10 s");
+      }
+      long start = System.nanoTime();
+      List<Future<String>> excess = new ArrayList<>();
+      for (int i = MAX_CONCURRENT; i < AT_ONCE; i++) {
+        excess.add(callers.submit(() -> governance.call(request, this::fetch)));
+      }
+      int refused = 0;
+      for (Future<String> call : excess) {
+        try {
+          call.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof BulkheadFullException)) {
+            throw e;
+          }
+          refused++;
+        }
+      }
+      double refusedMillis = (System.nanoTime() - start) / 1e6;
+      answer.countDown();
+      List<String> answers = new ArrayList<>();
+      for (Future<String> call : admitted) {
+        answers.add(call.get(10, TimeUnit.SECONDS));
+      }
+      if (refused != AT_ONCE - MAX_CONCURRENT) {
+        throw new IllegalStateException("the bulkhead refused " + refused + " of the " + (AT_ONCE - MAX_CONCURRENT)
+            + " excess calls");
+      }
+      out.printf("   %d calls at once: %d in flight (answers held back), %d refused with BulkheadFullException"
+          + " within %.1f ms%n", AT_ONCE, MAX_CONCURRENT, refused, refusedMillis);
+      out.printf("   => the bulkhead held inventory-service to %d concurrent calls: the excess was refused at once,"
+          + " without reaching it; the %d in flight then answered: %s%n%n", MAX_CONCURRENT, MAX_CONCURRENT, answers);
+    } finally {
+      answer.countDown();
+      callers.shutdownNow();
+    }
   }
 
   /** One real HTTP call; a 5xx is a failure. Returns "stock from <instance> <version>". */

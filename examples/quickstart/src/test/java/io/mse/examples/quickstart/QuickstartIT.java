@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the README's first command's main job on the embedded engine and checks what it proves, the
- * governance steps included: canary shares, the live weight change, the ejection, the rate limit.
+ * governance steps included: canary shares, the live weight change, the ejection, the rate limit, the
+ * bulkhead.
  */
 class QuickstartIT {
 
@@ -52,6 +53,12 @@ class QuickstartIT {
     // 50 per limiter period of 1 s; the calls span ceil(seconds) + 1 periods at most
     assertThat(allowed).as("allowed at 50/s over %s s", seconds).isBetween(50, 50 * ((int) Math.ceil(seconds) + 1));
     assertThat(Integer.parseInt(limited.group(3))).isEqualTo(400 - allowed).isPositive();
+
+    assertThat(out).containsPattern("6 calls at once: 2 in flight \\(answers held back\\), 4 refused with"
+        + " BulkheadFullException within [0-9.]+ ms")
+        .containsPattern("=> the bulkhead held inventory-service to 2 concurrent calls: the excess was refused at once,"
+            + " without reaching it; the 2 in flight then answered: \\[stock from inventory-\\d( v\\d)?,"
+            + " stock from inventory-\\d( v\\d)?\\]");
   }
 
   private static double percent(String out, String regex) {

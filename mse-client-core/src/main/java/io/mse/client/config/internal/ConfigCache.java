@@ -11,6 +11,7 @@ import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
 import io.mse.client.spi.ContentMd5;
 import io.mse.client.config.ListenedConfig;
+import io.mse.client.spi.StatsRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,13 +43,21 @@ public final class ConfigCache implements ConfigEventSink {
   /** Entries the failover directory overrides now. */
   private final Set<ConfigEntry> overridden = ConcurrentHashMap.newKeySet();
   private final Set<ConfigKey> failoverReadsLogged = ConcurrentHashMap.newKeySet();
+  private final StatsRecorder stats;
+
+  /** As the other constructor, counting into a recorder of its own (tests). */
+  public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots, MseClientConfig settings) {
+    this(dispatcher, snapshots, settings, new StatsRecorder());
+  }
 
   /**
    * @param settings the client's settings, for the failover directory ({@code failoverDir},
    *     {@code failoverCheckMillis})
+   * @param stats where snapshot reads and delivered changes are counted
    * @throws IllegalArgumentException when a failover setting is malformed
    */
-  public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots, MseClientConfig settings) {
+  public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots, MseClientConfig settings, StatsRecorder stats) {
+    this.stats = stats;
     this.dispatcher = dispatcher;
     this.snapshots = snapshots;
     this.failover = FailoverDirectory.of(settings, snapshots);
@@ -90,6 +99,21 @@ public final class ConfigCache implements ConfigEventSink {
 
   SnapshotStore snapshots() {
     return snapshots;
+  }
+
+  StatsRecorder stats() {
+    return stats;
+  }
+
+  /** Returns the keys with at least one listener now; walks the entries (for a gauge, not a hot path). */
+  public int listenedKeys() {
+    int n = 0;
+    for (ConfigEntry entry : entries.values()) {
+      if (entry.hasListeners()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   Dispatcher dispatcher() {
@@ -215,7 +239,11 @@ public final class ConfigCache implements ConfigEventSink {
   }
 
   private void notifyListeners(ConfigEntry entry, ConfigChangeEvent event) {
-    for (ConfigListener listener : entry.listeners()) {
+    ConfigListener[] listeners = entry.listeners();
+    if (listeners.length > 0) {
+      stats.configChangeDelivered();
+    }
+    for (ConfigListener listener : listeners) {
       Dispatcher.deliver("config listener of '" + entry.key + "'", listener.executor(),
           () -> listener.onChange(event));
     }

@@ -197,6 +197,7 @@ public final class DefaultConfigService implements ConfigService {
       Optional<String> snapshot = cache.snapshots().readConfig(key);
       if (snapshot.isPresent()) {
         LOG.warn("Serving the snapshot of '{}': {}", key, e.getMessage());
+        cache.stats().configSnapshotRead();
         return new Read(ConfigEntry.State.ofContent(snapshot.get()), true, false);
       }
       throw e;

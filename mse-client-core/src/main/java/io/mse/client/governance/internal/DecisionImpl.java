@@ -18,6 +18,10 @@ final class DecisionImpl implements Decision {
   boolean tracked;
   long startNanos;
   boolean open;
+  /** Whether the governance was observed ({@link GovernanceStatsView#observed}) when this decision started. */
+  boolean observed;
+  /** Whether this decision is one of the sampled ones, until its first allowed attempt is timed. */
+  boolean timed;
 
   DecisionImpl(DefaultGovernance owner, Ticker ticker) {
     this.owner = owner;
@@ -72,6 +76,9 @@ final class DecisionImpl implements Decision {
       return timeout;
     }
     open = false;
+    if (p.bulkhead != null) {
+      p.bulkhead.release();
+    }
     if (p.breaker != null) {
       p.breaker.onSuccess(duration);
     }
@@ -81,6 +88,19 @@ final class DecisionImpl implements Decision {
     service.recordSuccess(endpoint, now);
     p.counters.successes.increment();
     return null;
+  }
+
+  /**
+   * Reports that the call outlived its timeout and was cancelled (or abandoned): recorded as a failure
+   * with the returned {@link CallTimeoutException}, as a late success is. Call only while open.
+   */
+  CallTimeoutException timedOut() {
+    ResourcePolicy p = policy;
+    long now = ticker.read();
+    long duration = Math.max(now - startNanos, p.timeoutNanos);   // the wait was in real time
+    CallTimeoutException timeout = new CallTimeoutException(p.resource, p.timeout, Duration.ofNanos(duration));
+    fail(timeout, now, duration);
+    return timeout;
   }
 
   @Override
@@ -95,6 +115,9 @@ final class DecisionImpl implements Decision {
   private void fail(Throwable error, long now, long duration) {
     open = false;
     ResourcePolicy p = policy;
+    if (p.bulkhead != null) {
+      p.bulkhead.release();
+    }
     if (p.breaker != null) {
       p.breaker.onError(duration, error);
     }
@@ -102,9 +125,10 @@ final class DecisionImpl implements Decision {
       endpoint.outstanding.decrementAndGet();
     }
     service.recordFailure(endpoint, now);
-    p.counters.failures.increment();
     if (error instanceof CallTimeoutException) {
       p.counters.timeouts.increment();
+    } else {
+      p.counters.errors.increment();
     }
   }
 
@@ -114,6 +138,9 @@ final class DecisionImpl implements Decision {
       return;
     }
     open = false;
+    if (policy.bulkhead != null) {
+      policy.bulkhead.release();
+    }
     if (policy.breaker != null) {
       policy.breaker.releasePermission();
     }

@@ -4,6 +4,9 @@ import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.CircuitBreakerRule;
+import io.mse.client.governance.BulkheadFullException;
+import io.mse.client.governance.BulkheadRule;
+import io.mse.client.governance.CancellableCall;
 import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.Decision;
@@ -11,6 +14,7 @@ import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceCounters;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.GovernanceStats;
 import io.mse.client.governance.GovernedCall;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.RateLimitRule;
@@ -23,6 +27,7 @@ import io.mse.client.naming.NoInstanceAvailableException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -55,17 +60,19 @@ final class DefaultGovernance implements Governance {
   private final RuleSources sources;
   private final FollowedServices services;
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
+  private final GovernanceStatsView stats;
   private final AtomicBoolean closed = new AtomicBoolean();
   volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
   private long lastVersion; // guarded by this
 
   /** Use {@link Governance#builder(NamingService)}. */
   DefaultGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout) {
     Objects.requireNonNull(naming, "naming");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.guards = new GuardRegistry(ticker, events);
-    this.services = new FollowedServices(naming, ticker, events);
+    this.services = new FollowedServices(naming, ticker, Objects.requireNonNull(wallClock, "wallClock"), events);
+    this.stats = new GovernanceStatsView(counters, services);
     this.sources = new RuleSources(config, group, baselineDataId, applicationName, localRules, events,
         this::applyRules);
     sources.start(configTimeout);
@@ -75,7 +82,20 @@ final class DefaultGovernance implements Governance {
 
   @Override
   public <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception {
-    Objects.requireNonNull(call, "call");
+    return run(request, AttemptRunner.blocking(Objects.requireNonNull(call, "call")));
+  }
+
+  @Override
+  public <T> T callCancellable(GovernedRequest request, CancellableCall<T> call) throws Exception {
+    try {
+      return run(request, AttemptRunner.cancellable(Objects.requireNonNull(call, "call")));
+    } catch (AttemptRunner.Interrupted e) {
+      throw (InterruptedException) e.getCause();
+    }
+  }
+
+  /** The retry loop of {@link #call} and {@link #callCancellable}: each attempt's call made by {@code runner}. */
+  private <T> T run(GovernedRequest request, AttemptRunner<T> runner) throws Exception {
     DecisionImpl decision = new DecisionImpl(this, ticker);
     ResourcePolicy policy = admit(request, decision);
     long now = decision.startNanos;
@@ -97,18 +117,11 @@ final class DefaultGovernance implements Governance {
         throw last;
       }
       try {
-        T result = call.call(decision.endpoint.instance);
-        CallTimeoutException timeout = decision.onSuccess();
-        if (timeout == null) {
-          return result;
-        }
-        last = timeout;
-      } catch (Exception e) {
-        decision.onError(e);
-        last = e;
-      } catch (Error e) {
-        decision.release();
+        return runner.run(decision);
+      } catch (AttemptRunner.Interrupted e) {
         throw e;
+      } catch (Exception e) {
+        last = e;   // reported by the runner
       }
       if (attempt >= maxAttempts) {
         throw last;
@@ -171,6 +184,11 @@ final class DefaultGovernance implements Governance {
   }
 
   @Override
+  public RetryRule retryOf(GovernedRequest request) {
+    return policy(snapshot, request.resource(), request.service()).retry;
+  }
+
+  @Override
   public Decision newDecision() {
     return new DecisionImpl(this, ticker);
   }
@@ -186,6 +204,9 @@ final class DefaultGovernance implements Governance {
     ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
     long now = ticker.read();
     decision.startNanos = now;
+    boolean observed = stats.observed;
+    decision.observed = observed;
+    decision.timed = observed && GovernanceStatsView.sample();
     FixedWindowRateLimiter limiter = policy.limiter;
     if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
@@ -223,12 +244,28 @@ final class DefaultGovernance implements Governance {
       policy.counters.circuitOpen.increment();
       throw new CircuitOpenException(policy.resource, breaker.state());
     }
+    Resilience4jBulkhead bulkhead = policy.bulkhead;
+    if (bulkhead != null && !bulkhead.tryAcquire()) {
+      if (breaker != null) {
+        breaker.releasePermission();
+      }
+      policy.counters.bulkheadFull.increment();
+      events.bulkheadFull(policy.resource);
+      throw new BulkheadFullException(policy.resource, bulkhead.maxConcurrentCalls());
+    }
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();
     }
     policy.counters.calls.increment();
+    if (decision.observed) {
+      pool.chosen.increment();   // an allowed attempt to the pool's subset
+    }
     decision.fill(policy, service, endpoint, tracked, now);
+    if (decision.timed) {
+      decision.timed = false;   // the first allowed attempt only
+      stats.timed(ticker.read() - decision.startNanos);
+    }
   }
 
   /** Returns the policy of {@code resource} called on {@code service}, resolving it on first use. */
@@ -238,19 +275,37 @@ final class DefaultGovernance implements Governance {
   }
 
   ResourcePolicy resolve(RuleSnapshot s, String resource, String service) {
-    ResourceCounters c = counters.computeIfAbsent(resource, r -> new ResourceCounters());
+    ResourceCounters c = countersOf(resource);
     RateLimitRule rl = RuleSnapshot.lookup(s.rateLimits, resource, service);
     CircuitBreakerRule cb = RuleSnapshot.lookup(s.breakers, resource, service);
     RetryRule retry = RuleSnapshot.lookup(s.retries, resource, service);
     TimeoutRule timeout = RuleSnapshot.lookup(s.timeouts, resource, service);
+    BulkheadRule bh = RuleSnapshot.lookup(s.bulkheads, resource, service);
     ResourcePolicy policy = new ResourcePolicy(resource,
         rl == null ? null : guards.limiter(guardKey(rl.resource(), resource), rl, s.version),
         cb == null ? null : guards.breaker(guardKey(cb.resource(), resource), cb, s.version),
+        bh == null ? null : guards.bulkhead(guardKey(bh.resource(), resource), bh, s.version),
         retry,
         retry == null ? null : guards.budget(guardKey(retry.resource(), resource), retry, s.version),
         timeout == null ? null : timeout.timeout(),
         c);
-    return s.cache(resource, service, policy);
+    ResourcePolicy kept = s.cache(resource, service, policy);
+    c.breaker = kept.breaker;
+    return kept;
+  }
+
+  /** Returns the counters of {@code resource}, made (and announced to listeners) on its first call. */
+  private ResourceCounters countersOf(String resource) {
+    ResourceCounters c = counters.get(resource);
+    if (c == null) {
+      ResourceCounters fresh = new ResourceCounters(resource);
+      c = counters.putIfAbsent(resource, fresh);
+      if (c == null) {
+        c = fresh;
+        events.resourceAdded(fresh);
+      }
+    }
+    return c;
   }
 
   private static String guardKey(String ruleResource, String requestResource) {
@@ -280,11 +335,11 @@ final class DefaultGovernance implements Governance {
     Set<String> rl = new HashSet<>(next.rateLimits.keySet());
     Set<String> cb = new HashSet<>(next.breakers.keySet());
     Set<String> rt = new HashSet<>(next.retries.keySet());
-    guards.retain(next.version, rl, cb, rt);
+    guards.retain(next.version, rl, cb, rt, new HashSet<>(next.bulkheads.keySet()));
     snapshot = next;
-    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} retries,"
-        + " {} timeouts", source, rules.routes().size(), rules.rateLimits().size(), rules.circuitBreakers().size(),
-        rules.retries().size(), rules.timeouts().size());
+    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} bulkheads,"
+        + " {} retries, {} timeouts", source, rules.routes().size(), rules.rateLimits().size(),
+        rules.circuitBreakers().size(), rules.bulkheads().size(), rules.retries().size(), rules.timeouts().size());
     events.rulesApplied(source, rules);
     return true;
   }
@@ -331,8 +386,13 @@ final class DefaultGovernance implements Governance {
   }
 
   @Override
+  public GovernanceStats stats() {
+    return stats;
+  }
+
+  @Override
   public GovernanceCounters counters() {
-    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
+    GovernanceCounters total = new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, events.ejections.sum(),
         events.readmissions.sum());
     for (ResourceCounters c : counters.values()) {
       total = ResourceCounters.add(total, c.snapshot());
@@ -343,7 +403,7 @@ final class DefaultGovernance implements Governance {
   @Override
   public GovernanceCounters counters(String resource) {
     ResourceCounters c = counters.get(resource);
-    return c == null ? new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : c.snapshot();
+    return c == null ? new GovernanceCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : c.snapshot();
   }
 
   @Override

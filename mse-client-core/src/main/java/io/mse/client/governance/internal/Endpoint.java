@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One instance of a service as governance tracks it: outstanding requests, outlier statistics,
- * ejection and the time it was first seen. Lives as long as the instance is listed (kept across
+ * ejection and where its warm-up starts ({@link RampStart}). Lives as long as the instance is listed (kept across
  * instance-list and rule changes, so in-flight calls and counts are not lost). The counters are
  * atomic; the ejection fields are guarded by the owning {@link ServiceRuntime}. Thread-safe.
  */
@@ -16,7 +16,10 @@ final class Endpoint {
   volatile Instance instance;
   /** The instance weight as a double, copied for the balancers. */
   volatile double weight;
-  final long firstSeenNanos;
+  /** The ticker time its warm-up starts at, or {@link #WARM}; changed (by its runtime) with its start time. */
+  volatile long rampStartNanos;
+  /** The start time it announced (epoch ms), -1 when none; guarded by the ServiceRuntime. */
+  long announcedStartMillis;
 
   final AtomicInteger outstanding = new AtomicInteger();
   final AtomicInteger consecutiveErrors = new AtomicInteger();
@@ -30,10 +33,11 @@ final class Endpoint {
   long readmittedAtNanos = Long.MIN_VALUE;
   int ejections;
 
-  Endpoint(Instance instance, long firstSeenNanos) {
+  Endpoint(Instance instance, long rampStartNanos, long announcedStartMillis) {
     this.instance = instance;
     this.weight = instance.weight();
-    this.firstSeenNanos = firstSeenNanos;
+    this.rampStartNanos = rampStartNanos;
+    this.announcedStartMillis = announcedStartMillis;
   }
 
   /** Returns the identity of an instance: ip, port and cluster. */
@@ -43,10 +47,11 @@ final class Endpoint {
 
   /** Returns the weight at {@code now}, ramped linearly over {@code warmupNanos} from 1%. */
   double weightAt(long now, long warmupNanos) {
-    if (warmupNanos <= 0 || firstSeenNanos == WARM) {
+    long start = rampStartNanos;
+    if (warmupNanos <= 0 || start == WARM) {
       return weight;
     }
-    long age = now - firstSeenNanos;
+    long age = now - start;
     if (age >= warmupNanos) {
       return weight;
     }

@@ -5,6 +5,7 @@ import io.mse.client.governance.GovernanceRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import java.util.Collections;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ final class FollowedServices {
 
   private final NamingService naming;
   private final Ticker ticker;
+  private final Clock wallClock;
   private final GovernanceEvents events;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ServiceRuntime>> byGroup =
       new ConcurrentHashMap<>();
@@ -33,9 +35,10 @@ final class FollowedServices {
   private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
   private RuleSnapshot rules = new RuleSnapshot(GovernanceRules.EMPTY); // guarded by this
 
-  FollowedServices(NamingService naming, Ticker ticker, GovernanceEvents events) {
+  FollowedServices(NamingService naming, Ticker ticker, Clock wallClock, GovernanceEvents events) {
     this.naming = naming;
     this.ticker = ticker;
+    this.wallClock = wallClock;
     this.events = events;
   }
 
@@ -63,7 +66,7 @@ final class FollowedServices {
       if (runtime != null) {
         return runtime;
       }
-      runtime = new ServiceRuntime(group, name, ticker, events);
+      runtime = new ServiceRuntime(group, name, ticker, wallClock, events);
       runtime.setInstances(naming.getAllInstances(name, group));
       naming.subscribe(name, group, runtime);
       synchronized (this) {
@@ -76,6 +79,7 @@ final class FollowedServices {
         byName.put(name, runtime);
       }
       LOG.debug("Governing calls to '{}' in group '{}'", name, group);
+      events.serviceAdded(runtime);
       return runtime;
     }
   }
@@ -121,6 +125,13 @@ final class FollowedServices {
       }
     });
     return Collections.unmodifiableMap(ejected);
+  }
+
+  /** Returns the services followed so far. */
+  List<ServiceRuntime> all() {
+    List<ServiceRuntime> all = new java.util.ArrayList<>();
+    forEach(all::add);
+    return all;
   }
 
   /** Unsubscribes from every service, going on past a failure. */

@@ -3,6 +3,8 @@ package io.mse.client.governance.internal;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.ResourceStats;
+import io.mse.client.governance.ServiceStats;
 import io.mse.client.naming.Instance;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where governance's events go: each state change (circuit, ejection, readmission, rules applied or
- * rejected, a call rate-limited) is logged, counted when it is a service-level count, and passed to
+ * rejected, a call rate-limited or refused by a full bulkhead) is logged, counted when it is a service-level count, and passed to
  * the registered {@link GovernanceListener}s. A listener that throws is logged and the others still
  * run. Thread-safe.
  */
@@ -55,6 +57,21 @@ final class GovernanceEvents {
       return;
     }
     fire(l -> l.onRateLimited(resource));
+  }
+
+  void bulkheadFull(String resource) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    fire(l -> l.onBulkheadFull(resource));
+  }
+
+  void resourceAdded(ResourceStats resource) {
+    fire(l -> l.onResourceAdded(resource));
+  }
+
+  void serviceAdded(ServiceStats service) {
+    fire(l -> l.onServiceAdded(service));
   }
 
   void rulesApplied(String source, GovernanceRules rules) {

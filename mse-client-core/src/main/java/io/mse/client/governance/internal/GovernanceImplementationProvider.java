@@ -2,12 +2,14 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceImplementation;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.naming.NamingService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,9 +24,9 @@ public final class GovernanceImplementationProvider implements GovernanceImpleme
 
   @Override
   public Governance newGovernance(NamingService naming, ConfigService config, String applicationName, String group,
-      String baselineDataId, Ticker ticker, GovernanceRules localRules, Duration configTimeout) {
-    return new DefaultGovernance(naming, config, applicationName, group, baselineDataId, ticker, localRules,
-        configTimeout);
+      String baselineDataId, Ticker ticker, Clock wallClock, GovernanceRules localRules, Duration configTimeout) {
+    return new DefaultGovernance(naming, config, applicationName, group, baselineDataId, ticker, wallClock,
+        localRules, configTimeout);
   }
 
   @Override
@@ -34,7 +36,12 @@ public final class GovernanceImplementationProvider implements GovernanceImpleme
 
   @Override
   public List<RateLimitRule> fromFlowRules(String json) {
-    return SentinelRulesImporter.fromFlowRules(json);
+    return SentinelRulesImporter.fromFlowRules(json).rateLimits();
+  }
+
+  @Override
+  public List<BulkheadRule> bulkheadsFromFlowRules(String json) {
+    return SentinelRulesImporter.fromFlowRules(json).bulkheads();
   }
 
   @Override

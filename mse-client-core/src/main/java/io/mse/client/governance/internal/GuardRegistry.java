@@ -1,6 +1,7 @@
 package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.RateLimitRule;
@@ -13,14 +14,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The guards in use, the stateful objects rules make (rate limiters, circuit breakers and retry
- * budgets), kept across rule changes by key (the rule's resource, or the request's resource for a
+ * The guards in use, the stateful objects rules make (rate limiters, circuit breakers, bulkheads and
+ * retry budgets), kept across rule changes by key (the rule's resource, or the request's resource for a
  * {@code *} rule), so that a rule reload does not reset them needlessly:
  * <ul>
  *   <li>an unchanged rule keeps its object (and state);
  *   <li>a rate limit whose period is unchanged keeps its limiter, its limit changed in place;
  *   <li>a changed circuit breaker rule makes a new breaker; if the old one was open, the new one
  *       starts open (a fresh wait), else closed with fresh statistics;
+ *   <li>a bulkhead whose limit grows (or whose wait changes) keeps its semaphore, places added at
+ *       once; one whose limit shrinks is replaced by a new one (calls in flight give their places
+ *       back to the old one, so until they end up to old + new limits may run);
  *   <li>a retry budget with the same window keeps its counts.
  * </ul>
  * Calls in flight keep the object they started with and report to it. Objects asked for under a
@@ -38,6 +42,7 @@ final class GuardRegistry {
   private final Map<String, Kept<RateLimitRule, FixedWindowRateLimiter>> limiters = new HashMap<>();
   private final Map<String, Kept<CircuitBreakerRule, Resilience4jBreaker>> breakers = new HashMap<>();
   private final Map<String, Kept<RetryRule, RetryBudget>> budgets = new HashMap<>();
+  private final Map<String, Kept<BulkheadRule, Resilience4jBulkhead>> bulkheads = new HashMap<>();
   /** The version of the rule snapshot in force, as set by {@link #retain}. */
   private long version;
 
@@ -91,6 +96,24 @@ final class GuardRegistry {
     return breaker;
   }
 
+  synchronized Resilience4jBulkhead bulkhead(String key, BulkheadRule rule, long snapshotVersion) {
+    Kept<BulkheadRule, Resilience4jBulkhead> kept = bulkheads.get(key);
+    if (kept != null && kept.rule.equals(rule)) {
+      return kept.object;
+    }
+    if (snapshotVersion != version) {
+      return new Resilience4jBulkhead(key, rule);   // a stale snapshot's: detached
+    }
+    if (kept != null && kept.object.canChangeTo(rule)) {
+      kept.object.change(rule);
+      kept.rule = rule;
+      return kept.object;
+    }
+    Resilience4jBulkhead bulkhead = new Resilience4jBulkhead(key, rule);
+    bulkheads.put(key, new Kept<>(rule, bulkhead));
+    return bulkhead;
+  }
+
   synchronized RetryBudget budget(String key, RetryRule rule, long snapshotVersion) {
     Kept<RetryRule, RetryBudget> kept = budgets.get(key);
     if (kept != null && kept.rule.equals(rule)) {
@@ -116,10 +139,11 @@ final class GuardRegistry {
    * resource) is gone.
    */
   synchronized void retain(long snapshotVersion, Set<String> rateLimits, Set<String> breakerRules,
-      Set<String> retryRules) {
+      Set<String> retryRules, Set<String> bulkheadRules) {
     version = snapshotVersion;
     limiters.values().removeIf(l -> !rateLimits.contains(l.rule.resource()));
     breakers.values().removeIf(l -> !breakerRules.contains(l.rule.resource()));
     budgets.values().removeIf(l -> !retryRules.contains(l.rule.resource()));
+    bulkheads.values().removeIf(l -> !bulkheadRules.contains(l.rule.resource()));
   }
 }

@@ -6,6 +6,7 @@ import io.mse.client.governance.LoadBalancerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The instances a request may go to once routed (a destination's subset, or all instances), minus
@@ -20,41 +21,46 @@ final class Pool {
   final long warmupNanos;
   /** The ticker time at which every member is warm; Long.MIN_VALUE when none is warming. */
   final long warmUntilNanos;
+  /** How many allowed attempts went to this pool's subset (kept by the service across rebuilds). */
+  final LongAdder chosen;
 
-  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos) {
+  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos, LongAdder chosen) {
     this.members = members;
     this.balancer = balancer;
     this.warmupNanos = warmupNanos;
     this.warmUntilNanos = warmUntilNanos;
+    this.chosen = chosen;
   }
 
   /**
    * Builds a pool.
    *
    * @param panic when every member is ejected, balance over all of them rather than be empty
+   * @param chosen the count of decisions that go to the pool's subset
    */
-  static Pool build(Endpoint[] members, LoadBalancerRule rule, boolean panic, long now) {
+  static Pool build(Endpoint[] members, LoadBalancerRule rule, boolean panic, long now, LongAdder chosen) {
     List<Endpoint> available = new ArrayList<>(members.length);
     for (Endpoint e : members) {
       if (!e.ejected) {
         available.add(e);
       }
     }
-    Endpoint[] chosen = available.isEmpty() && panic ? members : available.toArray(new Endpoint[0]);
-    if (chosen.length == 0) {
-      return new Pool(members, null, 0, Long.MIN_VALUE);
+    Endpoint[] selectable = available.isEmpty() && panic ? members : available.toArray(new Endpoint[0]);
+    if (selectable.length == 0) {
+      return new Pool(members, null, 0, Long.MIN_VALUE, chosen);
     }
     long warmup = rule == null || rule.warmup() == null || rule.type() == LoadBalancerType.CONSISTENT_HASH
         ? 0 : rule.warmup().toNanos();
     long warmUntil = Long.MIN_VALUE;
     if (warmup > 0) {
-      for (Endpoint e : chosen) {
-        if (e.firstSeenNanos != Endpoint.WARM && e.firstSeenNanos + warmup > now) {
-          warmUntil = Math.max(warmUntil, e.firstSeenNanos + warmup);
+      for (Endpoint e : selectable) {
+        long start = e.rampStartNanos;
+        if (start != Endpoint.WARM && start + warmup > now) {
+          warmUntil = Math.max(warmUntil, start + warmup);
         }
       }
     }
-    return new Pool(members, Balancer.of(rule, chosen), warmup, warmUntil);
+    return new Pool(members, Balancer.of(rule, selectable), warmup, warmUntil, chosen);
   }
 
   boolean isEmpty() {

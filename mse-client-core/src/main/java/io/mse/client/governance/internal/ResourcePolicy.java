@@ -4,8 +4,8 @@ import io.mse.client.governance.RetryRule;
 import java.time.Duration;
 
 /**
- * What applies to calls of one resource under one set of rules: its live limiter and breaker (or
- * null), retry rule and budget (or null), timeout (0 when none) and counters. Resolved once per
+ * What applies to calls of one resource under one set of rules: its live limiter, breaker and
+ * bulkhead (or null), retry rule and budget (or null), timeout (0 when none) and counters. Resolved once per
  * resource and rule change. Immutable but for the cached service. Thread-safe.
  */
 final class ResourcePolicy {
@@ -13,6 +13,7 @@ final class ResourcePolicy {
   final String resource;
   final FixedWindowRateLimiter limiter;
   final Resilience4jBreaker breaker;
+  final Resilience4jBulkhead bulkhead;
   final RetryRule retry;
   final RetryBudget budget;
   final long timeoutNanos;
@@ -24,11 +25,12 @@ final class ResourcePolicy {
    */
   volatile ServiceRuntime service;
 
-  ResourcePolicy(String resource, FixedWindowRateLimiter limiter, Resilience4jBreaker breaker, RetryRule retry,
-      RetryBudget budget, Duration timeout, ResourceCounters counters) {
+  ResourcePolicy(String resource, FixedWindowRateLimiter limiter, Resilience4jBreaker breaker,
+      Resilience4jBulkhead bulkhead, RetryRule retry, RetryBudget budget, Duration timeout, ResourceCounters counters) {
     this.resource = resource;
     this.limiter = limiter;
     this.breaker = breaker;
+    this.bulkhead = bulkhead;
     this.retry = retry;
     this.budget = budget;
     this.timeout = timeout;

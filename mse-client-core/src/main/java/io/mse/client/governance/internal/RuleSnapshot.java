@@ -1,5 +1,6 @@
 package io.mse.client.governance.internal;
 
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.LoadBalancerRule;
@@ -29,6 +30,7 @@ final class RuleSnapshot {
   final Map<String, CircuitBreakerRule> breakers = new HashMap<>();
   final Map<String, RetryRule> retries = new HashMap<>();
   final Map<String, TimeoutRule> timeouts = new HashMap<>();
+  final Map<String, BulkheadRule> bulkheads = new HashMap<>();
   final Map<String, List<RouteRule>> routes = new HashMap<>();
   /** Resolved policies by request resource, of the resources whose every rule is their own. */
   private final ConcurrentHashMap<String, ResourcePolicy> policies = new ConcurrentHashMap<>();
@@ -50,6 +52,7 @@ final class RuleSnapshot {
     rules.circuitBreakers().forEach(r -> breakers.put(r.resource(), r));
     rules.retries().forEach(r -> retries.put(r.resource(), r));
     rules.timeouts().forEach(r -> timeouts.put(r.resource(), r));
+    rules.bulkheads().forEach(r -> bulkheads.put(r.resource(), r));
     rules.routes().forEach(r -> routes.computeIfAbsent(r.service(), s -> new ArrayList<>()).add(r));
   }
 
@@ -80,7 +83,7 @@ final class RuleSnapshot {
   ResourcePolicy cache(String resource, String service, ResourcePolicy policy) {
     ResourcePolicy raced;
     if (rateLimits.containsKey(resource) && breakers.containsKey(resource) && retries.containsKey(resource)
-        && timeouts.containsKey(resource)) {
+        && timeouts.containsKey(resource) && bulkheads.containsKey(resource)) {
       raced = policies.putIfAbsent(resource, policy);
     } else {
       raced = servicePolicies.computeIfAbsent(resource, r -> new ConcurrentHashMap<>()).putIfAbsent(service, policy);

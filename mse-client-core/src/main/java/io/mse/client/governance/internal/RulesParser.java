@@ -4,6 +4,7 @@ import static io.mse.client.governance.internal.JsonFieldReader.setIfPresent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.Destination;
 import io.mse.client.governance.GovernanceRules;
@@ -93,15 +94,17 @@ final class RulesParser {
     List<CircuitBreakerRule> breakers = in.list(root, "circuitBreakers", this::circuitBreaker);
     List<RetryRule> retries = in.list(root, "retries", this::retry);
     List<TimeoutRule> timeouts = in.list(root, "timeouts", this::timeout);
+    List<BulkheadRule> bulkheads = in.list(root, "bulkheads", this::bulkhead);
     in.duplicates(rateLimits, "rateLimits", RateLimitRule::resource);
     in.duplicates(breakers, "circuitBreakers", CircuitBreakerRule::resource);
     in.duplicates(retries, "retries", RetryRule::resource);
     in.duplicates(timeouts, "timeouts", TimeoutRule::resource);
+    in.duplicates(bulkheads, "bulkheads", BulkheadRule::resource);
     if (!in.problems().isEmpty()) {
       return null;
     }
     return in.build("$", 0, () -> new GovernanceRules(GovernanceRules.VERSION, routes, lbs, outliers, rateLimits, breakers,
-        retries, timeouts));
+        retries, timeouts, bulkheads));
   }
 
   private RouteRule route(JsonNode node, String path) {
@@ -279,10 +282,26 @@ final class RulesParser {
     return in.build(path, mark, () -> new TimeoutRule(resource, timeout));
   }
 
+  private BulkheadRule bulkhead(JsonNode node, String path) {
+    int mark = in.mark();
+    if (!in.isObject(node, path)) {
+      return null;
+    }
+    in.checkFields(node, path, FIELDS.get("bulkhead"));
+    String resource = in.text(node, "resource", path);
+    Integer maxConcurrentCalls = in.integer(node, "maxConcurrentCalls", path);
+    Duration maxWait = in.duration(node, "maxWait", path);
+    if (maxConcurrentCalls == null && !node.has("maxConcurrentCalls")) {
+      in.problem(path + ".maxConcurrentCalls", null, "it is required");
+      return null;
+    }
+    return in.build(path, mark, () -> new BulkheadRule(resource, maxConcurrentCalls, maxWait));
+  }
+
   private static Map<String, Set<String>> fields() {
     Map<String, Set<String>> f = new LinkedHashMap<>();
     f.put("document", set("version", "routes", "loadBalancers", "outlierDetection", "rateLimits", "circuitBreakers",
-        "retries", "timeouts"));
+        "retries", "timeouts", "bulkheads"));
     f.put("route", set("service", "match", "destinations", "fallback"));
     f.put("match", set("headers", "path", "method", "caller", "tag"));
     f.put("stringMatch", set("exact", "prefix", "regex"));
@@ -296,6 +315,7 @@ final class RulesParser {
         "waitDurationInOpenState", "permittedNumberOfCallsInHalfOpenState"));
     f.put("retry", set("resource", "maxAttempts", "budgetPercent", "budgetWindow", "minRetries"));
     f.put("timeout", set("resource", "timeout"));
+    f.put("bulkhead", set("resource", "maxConcurrentCalls", "maxWait"));
     return Collections.unmodifiableMap(f);
   }
 

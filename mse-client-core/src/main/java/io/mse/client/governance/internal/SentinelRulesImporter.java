@@ -1,6 +1,7 @@
 package io.mse.client.governance.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mse.client.governance.BulkheadRule;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RuleValueException;
@@ -18,15 +19,20 @@ final class SentinelRulesImporter {
 
   private SentinelRulesImporter() {}
 
+  /** The two kinds of limit Sentinel flow rules hold: rates (grade 1) and thread counts (grade 0). */
+  record FlowLimits(List<RateLimitRule> rateLimits, List<BulkheadRule> bulkheads) {}
+
   /**
-   * Converts a JSON array of Sentinel flow rules.
+   * Converts a JSON array of Sentinel flow rules: QPS rules (grade 1) to rate limits, thread-count
+   * rules (grade 0) to bulkheads that refuse at once.
    *
-   * @return one rate limit per resource, in order of first appearance
+   * @return one rate limit and one bulkhead per resource at most, each in order of first appearance
    * @throws IllegalArgumentException naming the rule (index and resource), the field and its value
    *     when a rule is malformed or has no equivalent
    */
-  static List<RateLimitRule> fromFlowRules(String json) {
-    Map<String, RateLimitRule> byResource = new LinkedHashMap<>();
+  static FlowLimits fromFlowRules(String json) {
+    Map<String, RateLimitRule> rates = new LinkedHashMap<>();
+    Map<String, BulkheadRule> threads = new LinkedHashMap<>();
     JsonNode rules = array(json, "Sentinel flow rules");
     for (int i = 0; i < rules.size(); i++) {
       JsonNode rule = rules.get(i);
@@ -34,35 +40,43 @@ final class SentinelRulesImporter {
       String resource = resource(rule, where);
       checkLimitApp(rule, where);
       int grade = intField(rule, "grade", 1, where);
-      if (grade == 0) {
-        throw noEquivalent(where, "grade", 0, "a thread-count limit bounds concurrency, not rate; use a bulkhead");
-      }
-      if (grade != 1) {
-        throw noEquivalent(where, "grade", grade, "only 1 (QPS) is a rate");
+      if (grade != 0 && grade != 1) {
+        throw noEquivalent(where, "grade", grade, "known grades are 0 (thread count) and 1 (QPS)");
       }
       int strategy = intField(rule, "strategy", 0, where);
       if (strategy != 0) {
         throw noEquivalent(where, "strategy", strategy, "relate (1) and chain (2) limits depend on other resources");
+      }
+      if (rule.path("clusterMode").asBoolean(false)) {
+        throw noEquivalent(where, "clusterMode", true, "limits here are per client, not cluster-wide");
+      }
+      double count = number(rule, "count", where);
+      if (grade == 0) {
+        // Sentinel refuses a call when threads + 1 > count, so a count of 2.5 lets 2 in; its
+        // controlBehavior applies to QPS rules only.
+        if (!(count >= 1) || count > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(where + ": field 'count' = " + count
+              + " is invalid: a thread count lets at least 1 call in (at least 1)");
+        }
+        BulkheadRule mapped = BulkheadRule.of(resource, (int) Math.floor(count));
+        threads.merge(resource, mapped, (a, b) -> a.maxConcurrentCalls() <= b.maxConcurrentCalls() ? a : b);
+        continue;
       }
       int behavior = intField(rule, "controlBehavior", 0, where);
       if (behavior != 0) {
         throw noEquivalent(where, "controlBehavior", behavior,
             "warm-up (1), queueing (2) and warm-up queueing (3) shape traffic; rate limits here reject at once");
       }
-      if (rule.path("clusterMode").asBoolean(false)) {
-        throw noEquivalent(where, "clusterMode", true, "limits here are per client, not cluster-wide");
-      }
-      double count = number(rule, "count", where);
       if (!(count > 0)) {
         throw new IllegalArgumentException(where + ": field 'count' = " + count + " is invalid: it must be positive");
       }
       RateLimitRule mapped = perPeriod(resource, count, where);
-      RateLimitRule existing = byResource.get(resource);
+      RateLimitRule existing = rates.get(resource);
       if (existing == null || perSecond(mapped) < perSecond(existing)) {
-        byResource.put(resource, mapped);
+        rates.put(resource, mapped);
       }
     }
-    return List.copyOf(byResource.values());
+    return new FlowLimits(List.copyOf(rates.values()), List.copyOf(threads.values()));
   }
 
   /**

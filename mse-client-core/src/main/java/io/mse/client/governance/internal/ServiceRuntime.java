@@ -5,15 +5,22 @@ import io.mse.client.governance.Destination;
 import io.mse.client.governance.LoadBalancerRule;
 import io.mse.client.governance.OutlierDetectionRule;
 import io.mse.client.governance.RouteRule;
+import io.mse.client.governance.ServiceStats;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
 import io.mse.client.naming.NamingListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * registry, rules, ejection, readmission, end of a warm-up) happens under this object's lock and
  * publishes a new table; decisions never lock. Thread-safe.
  */
-final class ServiceRuntime implements NamingListener {
+final class ServiceRuntime implements NamingListener, ServiceStats {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
 
   final String group;
   final String service;
   private final Ticker ticker;
+  private final Clock wallClock;
   private final GovernanceEvents events;
 
   // guarded by this
@@ -40,13 +48,19 @@ final class ServiceRuntime implements NamingListener {
 
   volatile OutlierDetectionRule outlierRule;
   volatile RouteTable table;
+  /** Decisions per subset ({@link ServiceStats#subsets()} names), kept across rebuilds. */
+  private final ConcurrentHashMap<String, LongAdder> choices = new ConcurrentHashMap<>();
+  private volatile int ejectedCount;
 
-  ServiceRuntime(String group, String service, Ticker ticker, GovernanceEvents events) {
+  /** @param wallClock read when an instance announcing its start time is seen ({@link RampStart}) */
+  ServiceRuntime(String group, String service, Ticker ticker, Clock wallClock, GovernanceEvents events) {
     this.group = group;
     this.service = service;
     this.ticker = ticker;
+    this.wallClock = wallClock;
     this.events = events;
-    this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0), Long.MAX_VALUE);
+    this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0, choice(Map.of())),
+        Long.MAX_VALUE);
   }
 
   @Override
@@ -54,9 +68,13 @@ final class ServiceRuntime implements NamingListener {
     setInstances(event.instances());
   }
 
-  /** Replaces the instance list; endpoints of instances still listed keep their state. */
+  /**
+   * Replaces the instance list; endpoints of instances still listed keep their state (an instance
+   * that announces a new start time, a restart, ramps up again).
+   */
   void setInstances(List<Instance> instances) {
     long now = ticker.read();
+    long wallNow = wallClock.millis();
     synchronized (this) {
       Map<String, Endpoint> previous = new HashMap<>(endpoints);
       endpoints.clear();
@@ -66,12 +84,17 @@ final class ServiceRuntime implements NamingListener {
         }
         String key = Endpoint.key(instance);
         Endpoint e = previous.get(key);
+        long announced = RampStart.announced(instance);
         if (e == null) {
-          e = new Endpoint(instance, listed ? now : Endpoint.WARM);
+          e = new Endpoint(instance, RampStart.of(announced, listed, now, wallNow), announced);
           e.window = newWindow(outlierRule);
         } else {
           e.instance = instance;
           e.weight = instance.weight();
+          if (announced != e.announcedStartMillis && announced >= 0) {
+            e.announcedStartMillis = announced;
+            e.rampStartNanos = RampStart.of(announced, true, now, wallNow);
+          }
         }
         endpoints.put(key, e);
       }
@@ -280,12 +303,15 @@ final class ServiceRuntime implements NamingListener {
   private void rebuild(long now) {
     Endpoint[] all = endpoints.values().toArray(new Endpoint[0]);
     long next = Long.MAX_VALUE;
+    int ejected = 0;
     for (Endpoint e : all) {
       if (e.ejected) {
         next = Math.min(next, e.ejectedUntilNanos);
+        ejected++;
       }
     }
-    Pool allPool = Pool.build(all, balancerRule, true, now);
+    ejectedCount = ejected;
+    Pool allPool = Pool.build(all, balancerRule, true, now, choice(Map.of()));
     next = warmEnd(allPool, next);
     CompiledRoute[] compiled = new CompiledRoute[routes.size()];
     for (int r = 0; r < compiled.length; r++) {
@@ -294,12 +320,52 @@ final class ServiceRuntime implements NamingListener {
       for (int d = 0; d < pools.length; d++) {
         Map<String, String> subset = rule.destinations().get(d).subset();
         Endpoint[] members = subset.isEmpty() ? all : subset(all, subset);
-        pools[d] = Pool.build(members, balancerRule, false, now);
+        pools[d] = Pool.build(members, balancerRule, false, now, choice(subset));
         next = warmEnd(pools[d], next);
       }
       compiled[r] = new CompiledRoute(rule, pools, allPool);
     }
     table = new RouteTable(compiled, allPool, next);
+  }
+
+  /** Returns the count of decisions that go to {@code labels}' subset ({@code *}: all instances). */
+  private LongAdder choice(Map<String, String> labels) {
+    return choices.computeIfAbsent(subsetName(labels), name -> new LongAdder());
+  }
+
+  /** Names a subset as {@link ServiceStats#subsets()} does: sorted {@code key=value} pairs, or {@code *}. */
+  static String subsetName(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return "*";
+    }
+    return new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  @Override
+  public String group() {
+    return group;
+  }
+
+  @Override
+  public String service() {
+    return service;
+  }
+
+  @Override
+  public int ejectedInstances() {
+    return ejectedCount;
+  }
+
+  @Override
+  public Set<String> subsets() {
+    return Set.copyOf(choices.keySet());
+  }
+
+  @Override
+  public long choices(String subset) {
+    LongAdder count = choices.get(subset);
+    return count == null ? 0 : count.sum();
   }
 
   private static long warmEnd(Pool pool, long next) {

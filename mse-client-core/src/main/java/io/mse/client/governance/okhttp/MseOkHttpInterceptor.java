@@ -4,6 +4,7 @@ import io.mse.client.MseException;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernedRequest;
+import io.mse.client.governance.RetryRule;
 import io.mse.client.governance.TagContext;
 import io.mse.client.naming.Instance;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
+import okio.AsyncTimeout;
 
 /**
  * An OkHttp application interceptor that governs calls to services by name: a request to
@@ -38,8 +40,21 @@ import okhttp3.Response;
  * {@link Builder#failure}); an {@link IOException} is a failure too. When every attempt failed, the
  * last failed response is returned, or the last {@link IOException} thrown (an
  * {@link java.io.InterruptedIOException} when the last attempt timed out). Refusals are thrown as
- * {@link GovernanceRejectedIOException}. The timeout becomes the attempt's connect, read and write
- * timeouts; a response later than it is a failure. Requests with one-shot bodies are not retried.
+ * {@link GovernanceRejectedIOException}. Requests with one-shot bodies are not retried.
+ *
+ * <p>Timeouts (the resource's timeout rule, per attempt): an attempt that a retry may follow gets
+ * the timeout as its connect, read and write timeouts, which end a stalled attempt with a
+ * {@link java.net.SocketTimeoutException} and leave the OkHttp {@code Call} usable for the retry on
+ * another instance. The last attempt the rules allow (the retry rule's {@code maxAttempts}-th, or the
+ * first of a request that is not idempotent, which a timeout never lets be retried) is watched
+ * instead: if it is still running when its timeout is up, the {@code Call} is
+ * {@linkplain okhttp3.Call#cancel() cancelled}, which closes its connection and stops its I/O at once
+ * (a cancelled {@code Call} cannot be sent again, hence only the last attempt). Either way the
+ * attempt is recorded as timed out and, when no retry follows, {@code execute()} throws an
+ * {@link java.io.InterruptedIOException} whose cause is the {@link CallTimeoutException}. A response
+ * whose headers arrive in time but later than the timeout by the governance ticker is a failure too.
+ * The watch runs on Okio's shared watchdog thread (the one OkHttp's own call timeouts use), never on
+ * a thread of ours.
  *
  * <p>Retries and idempotency: requests with an idempotent method ({@code GET, HEAD, OPTIONS, PUT,
  * DELETE, TRACE}) are retried on any failure; others ({@code POST}, {@code PATCH}, ...) only when the
@@ -97,9 +112,12 @@ public final class MseOkHttpInterceptor implements Interceptor {
     }
     GovernedRequest request = rb.build();
     Request outbound = tag == null ? original : original.newBuilder().header(TagContext.HEADER, tag).build();
-    Chain bounded = bounded(chain, governance.timeoutOf(request));
+    Duration timeout = governance.timeoutOf(request);
+    RetryRule retry = governance.retryOf(request);
+    int lastAttempt = retry == null || !request.idempotent() ? 1 : retry.maxAttempts();
+    Chain bounded = bounded(chain, timeout);
     boolean oneShot = original.body() != null && original.body().isOneShot();
-    Attempts attempts = new Attempts();
+    Attempts attempts = new Attempts(chain, request.resource(), timeout, lastAttempt);
     try {
       Response response = governance.call(request, instance -> attempts.send(bounded, outbound, instance, oneShot));
       attempts.last = null;
@@ -108,9 +126,9 @@ public final class MseOkHttpInterceptor implements Interceptor {
       Response response = attempts.last;
       attempts.last = null;
       return response;
-    } catch (CallTimeoutException timeout) {
-      java.io.InterruptedIOException e = new java.io.InterruptedIOException(timeout.getMessage());
-      e.initCause(timeout);
+    } catch (CallTimeoutException timedOut) {
+      java.io.InterruptedIOException e = new java.io.InterruptedIOException(timedOut.getMessage());
+      e.initCause(timedOut);
       throw e;
     } catch (MseException rejection) {
       throw new GovernanceRejectedIOException(rejection);
@@ -132,10 +150,24 @@ public final class MseOkHttpInterceptor implements Interceptor {
         .withWriteTimeout(ms, TimeUnit.MILLISECONDS);
   }
 
-  /** The attempts of one call; keeps the last response so that superseded ones are closed. */
+  /**
+   * The attempts of one call; keeps the last response so that superseded ones are closed, and
+   * watches the last attempt the rules allow, cancelling the {@code Call} when it outlives its timeout.
+   */
   private final class Attempts {
+    final Chain original;
+    final String resource;
+    final Duration timeout;
+    final int lastAttempt;
     Response last;
     int count;
+
+    Attempts(Chain original, String resource, Duration timeout, int lastAttempt) {
+      this.original = original;
+      this.resource = resource;
+      this.timeout = timeout;
+      this.lastAttempt = lastAttempt;
+    }
 
     Response send(Chain chain, Request outbound, Instance instance, boolean oneShot) throws IOException, FailedResponse {
       closeLast();
@@ -143,10 +175,53 @@ public final class MseOkHttpInterceptor implements Interceptor {
         throw new IOException("not retrying " + outbound.method() + " " + outbound.url() + ": its body is one-shot");
       }
       HttpUrl url = outbound.url().newBuilder().host(instance.ip()).port(instance.port()).build();
-      Response response = chain.proceed(outbound.newBuilder().url(url).build());
+      Request request = outbound.newBuilder().url(url).build();
+      Response response = timeout != null && count >= lastAttempt ? watched(request) : chain.proceed(request);
       last = response;
       if (failure.test(response)) {
         throw new FailedResponse(response.code());
+      }
+      return response;
+    }
+
+    /**
+     * Sends the last attempt under a watch that cancels the {@code Call} at the timeout; its own
+     * connect/read/write timeouts stay the client's, so that the watch alone decides.
+     *
+     * @throws CallTimeoutException when the watch cancelled the call
+     */
+    private Response watched(Request request) throws IOException {
+      okhttp3.Call call = original.call();
+      AsyncTimeout watch = new AsyncTimeout() {
+        @Override
+        protected void timedOut() {
+          call.cancel();
+        }
+      };
+      watch.timeout(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      long start = System.nanoTime();
+      watch.enter();
+      Response response = null;
+      IOException failure = null;
+      try {
+        response = original.proceed(request);
+      } catch (IOException e) {
+        failure = e;
+      } finally {
+        if (watch.exit()) {
+          if (response != null) {
+            response.close();
+          }
+          CallTimeoutException timedOut = new CallTimeoutException(resource, timeout,
+              Duration.ofNanos(System.nanoTime() - start));
+          if (failure != null) {
+            timedOut.addSuppressed(failure);
+          }
+          throw timedOut;   // recorded by governance as a timeout
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
       return response;
     }

@@ -1,5 +1,6 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ClientStats;
 import io.mse.client.ServerUnavailableException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -88,6 +89,9 @@ final class Attempts {
       return null;
     }
     int index = (start + attemptNo) % servers.size();
+    if (attemptNo > 0) {
+      failover.stats.serverFailover();   // the previous server failed or faulted: on to the next
+    }
     attemptNo++;
     return new Attempt(index, servers.get(index), budget);
   }
@@ -122,6 +126,7 @@ final class Attempts {
       round();
       return false;
     }
+    failover.stats.request(response.ok() ? ClientStats.RequestOutcome.OK : ClientStats.RequestOutcome.ERROR_STATUS);
     return true;
   }
 

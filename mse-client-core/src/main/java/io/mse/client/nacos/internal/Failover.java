@@ -1,8 +1,10 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ClientStats;
 import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
+import io.mse.client.spi.StatsRecorder;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ final class Failover {
   private volatile Fault fault;
 
   private record Fault(long sinceNanos, String last) {}
+
+  /** Where failovers and request outcomes are counted: the client's, once the engine sets it. */
+  volatile StatsRecorder stats = new StatsRecorder();
 
   /**
    * @param preferred the index of the server the first request starts at
@@ -68,6 +73,7 @@ final class Failover {
    */
   ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
     List<String> servers = address.servers();
+    stats.request(ClientStats.RequestOutcome.UNAVAILABLE);
     preferred = (start + 1) % servers.size();
     Fault current = fault;
     fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), lastFault);

@@ -3,6 +3,7 @@ package io.mse.client.nacos.internal;
 import io.mse.client.AuthenticationException;
 import io.mse.client.MseException;
 import io.mse.client.RequestRefusedException;
+import io.mse.client.Ticker;
 import io.mse.client.config.ConfigKey;
 import io.mse.client.nacos.internal.PollBatch.PollHandle;
 import io.mse.client.nacos.internal.PollBatch.WatchedConfig;
@@ -10,6 +11,7 @@ import io.mse.client.spi.Backoff;
 import io.mse.client.spi.ContentMd5;
 import io.mse.client.spi.ConfigData;
 import io.mse.client.spi.ConfigEventSink;
+import io.mse.client.spi.StatsRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,6 +101,8 @@ final class LongPollingConfigWatcher implements AutoCloseable {
   private final Set<ConfigKey> refusalsLogged = ConcurrentHashMap.newKeySet();
   private int dividedBatches;
   private volatile boolean closed;
+  private final StatsRecorder stats;
+  private final Ticker ticker;
 
   /**
    * @param fetcher reads a key from the server, with the server's MD5; null = absent
@@ -106,6 +110,17 @@ final class LongPollingConfigWatcher implements AutoCloseable {
    */
   LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
       Function<ConfigKey, ConfigData> fetcher, Duration hold) {
+    this(sender, scheduler, sink, fetcher, hold, new StatsRecorder(), Ticker.system());
+  }
+
+  /**
+   * @param stats where each poll's round trip is counted and timed
+   * @param ticker the time of the round trips
+   */
+  LongPollingConfigWatcher(PollSender sender, ConfigScheduler scheduler, ConfigEventSink sink,
+      Function<ConfigKey, ConfigData> fetcher, Duration hold, StatsRecorder stats, Ticker ticker) {
+    this.stats = stats;
+    this.ticker = ticker;
     this.sender = sender;
     this.scheduler = scheduler;
     this.sink = sink;
@@ -230,8 +245,11 @@ final class LongPollingConfigWatcher implements AutoCloseable {
     // Only what the answer needs is kept while the server holds the poll (usually nothing per key).
     Map<ConfigKey, WatchedConfig> compared = noHangup ? initializing(sent) : Map.of();
     String resource = request.resource();
-    call.whenComplete((response, failure) -> scheduler.execute(() -> answered(batch, handle, resource, compared,
-        response, failure)));
+    long sentNanos = ticker.read();
+    call.whenComplete((response, failure) -> {
+      stats.longPoll(ticker.read() - sentNanos);
+      scheduler.execute(() -> answered(batch, handle, resource, compared, response, failure));
+    });
   }
 
   /** Handles the answer of a batch's poll, on the scheduler; then polls again (or backs off). */

@@ -2,6 +2,7 @@ package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mse.client.AuthenticationException;
+import io.mse.client.ClientStats;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
 import java.io.IOException;
@@ -111,6 +112,7 @@ final class NacosAuth implements NacosTransport.Authenticator {
       LOG.info("Nacos refused the access token of '{}' ({}); logging in again", username,
           NacosText.abbreviate(forbidden.body(), 120));
       token = login();
+      transport.stats().tokenRenewal(ClientStats.TokenRenewal.REFUSED);
       return true;
     } finally {
       lock.unlock();
@@ -143,6 +145,9 @@ final class NacosAuth implements NacosTransport.Authenticator {
       }
       try {
         token = login();
+        if (held != null) {
+          transport.stats().tokenRenewal(ClientStats.TokenRenewal.EXPIRING);
+        }
       } catch (ServerUnavailableException | AuthenticationException e) {
         if (usable) {
           LOG.debug("Could not refresh the access token of '{}' yet: {}", username, e.getMessage());
@@ -163,7 +168,9 @@ final class NacosAuth implements NacosTransport.Authenticator {
     long started = ticker.read();
     NacosResponse response = transport.sendUnsigned(request);
     if (response.ok()) {
-      return token(response, started);
+      Token obtained = token(response, started);
+      transport.stats().login();
+      return obtained;
     }
     String answer = response.status() + " " + NacosText.abbreviate(response.body(), 120);
     if (response.status() == 403 || response.status() == 401 || response.status() == 500) {
@@ -175,6 +182,7 @@ final class NacosAuth implements NacosTransport.Authenticator {
       if (probe.status() == 200 || probe.status() == 404) {
         LOG.info("Nacos {} serves this client without a login (client auth off) and refused the login as '{}' ({});"
             + " requests go without a token", response.server(), username, answer);
+        transport.stats().login();
         return new Token(null, started, Duration.ofSeconds(DEFAULT_TTL_SECONDS).toNanos());
       }
     }

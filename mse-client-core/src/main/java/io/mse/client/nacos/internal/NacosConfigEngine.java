@@ -108,7 +108,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     }
     this.watcher = new LongPollingConfigWatcher(request -> transport.sendAsync(request, scheduler::execute,
         (task, delay) -> scheduler.schedule("timeout", task, delay)), scheduler, context.configSink(),
-        key -> fetch(key, requestTimeout), Duration.ofMillis(hold));
+        key -> fetch(key, requestTimeout), Duration.ofMillis(hold), context.stats(), settings.ticker());
   }
 
   @Override

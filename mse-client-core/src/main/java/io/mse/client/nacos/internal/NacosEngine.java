@@ -7,6 +7,7 @@ import io.mse.client.spi.ConfigEngine;
 import io.mse.client.spi.Engine;
 import io.mse.client.spi.EngineContext;
 import io.mse.client.spi.NamingEngine;
+import io.mse.client.spi.StatsRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class NacosEngine implements Engine {
 
   public NacosEngine(EngineContext context) {
     MseClientConfig settings = context.config();
-    this.transport = transport(settings);
+    this.transport = transport(settings, context.stats());
     NacosConfigEngine configEngine = null;
     try {
       NamespaceCheck namespaceCheck = new NamespaceCheck(settings.namespace(), transport, settings.requestTimeout());
@@ -56,8 +57,14 @@ public final class NacosEngine implements Engine {
    * @throws IllegalArgumentException when the address or a property is malformed
    */
   public static NacosTransport transport(MseClientConfig settings) {
+    return transport(settings, new StatsRecorder());
+  }
+
+  /** As {@link #transport(MseClientConfig)}, counting requests, failovers and logins into {@code stats}. */
+  public static NacosTransport transport(MseClientConfig settings, StatsRecorder stats) {
     NacosAddress address = NacosAddress.parse(settings.serverAddr(), settings.property("nacos.contextPath", null));
     NacosTransport transport = new NacosTransport(address, NacosHttpClients.client(settings, address), settings.ticker());
+    transport.stats(stats);
     if (settings.username() != null) {
       transport.authenticator(new NacosAuth(settings.username(), settings.password(), transport, settings.ticker(),
           settings.requestTimeout()));

@@ -78,7 +78,7 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
     this.api = new NacosNamingApi(sender, serverLine);
     this.scheduler = scheduler;
     this.beats = new BeatKeeper(api, scheduler, settings.requestTimeout());
-    this.watcher = new ServiceWatcher(this::readForPoll, scheduler, context.namingSink());
+    this.watcher = new ServiceWatcher(this::readForPoll, scheduler, context.namingSink(), context.stats());
   }
 
   /**
@@ -205,7 +205,7 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
     synchronized (pushLock) {
       if (receiver == null && !pushFailed) {
         try {
-          receiver = new UdpPushReceiver(settings.udpPort(), context.threadFactory("naming-push"),
+          receiver = new UdpPushReceiver(settings.udpPort(), context.threadFactory("naming-push"), context.stats(),
               list -> scheduler.schedule(() -> watcher.applyPush(list), Duration.ZERO));
         } catch (SocketException e) {
           pushFailed = true;

@@ -3,6 +3,7 @@ package io.mse.client.nacos.internal;
 import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
+import io.mse.client.spi.StatsRecorder;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -126,6 +127,16 @@ public final class NacosTransport implements AutoCloseable {
 
   NacosAddress address() {
     return address;
+  }
+
+  /** Counts this transport's failovers and request outcomes (and its login's logins) into {@code stats}. */
+  void stats(StatsRecorder stats) {
+    failover.stats = java.util.Objects.requireNonNull(stats, "stats");
+  }
+
+  /** Returns where this transport counts; a recorder of its own until {@link #stats(StatsRecorder)}. */
+  StatsRecorder stats() {
+    return failover.stats;
   }
 
   /** Sets the authenticator that signs every request; null for none (the default). */

@@ -1,6 +1,8 @@
 package io.mse.client.nacos.internal;
 
+import io.mse.client.ClientStats;
 import io.mse.client.naming.ServiceKey;
+import io.mse.client.spi.StatsRecorder;
 import io.mse.client.spi.Backoff;
 import io.mse.client.spi.NamingEventSink;
 import java.time.Duration;
@@ -75,7 +77,15 @@ final class ServiceWatcher {
   private final NamingEventSink sink;
   private final ConcurrentMap<ServiceKey, FollowedService> watches = new ConcurrentHashMap<>();
 
+  private final StatsRecorder stats;
+
   ServiceWatcher(ListReader reader, NamingScheduler scheduler, NamingEventSink sink) {
+    this(reader, scheduler, sink, new StatsRecorder());
+  }
+
+  /** @param stats where pushes that are not applied are counted, with why */
+  ServiceWatcher(ListReader reader, NamingScheduler scheduler, NamingEventSink sink, StatsRecorder stats) {
+    this.stats = stats;
     this.reader = reader;
     this.scheduler = scheduler;
     this.sink = sink;
@@ -166,6 +176,7 @@ final class ServiceWatcher {
       }
     }
     if (!known) {
+      stats.pushIgnored(ClientStats.PushIgnored.NOT_FOLLOWED);
       LOG.debug("Ignoring a push for '{}', which this client does not follow", list.name());
     }
     return known;
@@ -205,6 +216,9 @@ final class ServiceWatcher {
 
   private void apply(FollowedService watch, NacosServiceList list, Source source) {
     if (!list.usable()) {
+      if (source == Source.PUSH) {
+        stats.pushIgnored(ClientStats.PushIgnored.UNUSABLE);
+      }
       String why = list.hosts() == null ? "without 'hosts'" : "marked invalid ('valid':false)";
       if (!watch.unusableLogged) {
         watch.unusableLogged = true;
@@ -217,6 +231,9 @@ final class ServiceWatcher {
     watch.unusableLogged = false;
     synchronized (watch) {
       if (list.lastRefTime() < watch.lastRefTime) {
+        if (source == Source.PUSH) {
+          stats.pushIgnored(ClientStats.PushIgnored.STALE);
+        }
         LOG.debug("Ignoring a stale {} of '{}' (lastRefTime {} < {})", source, watch.service, list.lastRefTime(),
             watch.lastRefTime);
         return;

@@ -1,6 +1,8 @@
 package io.mse.client.nacos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mse.client.ClientStats;
+import io.mse.client.spi.StatsRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +33,21 @@ final class UdpPushReceiver implements AutoCloseable {
   private final DatagramSocket socket;
   private final Thread thread;
   private final Consumer<NacosServiceList> handler;
+  private final StatsRecorder stats;
   private volatile boolean closed;
 
   /**
    * Opens the socket and starts the receiving thread.
    *
    * @param port the local port, 0 for any free one
+   * @param stats where packets received, acknowledged and ignored (with why) are counted
    * @param handler takes each pushed list, on the receiving thread; must only hand it off (to the
    *     engine's scheduler): the receiving thread decodes, it neither applies lists nor runs listeners
    * @throws SocketException when the port cannot be bound
    */
-  UdpPushReceiver(int port, ThreadFactory threadFactory, Consumer<NacosServiceList> handler) throws SocketException {
+  UdpPushReceiver(int port, ThreadFactory threadFactory, StatsRecorder stats, Consumer<NacosServiceList> handler)
+      throws SocketException {
+    this.stats = stats;
     this.socket = new DatagramSocket(new InetSocketAddress(port));
     this.handler = handler;
     this.thread = threadFactory.newThread(this::receiveLoop);
@@ -66,6 +72,7 @@ final class UdpPushReceiver implements AutoCloseable {
         }
         return;
       }
+      stats.pushReceived();
       try {
         handle(packet);
       } catch (RuntimeException e) {
@@ -80,6 +87,7 @@ final class UdpPushReceiver implements AutoCloseable {
       text = decode(packet.getData(), packet.getOffset(), packet.getLength());
     } catch (IOException e) {
       LOG.warn("Ignoring a Nacos push from {} that is not valid gzip: {}", packet.getSocketAddress(), e.toString());
+      stats.pushIgnored(ClientStats.PushIgnored.UNDECODABLE);
       return;
     }
     JsonNode push;
@@ -91,6 +99,7 @@ final class UdpPushReceiver implements AutoCloseable {
     if (push == null || !push.isObject()) {
       LOG.warn("Ignoring a Nacos push from {} that is not JSON: {}", packet.getSocketAddress(),
           text.length() > 200 ? text.substring(0, 200) + "..." : text);
+      stats.pushIgnored(ClientStats.PushIgnored.UNDECODABLE);
       return;
     }
     String type = push.path("type").asText("");
@@ -101,9 +110,11 @@ final class UdpPushReceiver implements AutoCloseable {
         handler.accept(NacosServiceList.parse(push.path("data").asText("")));
       } catch (IllegalArgumentException e) {
         LOG.warn("Ignoring a Nacos push whose data is not an instance list: {}", e.getMessage());
+        stats.pushIgnored(ClientStats.PushIgnored.NOT_A_LIST);
       }
       acknowledge("push-ack", pushId, packet.getSocketAddress());
     } else {
+      stats.pushIgnored(ClientStats.PushIgnored.UNKNOWN_TYPE);
       acknowledge("unknown-ack", pushId, packet.getSocketAddress());
     }
   }
@@ -114,6 +125,7 @@ final class UdpPushReceiver implements AutoCloseable {
         .getBytes(StandardCharsets.UTF_8);
     try {
       socket.send(new DatagramPacket(ack, ack.length, to));
+      stats.pushAcked();
     } catch (IOException e) {
       if (!closed) {
         LOG.debug("Could not acknowledge push {} to {}: {}", pushId, to, e.toString());

@@ -191,6 +191,7 @@ public final class DefaultNamingService implements NamingService {
       }
       LOG.warn("Serving the snapshot of '{}' ({} instance(s)) until the server answers: {}", key,
           snapshot.get().size(), e.getMessage());
+      cache.stats().serviceSnapshotRead();
       cache.initialize(entry, snapshot.get(), false);
     } catch (RuntimeException e) {
       cache.forget(entry);

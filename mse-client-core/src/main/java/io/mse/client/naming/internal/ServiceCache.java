@@ -10,6 +10,7 @@ import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.NamingEventSink;
 import java.time.Instant;
+import io.mse.client.spi.StatsRecorder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +31,17 @@ public final class ServiceCache implements NamingEventSink {
   private final Dispatcher dispatcher;
   private final SnapshotStore snapshots;
   private final boolean pushEmptyProtection;
+  private final StatsRecorder stats;
 
+  /** As the other constructor, counting into a recorder of its own (tests). */
   public ServiceCache(Dispatcher dispatcher, SnapshotStore snapshots, boolean pushEmptyProtection) {
+    this(dispatcher, snapshots, pushEmptyProtection, new StatsRecorder());
+  }
+
+  /** @param stats where snapshot reads and delivered changes are counted */
+  public ServiceCache(Dispatcher dispatcher, SnapshotStore snapshots, boolean pushEmptyProtection,
+      StatsRecorder stats) {
+    this.stats = stats;
     this.dispatcher = dispatcher;
     this.snapshots = snapshots;
     this.pushEmptyProtection = pushEmptyProtection;
@@ -68,6 +78,21 @@ public final class ServiceCache implements NamingEventSink {
 
   SnapshotStore snapshots() {
     return snapshots;
+  }
+
+  StatsRecorder stats() {
+    return stats;
+  }
+
+  /** Returns the services with at least one subscriber now; walks the entries (for a gauge, not a hot path). */
+  public int subscribedServices() {
+    int n = 0;
+    for (ServiceEntry entry : entries.values()) {
+      if (!entry.listeners.isEmpty()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   Dispatcher dispatcher() {
@@ -134,6 +159,9 @@ public final class ServiceCache implements NamingEventSink {
   }
 
   private void notifyListeners(ServiceEntry entry, NamingEvent event) {
+    if (!entry.listeners.isEmpty()) {
+      stats.serviceChangeDelivered();
+    }
     for (NamingListener listener : entry.listeners) {
       Dispatcher.deliver("naming listener of '" + entry.key + "'", listener.executor(), () -> listener.onEvent(event));
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BalancerTest {
 
   static Endpoint endpoint(String ip, double weight) {
-    return new Endpoint(Instance.builder().ip(ip).port(80).weight(weight).build(), Endpoint.WARM);
+    return new Endpoint(Instance.builder().ip(ip).port(80).weight(weight).build(), Endpoint.WARM, -1);
   }
 
   static final GovernedRequest REQUEST = GovernedRequest.of("s");

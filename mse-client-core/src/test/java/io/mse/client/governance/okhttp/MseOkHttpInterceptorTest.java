@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.mse.client.governance.FakeNamingService;
 import io.mse.client.governance.Destination;
+import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.Governance;
+import io.mse.client.governance.LoadBalancerType;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.RateLimitRule;
 import io.mse.client.governance.RateLimitedException;
@@ -27,6 +29,7 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -150,6 +153,47 @@ class MseOkHttpInterceptorTest {
 
     assertThatThrownBy(() -> http.newCall(new Request.Builder().url("http://inventory-service/slow").build()).execute())
         .isInstanceOf(InterruptedIOException.class);
+  }
+
+  @Test
+  void cancelsTheCallOfTheLastAttemptWhenItOutlivesItsTimeout() {
+    healthy.stubFor(get(urlEqualTo("/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(5000)));
+    naming.set("inventory-service", local(healthy));
+    Governance governance = Governance.builder(naming)
+        .rules(GovernanceRules.builder().timeout("inventory-service", Duration.ofMillis(200)).build()).build();
+    OkHttpClient http = new OkHttpClient.Builder()
+        .addInterceptor(MseOkHttpInterceptor.builder(governance).build()).build();   // read timeout: 10 s
+    Call call = http.newCall(new Request.Builder().url("http://inventory-service/slow").build());
+
+    assertThatThrownBy(call::execute).isInstanceOf(InterruptedIOException.class)
+        .hasCauseInstanceOf(CallTimeoutException.class);
+
+    assertThat(call.isCanceled()).as("the Call was cancelled at the timeout, not left to its 10 s read timeout")
+        .isTrue();
+    assertThat(governance.counters("inventory-service").timeouts()).isEqualTo(1);
+  }
+
+  @Test
+  void endsAStalledAttemptThatMayBeRetriedWithoutCancellingTheCall() throws IOException {
+    healthy.stubFor(get(urlEqualTo("/orders")).willReturn(aResponse().withStatus(200).withBody("from healthy")));
+    failing.stubFor(get(urlEqualTo("/orders")).willReturn(aResponse().withStatus(200).withFixedDelay(5000)));
+    naming.set("inventory-service", local(failing), local(healthy));
+    Governance governance = Governance.builder(naming).rules(GovernanceRules.builder()
+        .timeout("inventory-service", Duration.ofMillis(300))
+        .retry(new RetryRule("inventory-service", 2, 100, Duration.ofSeconds(10), 10))
+        .loadBalancer("inventory-service", LoadBalancerType.ROUND_ROBIN).build()).build();
+    OkHttpClient http = new OkHttpClient.Builder()
+        .addInterceptor(MseOkHttpInterceptor.builder(governance).build()).build();
+
+    for (int i = 0; i < 2; i++) {   // round robin: the stalled instance takes a first attempt
+      Call call = http.newCall(orders());
+      try (Response response = call.execute()) {
+        assertThat(response.body().string()).isEqualTo("from healthy");
+      }
+      assertThat(call.isCanceled()).isFalse();
+    }
+    assertThat(governance.counters("inventory-service").retries()).isPositive();
+    assertThat(failing.getAllServeEvents()).isNotEmpty();
   }
 
   @Test

@@ -1,0 +1,177 @@
+package io.mse.client.spi;
+
+import io.mse.client.ClientStats;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * Where the cache layer and the engine count what they do, read as {@link ClientStats}: one
+ * {@link LongAdder} per count, so recording is an uncontended increment and reading allocates
+ * nothing. One per client, made by it and handed to the engine in its {@link EngineContext}. The
+ * two gauges are read from the caches through suppliers the client sets once. Thread-safe.
+ */
+public final class StatsRecorder implements ClientStats {
+
+  private final LongAdder configSnapshotReads = new LongAdder();
+  private final LongAdder serviceSnapshotReads = new LongAdder();
+  private final LongAdder longPolls = new LongAdder();
+  private final LongAdder longPollNanos = new LongAdder();
+  private final LongAdder configChanges = new LongAdder();
+  private final LongAdder serviceChanges = new LongAdder();
+  private final LongAdder pushesReceived = new LongAdder();
+  private final LongAdder pushesAcked = new LongAdder();
+  private final Map<PushIgnored, LongAdder> pushesIgnored = adders(PushIgnored.class);
+  private final LongAdder failovers = new LongAdder();
+  private final LongAdder logins = new LongAdder();
+  private final Map<TokenRenewal, LongAdder> renewals = adders(TokenRenewal.class);
+  private final Map<RequestOutcome, LongAdder> requests = adders(RequestOutcome.class);
+  private volatile IntSupplier configsListened = () -> 0;
+  private volatile IntSupplier servicesSubscribed = () -> 0;
+
+  private static <E extends Enum<E>> Map<E, LongAdder> adders(Class<E> type) {
+    Map<E, LongAdder> map = new EnumMap<>(type);
+    for (E e : type.getEnumConstants()) {
+      map.put(e, new LongAdder());
+    }
+    return map;
+  }
+
+  /** Sets where the two gauges are read (the client's caches); called once by the client. */
+  public void gauges(IntSupplier configsListened, IntSupplier servicesSubscribed) {
+    this.configsListened = configsListened;
+    this.servicesSubscribed = servicesSubscribed;
+  }
+
+  // ---- recording (cache layer) ----
+
+  public void configSnapshotRead() {
+    configSnapshotReads.increment();
+  }
+
+  public void serviceSnapshotRead() {
+    serviceSnapshotReads.increment();
+  }
+
+  public void configChangeDelivered() {
+    configChanges.increment();
+  }
+
+  public void serviceChangeDelivered() {
+    serviceChanges.increment();
+  }
+
+  // ---- recording (engine) ----
+
+  /** A long poll's round trip ended after {@code nanos}. */
+  public void longPoll(long nanos) {
+    longPolls.increment();
+    longPollNanos.add(Math.max(0, nanos));
+  }
+
+  public void pushReceived() {
+    pushesReceived.increment();
+  }
+
+  public void pushAcked() {
+    pushesAcked.increment();
+  }
+
+  public void pushIgnored(PushIgnored reason) {
+    pushesIgnored.get(reason).increment();
+  }
+
+  public void serverFailover() {
+    failovers.increment();
+  }
+
+  public void login() {
+    logins.increment();
+  }
+
+  public void tokenRenewal(TokenRenewal why) {
+    renewals.get(why).increment();
+  }
+
+  public void request(RequestOutcome outcome) {
+    requests.get(outcome).increment();
+  }
+
+  // ---- reading ----
+
+  @Override
+  public int configsListened() {
+    return configsListened.getAsInt();
+  }
+
+  @Override
+  public int servicesSubscribed() {
+    return servicesSubscribed.getAsInt();
+  }
+
+  @Override
+  public long configSnapshotReads() {
+    return configSnapshotReads.sum();
+  }
+
+  @Override
+  public long serviceSnapshotReads() {
+    return serviceSnapshotReads.sum();
+  }
+
+  @Override
+  public long longPolls() {
+    return longPolls.sum();
+  }
+
+  @Override
+  public long longPollNanos() {
+    return longPollNanos.sum();
+  }
+
+  @Override
+  public long configChangesDelivered() {
+    return configChanges.sum();
+  }
+
+  @Override
+  public long serviceChangesDelivered() {
+    return serviceChanges.sum();
+  }
+
+  @Override
+  public long pushesReceived() {
+    return pushesReceived.sum();
+  }
+
+  @Override
+  public long pushesAcked() {
+    return pushesAcked.sum();
+  }
+
+  @Override
+  public long pushesIgnored(PushIgnored reason) {
+    return pushesIgnored.get(reason).sum();
+  }
+
+  @Override
+  public long serverFailovers() {
+    return failovers.sum();
+  }
+
+  @Override
+  public long logins() {
+    return logins.sum();
+  }
+
+  @Override
+  public long tokenRenewals(TokenRenewal why) {
+    return renewals.get(why).sum();
+  }
+
+  @Override
+  public long requests(RequestOutcome outcome) {
+    return requests.get(outcome).sum();
+  }
+}
