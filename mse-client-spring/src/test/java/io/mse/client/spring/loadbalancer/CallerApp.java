@@ -21,7 +21,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-class CallerApp {
+public class CallerApp {
 
   @Bean
   @LoadBalanced
@@ -45,12 +45,12 @@ class CallerApp {
    * Starts a caller named {@code name} (its rule document is {@code <name>.governance.json}) with no
    * web server, snapshots under {@code snapshots}, and {@code properties} added.
    */
-  static ConfigurableApplicationContext start(String name, Path snapshots, String... properties) {
+  public static ConfigurableApplicationContext start(String name, Path snapshots, String... properties) {
     return start(CallerApp.class, WebApplicationType.NONE, name, snapshots, properties);
   }
 
   /** Starts {@code source} as an application named {@code name} on the embedded engine. */
-  static ConfigurableApplicationContext start(Class<?> source, WebApplicationType type, String name, Path snapshots,
+  public static ConfigurableApplicationContext start(Class<?> source, WebApplicationType type, String name, Path snapshots,
       String... properties) {
     List<String> all = new ArrayList<>(List.of("spring.application.name=" + name, "mse.server-addr=embedded",
         "mse.snapshot-dir=" + snapshots, "server.port=0", "spring.main.banner-mode=off",

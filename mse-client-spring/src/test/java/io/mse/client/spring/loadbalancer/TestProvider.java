@@ -21,17 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * path with its name (status 200, or the status set), counts its requests and records the
  * {@code x-mse-tag} header each one carried. Its {@link #instance()} is what tests register.
  */
-final class TestProvider implements AutoCloseable {
+public final class TestProvider implements AutoCloseable {
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  final String name;
+  public final String name;
   private final String[] labels;
   private final HttpServer server;
   private final ExecutorService executor;
-  final AtomicInteger hits = new AtomicInteger();
+  public final AtomicInteger hits = new AtomicInteger();
   /** The tag header of each request, "-" when it had none. */
-  final List<String> tags = new CopyOnWriteArrayList<>();
+  public final List<String> tags = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
   private volatile CountDownLatch hold;
 
@@ -67,16 +67,16 @@ final class TestProvider implements AutoCloseable {
   }
 
   /** Starts a provider answering with {@code name}, whose instance carries the metadata {@code labels} (key, value...). */
-  static TestProvider start(String name, String... labels) throws IOException {
+  public static TestProvider start(String name, String... labels) throws IOException {
     return new TestProvider(name, labels);
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
   /** The instance to register: 127.0.0.1, its port, its labels. */
-  Instance instance() {
+  public Instance instance() {
     Instance.Builder b = Instance.builder().ip("127.0.0.1").port(port());
     for (int i = 0; i < labels.length; i += 2) {
       b.metadata(labels[i], labels[i + 1]);
@@ -85,13 +85,13 @@ final class TestProvider implements AutoCloseable {
   }
 
   /** Answers every later request with {@code status}. */
-  TestProvider answer(int status) {
+  public TestProvider answer(int status) {
     this.status = status;
     return this;
   }
 
   /** Holds every later request until the returned latch is counted down (at most 30 s). */
-  CountDownLatch hold() {
+  public CountDownLatch hold() {
     CountDownLatch latch = new CountDownLatch(1);
     hold = latch;
     return latch;
