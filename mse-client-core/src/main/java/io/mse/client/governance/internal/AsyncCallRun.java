@@ -23,10 +23,12 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
   private final GovernedRequest request;
   private final AsyncGovernedCall<T> call;
   private final DecisionImpl decision;
-  private ResourcePolicy policy;
-  private int attempt;
+  // Written by one attempt's completion and read by the next one's, which may run on other threads:
+  // volatile, as nothing else orders them for every kind of stage.
+  private volatile ResourcePolicy policy;
+  private volatile int attempt;
   /** The failure of the last failed attempt; null before one failed. */
-  private Exception last;
+  private volatile Exception last;
   /** Whether an attempt's decision is filled and not yet reported; guarded by this. */
   private boolean attemptOpen;
   /** The stage of the attempt under way; null when none; guarded by this. */
@@ -56,7 +58,7 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
 
   /** Decides and starts attempt number {@code attempt + 1}, avoiding {@code previous} when it can. */
   private void next(long now, Endpoint previous) {
-    attempt++;
+    attempt = attempt + 1; // attempts follow one another: never two threads at once
     RuntimeException refused = null;
     synchronized (this) {
       if (isDone()) {
