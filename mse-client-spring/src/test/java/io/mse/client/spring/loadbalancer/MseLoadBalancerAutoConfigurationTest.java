@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -174,11 +175,15 @@ class MseLoadBalancerAutoConfigurationTest {
     WebClient webClient = context.getBean(WebClient.Builder.class).exchangeFunction(request -> Mono.just(
         ClientResponse.create(HttpStatus.OK).body(request.url().toString()).build())).build();
 
+    RestTemplate fromBuilder = context.getBean(RestTemplateBuilder.class).requestFactory(() -> LoadBalancedClients.ECHO)
+        .build();
+
     assertThat(restTemplate.getInterceptors()).hasAtLeastOneElementOfType(MseLoadBalancerInterceptor.class);
     assertThat(restTemplate.getForObject(url, String.class)).isEqualTo(expected);
     assertThat(restClient.get().uri(url).retrieve().body(String.class)).isEqualTo(expected);
     assertThat(webClient.get().uri(url).retrieve().bodyToMono(String.class).block(WAIT)).isEqualTo(expected);
-    assertThat(context.getBean(io.mse.client.governance.Governance.class).counters(service).successes()).isEqualTo(3);
+    assertThat(fromBuilder.getForObject(url, String.class)).isEqualTo(expected);
+    assertThat(context.getBean(io.mse.client.governance.Governance.class).counters(service).successes()).isEqualTo(4);
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -207,6 +212,12 @@ class MseLoadBalancerAutoConfigurationTest {
     @LoadBalanced
     WebClient.Builder webClientBuilder() {
       return WebClient.builder();
+    }
+
+    @Bean
+    @LoadBalanced
+    RestTemplateBuilder restTemplateBuilder() {
+      return new RestTemplateBuilder();
     }
   }
 
