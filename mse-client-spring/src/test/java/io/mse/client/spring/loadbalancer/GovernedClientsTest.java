@@ -11,6 +11,7 @@ import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.Destination;
 import io.mse.client.governance.Governance;
+import io.mse.client.governance.GovernanceCounters;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.governance.LoadBalancerType;
 import io.mse.client.governance.OutlierDetectionRule;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.Disposable;
 
 /**
  * The load-balanced clients of a real Spring Boot application (Spring Cloud LoadBalancer on the class
@@ -311,5 +314,36 @@ class GovernedClientsTest {
     await().atMost(WAIT).until(() -> callerNaming.selectInstances(service, "DEFAULT_GROUP", true).size() == 1);
     assertThatThrownBy(() -> webClient.get().uri("http://" + service + "/who").retrieve().bodyToMono(String.class)
         .block(WAIT)).isInstanceOf(CallTimeoutException.class);
+  }
+
+  @Test
+  void cancellingAWebClientCallReleasesItsDecisionAndRecordsNothing() throws Exception {
+    TestProvider held = TestProvider.start("held");
+    CountDownLatch release = held.hold();
+    TestProvider quick = TestProvider.start("quick");
+    String service = service(held, quick);
+    governance.setLocalRules(GovernanceRules.builder().loadBalancer(service, LoadBalancerType.LEAST_REQUESTS).build());
+
+    // calls until one is under way on the held instance, which is then cancelled
+    await().atMost(WAIT).until(() -> {
+      int before = held.hits.get();
+      Disposable call = webClient.get().uri("http://" + service + "/who").retrieve().bodyToMono(String.class)
+          .subscribe();
+      await().atMost(WAIT).until(() -> call.isDisposed() || held.hits.get() > before);
+      if (held.hits.get() > before) {
+        call.dispose();
+        return true;
+      }
+      return false;
+    });
+    release.countDown();
+    GovernanceCounters counters = governance.counters(service);
+
+    // the held instance's outstanding request was given back: least-requests picks it again
+    Map<String, Integer> after = sample(30, () -> webClient.get().uri("http://" + service + "/who").retrieve()
+        .bodyToMono(String.class).block(WAIT));
+    assertThat(after).containsKeys("held", "quick");
+    assertThat(counters.failures()).isZero();
+    assertThat(counters.calls() - counters.successes()).isEqualTo(1); // the cancelled one: decided, not recorded
   }
 }
