@@ -54,7 +54,9 @@ public class CallerApp {
       String... properties) {
     List<String> all = new ArrayList<>(List.of("spring.application.name=" + name, "mse.server-addr=embedded",
         "mse.snapshot-dir=" + snapshots, "server.port=0", "spring.main.banner-mode=off",
-        "spring.main.register-shutdown-hook=false"));
+        "spring.main.register-shutdown-hook=false",
+        // the tests register these applications themselves, on loopback
+        "mse.discovery.register-enabled=false"));
     all.addAll(List.of(properties));
     return new SpringApplicationBuilder(source).web(type).properties(all.toArray(String[]::new)).run();
   }
