@@ -70,6 +70,9 @@ public class MseProperties {
 
   /** Health indicator settings. */
   private final Health health = new Health();
+
+  /** Micrometer metrics settings. */
+  private final Metrics metrics = new Metrics();
   /** Config import ({@code spring.config.import=mse:...}) settings. */
   private final Config config = new Config();
 
@@ -153,6 +156,10 @@ public class MseProperties {
 
   public Health getHealth() {
     return health;
+  }
+
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   public Config getConfig() {
@@ -414,6 +421,29 @@ public class MseProperties {
           + ", preferredNetworks=" + preferredNetworks + ", port=" + port + ", cluster=" + cluster
           + ", weight=" + weight + ", ephemeral=" + ephemeral + ", secure=" + secure + ", metadata=" + metadata
           + ", drainTimeout=" + drainTimeout + ", drainPushMargin=" + drainPushMargin + "]";
+    }
+  }
+
+  /** The {@code mse.metrics.*} properties (read by {@code MseMetricsAutoConfiguration}). */
+  public static class Metrics {
+
+    /**
+     * Whether the client's and its governance's meters are bound to the application's Micrometer
+     * registries (where Micrometer and a MeterRegistry are present).
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    @Override
+    public String toString() {
+      return "Metrics[enabled=" + enabled + "]";
     }
   }
 
