@@ -76,6 +76,8 @@ public interface CandidateRouter extends AutoCloseable {
    * @return the decision; when no candidate has that address (the list changed meanwhile), a
    *     decision on an instance of that address whose outcome feeds the breaker and counters only
    * @throws CircuitOpenException when the resource's circuit breaker refuses the attempt
+   * @throws IllegalArgumentException when no candidate has that address and it is no valid
+   *     {@link Instance} address (a blank host, a port outside 1 to 65535)
    * @throws IllegalStateException when this router or its governance is closed
    */
   Decision decide(GovernedRequest request, String host, int port);

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *       turned into a {@link RpcException#TIMEOUT_EXCEPTION} result;
  *   <li>failure: any other exception — Dubbo's timeout (recorded as a timeout), network and
  *       serialization failures, an {@link RpcException} the provider answered (such as its rate
- *       limit). A synchronous failure also marks the provider as failed for this call, so a retry
- *       goes elsewhere.
+ *       limit). A failure also marks the provider as failed for this call, so a retry goes elsewhere.
  * </ul>
+ * In-JVM calls ({@code injvm}, no port) are not governed per attempt: nothing crosses a network.
  * Thread-safe.
  */
 final class ConsumerAttempts {
@@ -52,7 +52,7 @@ final class ConsumerAttempts {
 
   Result invoke(Invoker<?> invoker, Invocation invocation) {
     GovernanceHolder.Installed installed = holder.installed();
-    if (installed == null) {
+    if (installed == null || invoker.getUrl().getPort() <= 0) {   // none, or an in-JVM call (injvm)
       return invoker.invoke(invocation);
     }
     if (invocation.get(Invocations.REFUSED) instanceof RpcException refused) {
@@ -95,19 +95,21 @@ final class ConsumerAttempts {
     GovernedRequest req = request;
     return result.whenCompleteWithContext((r, t) -> {
       try {
-        completed(decision, req, url, r, t);
+        completed(decision, req, invocation, url, r, t);
       } catch (RuntimeException e) {
         LOG.warn("Could not record the outcome of a call to '{}'", req.resource(), e);
       }
     });
   }
 
-  private static void completed(Decision decision, GovernedRequest request, URL url, Result r, Throwable t) {
+  private static void completed(Decision decision, GovernedRequest request, Invocation invocation, URL url, Result r,
+      Throwable t) {
     Throwable e = t != null ? unwrap(t) : r == null ? null : r.getException();
     if (e == null) {
       success(decision, r);
     } else if (!isBusiness(e)) {
       failure(decision, request, e);
+      Invocations.failedOn(invocation, url.getAddress());
     } else if (url.getMethodParameter(methodOf(request), MseDubboGovernance.BIZ_FAILURE_KEY, false)) {
       decision.onError(e);
     } else {

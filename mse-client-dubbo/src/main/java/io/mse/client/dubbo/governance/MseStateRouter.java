@@ -2,7 +2,6 @@ package io.mse.client.dubbo.governance;
 
 import io.mse.client.governance.CandidateRouter;
 import io.mse.client.governance.CandidateSelection;
-import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.naming.Instance;
 import java.util.ArrayList;

@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mse.client.governance.CircuitOpenException;
 import io.mse.client.governance.CircuitState;
 import io.mse.client.governance.GovernanceCounters;
-import io.mse.client.governance.GovernanceListener;
-import io.mse.client.naming.Instance;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import org.apache.dubbo.rpc.RpcException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -160,4 +156,42 @@ class ConsumerGovernanceIT {
     assertThat(counters.calls()).as("attempts: 2 + 1, none added by Dubbo's failover").isEqualTo(3);
   }
 
+
+  @Test
+  void outcomesOfAsynchronousCallsFeedTheBreakerWhenTheyComplete() {
+    LabelledGreeter impl = new LabelledGreeter("p1");
+    impl.failing.set(true);
+    DubboApps.App provider = apps.app("provider", "tri").serve(Greeter.class, impl, s -> { }).start();
+    DubboApps.App consumer = apps.app("consumer", "tri").governed();
+    String resource = Greeter.SERVICE + "#helloAsync";
+    var reference = consumer.refer(Greeter.class, r -> {
+      r.setUrl(provider.url(Greeter.class));
+      r.setRetries(0);
+    });
+    consumer.start().rules("""
+        {"version": 1, "circuitBreakers": [{"resource": "%s", "failureRateThreshold": 50, "minimumNumberOfCalls": 3,
+          "slidingWindowSize": 3, "waitDurationInOpenState": "1h"}]}
+        """.formatted(resource));
+    Greeter greeter = reference.get();
+
+    for (int i = 0; i < 3; i++) {
+      CompletableFuture<String> reply = greeter.helloAsync("x");
+      assertThatThrownBy(reply::join).hasMessageContaining("p1 is failing");
+    }
+    assertThat(consumer.client.governance().counters(resource).failures()).isEqualTo(3);
+    assertThat(consumer.client.governance().circuitState(resource)).isEqualTo(CircuitState.OPEN);
+    assertThatThrownBy(() -> greeter.helloAsync("x").join())
+        .satisfies(e -> assertThat(rpcCause(e).getCode()).isEqualTo(RpcException.FORBIDDEN_EXCEPTION));
+    assertThat(impl.calls.get()).isEqualTo(3);
+  }
+
+  /** The first {@link RpcException} of a failure and its causes. */
+  static RpcException rpcCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RpcException rpc) {
+        return rpc;
+      }
+    }
+    throw new AssertionError("no RpcException in " + e, e);
+  }
 }

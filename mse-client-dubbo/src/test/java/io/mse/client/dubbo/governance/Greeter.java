@@ -12,6 +12,9 @@ public interface Greeter {
   /** Returns the provider's label and the greeting. */
   String hello(String name);
 
+  /** As {@link #hello}, asynchronously: a call Dubbo makes in its async mode. */
+  java.util.concurrent.CompletableFuture<String> helloAsync(String name);
+
   /** Returns the tag the provider sees in its {@link io.mse.client.governance.TagContext}; "none" when none. */
   String tagSeen();
 

@@ -1,6 +1,7 @@
 package io.mse.client.dubbo.governance;
 
 import io.mse.client.governance.TagContext;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,15 @@ final class LabelledGreeter implements Greeter {
       throw new RpcException(RpcException.UNKNOWN_EXCEPTION, label + " is failing");
     }
     return label + ": hello " + name;
+  }
+
+  @Override
+  public CompletableFuture<String> helloAsync(String name) {
+    try {
+      return CompletableFuture.completedFuture(hello(name));
+    } catch (RpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

@@ -172,4 +172,28 @@ class RoutingIT {
     assertThat(counters.retries() - retriesBefore).as("each retried once by mse, on the other provider")
         .isEqualTo(slowAttempts);
   }
+
+  @Test
+  void anErrorAProviderAnswersIsRetriedOnAnotherProvider() {
+    LabelledGreeter bad = new LabelledGreeter("bad");
+    bad.failing.set(true);
+    LabelledGreeter good = new LabelledGreeter("good");
+    apps.app("bad", "tri").serve(Greeter.class, bad, s -> { }).start();
+    apps.app("good", "tri").serve(Greeter.class, good, s -> { }).start();
+    DubboApps.App consumer = apps.app("consumer", "tri").governed();
+    var reference = consumer.refer(Greeter.class, r -> { });
+    consumer.start().rules("""
+        {"version": 1, "retries": [{"resource": "%s", "maxAttempts": 2, "budgetPercent": 100}]}
+        """.formatted(Greeter.HELLO));
+    Greeter greeter = reference.get();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {   // both discovered: the bad one got an attempt
+      assertThat(greeter.hello("x")).isEqualTo("good: hello x");
+      return bad.calls.get() > 0;
+    });
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(greeter.hello("x")).isEqualTo("good: hello x");
+    }
+    assertThat(consumer.client.governance().counters(Greeter.HELLO).retries()).isEqualTo(bad.calls.get());
+  }
 }
