@@ -5,6 +5,7 @@ import io.mse.client.governance.TagContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.common.constants.CommonConstants;
@@ -32,9 +33,26 @@ final class Invocations {
 
   /** The most interfaces-and-methods cached; calls past it build their names each time. */
   private static final int MAX_CACHED = 10_000;
+  /** The most tags whose requests are cached per method. */
+  private static final int MAX_TAGS = 64;
 
-  /** One method of one interface: its resource, its path, its provider-side request. */
-  private record MethodKey(String resource, String path, GovernedRequest providerRequest) {}
+  /**
+   * One method of one interface: its resource, its path, its provider-side request, and the
+   * consumer-side requests of calls carrying no attachment to match (untagged, and per tag).
+   */
+  private static final class MethodKey {
+    final String resource;
+    final String path;
+    final GovernedRequest providerRequest;
+    volatile GovernedRequest untagged;
+    final ConcurrentHashMap<String, GovernedRequest> tagged = new ConcurrentHashMap<>();
+
+    MethodKey(String resource, String path, GovernedRequest providerRequest) {
+      this.resource = resource;
+      this.path = path;
+      this.providerRequest = providerRequest;
+    }
+  }
 
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, MethodKey>> keys = new ConcurrentHashMap<>();
   private int cached; // approximate; racy increments only delay the bound
@@ -43,23 +61,60 @@ final class Invocations {
    * Returns the consumer-side request of a call through the reference of {@code consumerUrl}:
    * service = interface, resource = {@code interface#method}, method, path
    * {@code /interface/method}, caller = the consumer's application, tag = {@code tag} (else the
-   * reference's static {@code dubbo.tag}), headers = the invocation's string attachments,
-   * idempotent = the method's {@value MseDubboGovernance#IDEMPOTENT_KEY} parameter.
+   * reference's static {@code dubbo.tag}), headers = the invocation's string attachments but
+   * {@code remote.application} and {@code dubbo.tag} (the caller and the tag), idempotent = the
+   * method's {@value MseDubboGovernance#IDEMPOTENT_KEY} parameter. A call with no such header gets a
+   * request prepared for its method, caller and tag: no allocation.
    */
   GovernedRequest consumer(URL consumerUrl, Invocation invocation, String tag) {
     String service = consumerUrl.getServiceInterface();
     String method = RpcUtils.getMethodName(invocation);
     MethodKey key = key(service, method);
-    GovernedRequest.Builder b = GovernedRequest.builder(service).resource(key.resource).method(method).path(key.path)
-        .caller(consumerUrl.getApplication())
-        .tag(tag != null ? tag : consumerUrl.getParameter(CommonConstants.TAG_KEY))
-        .idempotent(consumerUrl.getMethodParameter(method, MseDubboGovernance.IDEMPOTENT_KEY, true));
-    for (Map.Entry<String, Object> attachment : invocation.getObjectAttachments().entrySet()) {
-      if (attachment.getValue() instanceof String value) {
+    String caller = consumerUrl.getApplication();
+    String effectiveTag = tag != null ? tag : consumerUrl.getParameter(CommonConstants.TAG_KEY);
+    boolean idempotent = consumerUrl.getMethodParameter(method, MseDubboGovernance.IDEMPOTENT_KEY, true);
+    Map<String, Object> attachments = invocation.getObjectAttachments();
+    if (!hasHeaders(attachments)) {
+      GovernedRequest prepared = effectiveTag == null ? key.untagged : key.tagged.get(effectiveTag);
+      if (prepared != null && idempotent == prepared.idempotent() && Objects.equals(caller, prepared.caller())) {
+        return prepared;
+      }
+      prepared = base(service, method, key).caller(caller).tag(effectiveTag).idempotent(idempotent).build();
+      if (effectiveTag == null) {
+        key.untagged = prepared;
+      } else if (key.tagged.size() < MAX_TAGS) {
+        key.tagged.put(effectiveTag, prepared);
+      }
+      return prepared;
+    }
+    GovernedRequest.Builder b = base(service, method, key).caller(caller).tag(effectiveTag).idempotent(idempotent);
+    for (Map.Entry<String, Object> attachment : attachments.entrySet()) {
+      if (attachment.getValue() instanceof String value && isHeader(attachment.getKey())) {
         b.header(attachment.getKey(), value);
       }
     }
     return b.build();
+  }
+
+  private static GovernedRequest.Builder base(String service, String method, MethodKey key) {
+    return GovernedRequest.builder(service).resource(key.resource).method(method).path(key.path);
+  }
+
+  private static boolean hasHeaders(Map<String, Object> attachments) {
+    if (attachments.isEmpty()) {
+      return false;
+    }
+    for (Map.Entry<String, Object> attachment : attachments.entrySet()) {
+      if (attachment.getValue() instanceof String && isHeader(attachment.getKey())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an attachment is a header for route matching: all but the caller's name and the tag. */
+  private static boolean isHeader(String name) {
+    return !CommonConstants.REMOTE_APPLICATION_KEY.equals(name) && !CommonConstants.TAG_KEY.equals(name);
   }
 
   /** Returns the provider-side request of a call (service, resource, method, path), cached. */
@@ -79,7 +134,8 @@ final class Invocations {
         GovernedRequest.builder(service).resource(resource).method(method).path(path).build());
     if (cached < MAX_CACHED) {
       cached++;
-      keys.computeIfAbsent(service, s -> new ConcurrentHashMap<>()).putIfAbsent(method, key);
+      MethodKey raced = keys.computeIfAbsent(service, s -> new ConcurrentHashMap<>()).putIfAbsent(method, key);
+      return raced == null ? key : raced;
     }
     return key;
   }
