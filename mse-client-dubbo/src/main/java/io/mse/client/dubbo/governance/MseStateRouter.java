@@ -89,7 +89,13 @@ final class MseStateRouter<T> extends AbstractStateRouter<T> {
   /** Returns the candidate of an invoker; null when its address cannot make one (an injvm reference). */
   private Instance candidate(URL url) {
     try {
-      return Instance.builder().ip(url.getHost()).port(url.getPort()).metadata(url.getParameters()).build();
+      Instance.Builder b = Instance.builder().ip(url.getHost()).port(url.getPort());
+      url.getParameters().forEach((key, value) -> {
+        if (key != null && value != null) {
+          b.metadata(key, value);
+        }
+      });
+      return b.build();
     } catch (IllegalArgumentException e) {
       LOG.debug("Not routing '{}' by governance rules: invoker {} is no candidate ({})", service, url.getAddress(),
           e.getMessage());
