@@ -87,9 +87,11 @@ final class ConsumerAttempts {
     Result result;
     try {
       result = invoker.invoke(invocation);
-    } catch (RuntimeException | Error e) {
-      failure(decision, request, e);
-      Invocations.failedOn(invocation, url.getAddress());
+    } catch (RuntimeException e) {
+      completed(decision, request, invocation, url, null, e);
+      throw e;
+    } catch (Error e) {
+      decision.release();   // as Governance.call: an Error is no outcome of the provider's
       throw e;
     }
     GovernedRequest req = request;

@@ -145,14 +145,15 @@ class RoutingIT {
   @Test
   void aFailedAttemptIsRetriedOnAnotherProvider() {
     LabelledGreeter slow = new LabelledGreeter("slow");
-    slow.helloMillis.set(1_000);
+    slow.helloMillis.set(3_000);
     LabelledGreeter fast = new LabelledGreeter("fast");
     apps.app("slow", "dubbo").serve(Greeter.class, slow, s -> { }).start();
     apps.app("fast", "dubbo").serve(Greeter.class, fast, s -> { }).start();
     DubboApps.App consumer = apps.app("consumer", "dubbo").governed();
-    var reference = consumer.refer(Greeter.class, r -> { });   // random balancing, Dubbo's retries at 2
+    // random balancing, Dubbo's retries at 2; the timeout leaves the fast provider ample time on a loaded machine
+    var reference = consumer.refer(Greeter.class, r -> { });
     consumer.start().rules("""
-        {"version": 1, "timeouts": [{"resource": "%1$s", "timeout": "150ms"}],
+        {"version": 1, "timeouts": [{"resource": "%1$s", "timeout": "500ms"}],
          "retries": [{"resource": "%1$s", "maxAttempts": 2, "budgetPercent": 100}]}
         """.formatted(Greeter.HELLO));
     Greeter greeter = reference.get();
