@@ -126,7 +126,7 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
       return;
     }
     last = (Exception) failure;
-    if (isDone() || !governance.mayRetry(request, policy, attempt, last)) {
+    if (isDone() || !Retrying.mayRetry(ticker, request, policy, last, attempt, Retrying.maxAttempts(policy))) {
       completeExceptionally(last);
       return;
     }

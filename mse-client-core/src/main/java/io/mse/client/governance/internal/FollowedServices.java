@@ -4,10 +4,11 @@ import io.mse.client.Ticker;
 import io.mse.client.governance.GovernanceRules;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
-import java.util.Collections;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The services governance follows in the registry, by group and name: each one's
  * {@link ServiceRuntime}, made on the service's first call (reading its instances and subscribing
  * to their changes), given the rules in force then and every rule change after, until
- * {@link #close}. Thread-safe: lookups read concurrent maps; a service's first call holds only that
+ * {@link #close}; and the runtimes of the open candidate routers, which take rule changes the same
+ * way. Thread-safe: lookups read concurrent maps; a service's first call holds only that
  * service's lock while it waits for the registry, and rule changes and the publication of a new
  * service are serialized by this object's lock, so that no service misses a rule change.
  */
@@ -33,6 +35,8 @@ final class FollowedServices {
       new ConcurrentHashMap<>();
   /** One lock per service being followed, so that only its own first callers wait for its first read. */
   private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
+  /** The runtimes of open candidate routers, which take every rule change like the followed services. */
+  private final Set<ServiceRuntime> candidateRuntimes = ConcurrentHashMap.newKeySet();
   private RuleSnapshot rules = new RuleSnapshot(GovernanceRules.EMPTY); // guarded by this
 
   FollowedServices(NamingService naming, Ticker ticker, Clock wallClock, GovernanceEvents events) {
@@ -85,6 +89,22 @@ final class FollowedServices {
   }
 
   /**
+   * Returns a new candidate runtime of {@code service} (see {@link CandidateRouterImpl}) holding the
+   * rules in force, which takes every rule change until {@link #forget forgotten}.
+   */
+  synchronized ServiceRuntime candidates(String service) {
+    ServiceRuntime runtime = new ServiceRuntime("DEFAULT_GROUP", service, ticker, wallClock, events, true);
+    give(runtime, rules);
+    candidateRuntimes.add(runtime);
+    return runtime;
+  }
+
+  /** Stops giving rule changes to a candidate runtime; unknown ones are ignored. */
+  void forget(ServiceRuntime runtime) {
+    candidateRuntimes.remove(runtime);
+  }
+
+  /**
    * Gives every service the rules of {@code next}, all or nothing: if one fails, every service gets
    * the previous rules back and the failure is thrown.
    */
@@ -115,10 +135,13 @@ final class FollowedServices {
     return runtime == null ? List.of() : runtime.ejected();
   }
 
-  /** Returns the ejected instances of every followed service that has some, by {@code group@@service}, sorted. */
+  /**
+   * Returns the ejected instances of every followed service that has some, by {@code group@@service},
+   * sorted. Candidate runtimes are not included: they are the caller's lists, not registry services.
+   */
   Map<String, List<Instance>> ejected() {
     Map<String, List<Instance>> ejected = new TreeMap<>();
-    forEach(runtime -> {
+    forEachFollowed(runtime -> {
       List<Instance> out = runtime.ejected();
       if (!out.isEmpty()) {
         ejected.put(runtime.group + "@@" + runtime.service, List.copyOf(out));
@@ -127,29 +150,37 @@ final class FollowedServices {
     return Collections.unmodifiableMap(ejected);
   }
 
-  /** Returns the services followed so far. */
+  /** Returns the services followed so far in the registry (not the candidate runtimes). */
   List<ServiceRuntime> all() {
     List<ServiceRuntime> all = new java.util.ArrayList<>();
-    forEach(all::add);
+    forEachFollowed(all::add);
     return all;
   }
 
-  /** Unsubscribes from every service, going on past a failure. */
+  /** Unsubscribes from every service, going on past a failure, and forgets the candidate runtimes. */
   void close() {
-    forEach(runtime -> {
+    forEachFollowed(runtime -> {
       try {
         naming.unsubscribe(runtime.service, runtime.group, runtime);
       } catch (RuntimeException e) {
         LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
       }
     });
+    candidateRuntimes.clear();
   }
 
   private static void give(ServiceRuntime runtime, RuleSnapshot s) {
     runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
   }
 
+  /** Runs {@code action} on every followed service and every candidate runtime. */
   private void forEach(java.util.function.Consumer<ServiceRuntime> action) {
+    forEachFollowed(action);
+    candidateRuntimes.forEach(action);
+  }
+
+  /** Runs {@code action} on every service followed in the registry. */
+  private void forEachFollowed(java.util.function.Consumer<ServiceRuntime> action) {
     for (ConcurrentHashMap<String, ServiceRuntime> byName : byGroup.values()) {
       byName.values().forEach(action);
     }

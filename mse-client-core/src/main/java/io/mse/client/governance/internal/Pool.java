@@ -23,13 +23,28 @@ final class Pool {
   final long warmUntilNanos;
   /** How many allowed attempts went to this pool's subset (kept by the service across rebuilds). */
   final LongAdder chosen;
+  /** The candidate positions of the selectable members, in a candidate runtime; null otherwise. */
+  final Selection selection;
 
-  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos, LongAdder chosen) {
+  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos, LongAdder chosen,
+      Selection selection) {
     this.members = members;
     this.balancer = balancer;
     this.warmupNanos = warmupNanos;
     this.warmUntilNanos = warmUntilNanos;
     this.chosen = chosen;
+    this.selection = selection;
+  }
+
+  /**
+   * Returns this pool (same count of choices) with the selection of its selectable members (those
+   * not ejected, or all of them in panic) in a candidate list of {@code generation} and
+   * {@code listSize} positions.
+   */
+  Pool withSelection(long generation, int listSize, boolean strict) {
+    Endpoint[] selectable = balancer == null ? new Endpoint[0] : balancer.endpoints;
+    return new Pool(members, balancer, warmupNanos, warmUntilNanos, chosen,
+        Selection.of(selectable, generation, listSize, strict));
   }
 
   /**
@@ -47,7 +62,7 @@ final class Pool {
     }
     Endpoint[] selectable = available.isEmpty() && panic ? members : available.toArray(new Endpoint[0]);
     if (selectable.length == 0) {
-      return new Pool(members, null, 0, Long.MIN_VALUE, chosen);
+      return new Pool(members, null, 0, Long.MIN_VALUE, chosen, null);
     }
     long warmup = rule == null || rule.warmup() == null || rule.type() == LoadBalancerType.CONSISTENT_HASH
         ? 0 : rule.warmup().toNanos();
@@ -60,7 +75,7 @@ final class Pool {
         }
       }
     }
-    return new Pool(members, Balancer.of(rule, selectable), warmup, warmUntil, chosen);
+    return new Pool(members, Balancer.of(rule, selectable), warmup, warmUntil, chosen, null);
   }
 
   boolean isEmpty() {
