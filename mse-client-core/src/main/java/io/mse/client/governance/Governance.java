@@ -96,6 +96,55 @@ public interface Governance extends AutoCloseable {
   Decision newDecision();
 
   /**
+   * Returns the retry rule of {@code request} by the rules in force (its resource's, else its
+   * service's, else the {@code *} rule); null when none applies. For adapters over frameworks that
+   * retry by themselves unless told otherwise (Dubbo's failover cluster), to know whether
+   * {@link #callAttempts} is to own the retries.
+   */
+  RetryRule retryOf(GovernedRequest request);
+
+  /**
+   * Takes a permit of {@code request}'s rate limit (its resource's, else its service's, else the
+   * {@code *} rule's); does nothing when none applies. One permit per logical call: for inbound
+   * adapters protecting a server, and for adapters whose framework makes the attempts itself.
+   * Reads the ticker once when a rate limit applies; no lock, no allocation.
+   *
+   * @throws RateLimitedException when the rate limit has no permit left in this period
+   * @throws IllegalStateException when this governance is closed
+   */
+  void acquirePermit(GovernedRequest request);
+
+  /**
+   * Runs a call whose instance the caller's framework picks on each attempt (see
+   * {@link CandidateRouter}): takes the rate-limit permit, then makes attempt 1 and, after each
+   * failure, another while the retry rule's {@code maxAttempts} and the retry budget allow (and,
+   * for a request that is not {@linkplain GovernedRequest#idempotent() idempotent}, only after a
+   * failure showing it was never sent), as {@link #call} does. Unlike {@link #call}, it neither
+   * routes nor takes circuit-breaker permits nor records outcomes: each attempt does that itself
+   * ({@link CandidateRouter#decide}). Without a retry rule there is one attempt.
+   *
+   * @return the result of the successful attempt
+   * @throws RateLimitedException when the rate limit rejects the call
+   * @throws Exception the failure of the last attempt made; a refusal thrown by an attempt
+   *     ({@link RateLimitedException}, {@link CircuitOpenException},
+   *     {@link io.mse.client.naming.NoInstanceAvailableException}) ends the call at once, thrown as
+   *     is on the first attempt, else added as suppressed to the previous attempt's failure, which
+   *     is thrown
+   * @throws IllegalStateException when this governance is closed
+   */
+  <T> T callAttempts(GovernedRequest request, GovernedAttempt<T> attempt) throws Exception;
+
+  /**
+   * Returns a new router of {@code service} over candidates the caller lists (see
+   * {@link CandidateRouter}), following the rules in force and every rule change until it is closed.
+   *
+   * @param service the service whose routes and outlier detection apply; non-blank
+   * @throws IllegalArgumentException when {@code service} is blank
+   * @throws IllegalStateException when this governance is closed
+   */
+  CandidateRouter candidateRouter(String service);
+
+  /**
    * Sets rules given in code, which override the config-center documents rule by rule; pass
    * {@link GovernanceRules#EMPTY} to remove them. Applied at once, all or nothing: if they cannot be
    * applied, the previous rules stay in force and {@link GovernanceListener#onRulesRejected} is

@@ -2,6 +2,7 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.CandidateRouter;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.CircuitOpenException;
@@ -11,6 +12,7 @@ import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernanceCounters;
 import io.mse.client.governance.GovernanceListener;
 import io.mse.client.governance.GovernanceRules;
+import io.mse.client.governance.GovernedAttempt;
 import io.mse.client.governance.GovernedCall;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.RateLimitRule;
@@ -20,9 +22,6 @@ import io.mse.client.governance.TimeoutRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import io.mse.client.naming.NoInstanceAvailableException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Governance} implementation: the decision path, the retry loop, rule changes and
- * observation; the services it follows are in {@link FollowedServices}, the guards rules make in
- * {@link GuardRegistry}. A decision reads the ticker once (its start time, which the rate limiter,
+ * The {@link Governance} implementation: the decision path, the retry loop (when to retry:
+ * {@link Retrying}), rule changes and observation; the services it follows (and the runtimes of its
+ * {@link CandidateRouterImpl candidate routers}) are in {@link FollowedServices}, the guards rules
+ * make in {@link GuardRegistry}. A decision reads the ticker once (its start time, which the rate limiter,
  * the warm-up and ejection checks share), reads three volatile references (the rule snapshot, the
  * policy's service, its route table), does one hash lookup (the resource's policy, which caches its
  * service), and then works on prepared arrays: no lock, no allocation (the rate limiter publishes
@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
 final class DefaultGovernance implements Governance {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
-  /** How deep {@link #neverSent} looks into a failure's causes. */
-  private static final int MAX_CAUSES = 16;
 
   private final Ticker ticker;
   private final GovernanceEvents events = new GovernanceEvents();
@@ -110,37 +108,27 @@ final class DefaultGovernance implements Governance {
         decision.release();
         throw e;
       }
-      if (attempt >= maxAttempts) {
+      if (!Retrying.mayRetry(ticker, request, policy, last, attempt, maxAttempts)) {
         throw last;
       }
-      if (!request.idempotent() && !neverSent(last)) {
-        LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
-        throw last;
-      }
-      if (!policy.budget.tryRetry(ticker.read())) {
-        policy.counters.retriesDenied.increment();
-        LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
-        throw last;
-      }
-      policy.counters.retries.increment();
       previous = decision.endpoint;
     }
   }
 
-  /**
-   * Returns whether {@code failure} (or one of its first causes) shows the request was never sent:
-   * the connection could not be made ({@link ConnectException}, {@link NoRouteToHostException}) or
-   * the host not resolved ({@link UnknownHostException}). Such a failure may be retried even for a
-   * request that is not idempotent.
-   */
-  private static boolean neverSent(Throwable failure) {
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
-        return true;
+  @Override
+  public <T> T callAttempts(GovernedRequest request, GovernedAttempt<T> attempt) throws Exception {
+    Objects.requireNonNull(attempt, "attempt");
+    ResourcePolicy policy = policy(request);
+    RetryRule retry = policy.retry;
+    int maxAttempts = retry == null ? 1 : retry.maxAttempts();
+    if (policy.limiter != null || policy.budget != null) {
+      long now = ticker.read();
+      takeRatePermit(policy, now);
+      if (policy.budget != null) {
+        policy.budget.recordCall(now);
       }
     }
-    return false;
+    return Retrying.attempts(ticker, request, policy, maxAttempts, attempt);
   }
 
   @Override
@@ -175,24 +163,88 @@ final class DefaultGovernance implements Governance {
     return new DecisionImpl(this, ticker);
   }
 
+  @Override
+  public RetryRule retryOf(GovernedRequest request) {
+    return policy(snapshot, request.resource(), request.service()).retry;
+  }
+
+  @Override
+  public void acquirePermit(GovernedRequest request) {
+    ResourcePolicy policy = policy(request);
+    if (policy.limiter != null) {
+      takeRatePermit(policy, ticker.read());
+    }
+  }
+
+  @Override
+  public CandidateRouter candidateRouter(String service) {
+    if (service == null || service.isBlank()) {
+      throw new IllegalArgumentException("service '" + service + "' is invalid: it must not be blank");
+    }
+    checkOpen();
+    return new CandidateRouterImpl(this, services, services.candidates(service), ticker);
+  }
+
+  /**
+   * Starts an attempt on the endpoint of a candidate runtime at {@code host:port} (a detached one when
+   * the runtime lists none there): takes the breaker permit and returns the decision to report on.
+   */
+  Decision decideOn(GovernedRequest request, ServiceRuntime runtime, String host, int port) {
+    ResourcePolicy policy = policy(request);
+    long now = ticker.read();
+    Endpoint endpoint = runtime.endpointAt(host, port);
+    if (endpoint == null) {
+      endpoint = new Endpoint(Instance.builder().ip(host).port(port).build(), Endpoint.WARM);
+    }
+    takeBreakerPermit(policy);
+    policy.counters.calls.increment();
+    DecisionImpl decision = new DecisionImpl(this, ticker);
+    decision.fill(policy, runtime, endpoint, false, now);
+    return decision;
+  }
+
+  /** Returns the policy of {@code request}, after checking this governance is open. */
+  private ResourcePolicy policy(GovernedRequest request) {
+    checkOpen();
+    return policy(snapshot, request.resource(), request.service());
+  }
+
+  /** Throws {@link IllegalStateException} when this governance is closed. */
+  void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this governance is closed");
+    }
+  }
+
   /**
    * Resolves the request's policy, reads the ticker (this decision's one reading: its start time),
    * and takes a rate-limit permit.
    */
   ResourcePolicy admit(GovernedRequest request, DecisionImpl decision) {
-    if (closed.get()) {
-      throw new IllegalStateException("this governance is closed");
-    }
-    ResourcePolicy policy = policy(snapshot, request.resource(), request.service());
+    ResourcePolicy policy = policy(request);
     long now = ticker.read();
     decision.startNanos = now;
+    takeRatePermit(policy, now);
+    return policy;
+  }
+
+  /** Takes a permit of the policy's rate limit, if it has one, at the ticker reading {@code now}. */
+  private void takeRatePermit(ResourcePolicy policy, long now) {
     FixedWindowRateLimiter limiter = policy.limiter;
     if (limiter != null && !limiter.tryAcquire(now)) {
       policy.counters.rateLimited.increment();
       events.rateLimited(policy.resource);
       throw new RateLimitedException(policy.resource);
     }
-    return policy;
+  }
+
+  /** Takes a permit of the policy's circuit breaker, if it has one. */
+  private static void takeBreakerPermit(ResourcePolicy policy) {
+    Resilience4jBreaker breaker = policy.breaker;
+    if (breaker != null && !breaker.tryAcquirePermission()) {
+      policy.counters.circuitOpen.increment();
+      throw new CircuitOpenException(policy.resource, breaker.state());
+    }
   }
 
   /**
@@ -218,11 +270,7 @@ final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    Resilience4jBreaker breaker = policy.breaker;
-    if (breaker != null && !breaker.tryAcquirePermission()) {
-      policy.counters.circuitOpen.increment();
-      throw new CircuitOpenException(policy.resource, breaker.state());
-    }
+    takeBreakerPermit(policy);
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Endpoint {
 
   static final long WARM = Long.MIN_VALUE;
+  private static final int[] NO_CANDIDATES = new int[0];
 
   volatile Instance instance;
   /** The instance weight as a double, copied for the balancers. */
@@ -29,6 +30,12 @@ final class Endpoint {
   long ejectedAtNanos;
   long readmittedAtNanos = Long.MIN_VALUE;
   int ejections;
+  /**
+   * The positions of this instance in a candidate runtime's list (several when it is listed more
+   * than once); empty in a runtime that follows the registry. Guarded by the runtime; read when
+   * tables are rebuilt.
+   */
+  int[] candidates = NO_CANDIDATES;
 
   Endpoint(Instance instance, long firstSeenNanos) {
     this.instance = instance;

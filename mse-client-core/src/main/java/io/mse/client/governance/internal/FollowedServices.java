@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The services governance follows in the registry, by group and name: each one's
  * {@link ServiceRuntime}, made on the service's first call (reading its instances and subscribing
  * to their changes), given the rules in force then and every rule change after, until
- * {@link #close}. Thread-safe: lookups read concurrent maps; a service's first call holds only that
+ * {@link #close}; and the runtimes of the open candidate routers, which take rule changes the same
+ * way. Thread-safe: lookups read concurrent maps; a service's first call holds only that
  * service's lock while it waits for the registry, and rule changes and the publication of a new
  * service are serialized by this object's lock, so that no service misses a rule change.
  */
@@ -31,6 +33,8 @@ final class FollowedServices {
       new ConcurrentHashMap<>();
   /** One lock per service being followed, so that only its own first callers wait for its first read. */
   private final ConcurrentHashMap<String, Object> followLocks = new ConcurrentHashMap<>();
+  /** The runtimes of open candidate routers, which take every rule change like the followed services. */
+  private final Set<ServiceRuntime> candidateRuntimes = ConcurrentHashMap.newKeySet();
   private RuleSnapshot rules = new RuleSnapshot(GovernanceRules.EMPTY); // guarded by this
 
   FollowedServices(NamingService naming, Ticker ticker, GovernanceEvents events) {
@@ -81,6 +85,22 @@ final class FollowedServices {
   }
 
   /**
+   * Returns a new candidate runtime of {@code service} (see {@link CandidateRouterImpl}) holding the
+   * rules in force, which takes every rule change until {@link #forget forgotten}.
+   */
+  synchronized ServiceRuntime candidates(String service) {
+    ServiceRuntime runtime = new ServiceRuntime("DEFAULT_GROUP", service, ticker, events, true);
+    give(runtime, rules);
+    candidateRuntimes.add(runtime);
+    return runtime;
+  }
+
+  /** Stops giving rule changes to a candidate runtime; unknown ones are ignored. */
+  void forget(ServiceRuntime runtime) {
+    candidateRuntimes.remove(runtime);
+  }
+
+  /**
    * Gives every service the rules of {@code next}, all or nothing: if one fails, every service gets
    * the previous rules back and the failure is thrown.
    */
@@ -123,24 +143,29 @@ final class FollowedServices {
     return Collections.unmodifiableMap(ejected);
   }
 
-  /** Unsubscribes from every service, going on past a failure. */
+  /** Unsubscribes from every service, going on past a failure, and forgets the candidate runtimes. */
   void close() {
-    forEach(runtime -> {
-      try {
-        naming.unsubscribe(runtime.service, runtime.group, runtime);
-      } catch (RuntimeException e) {
-        LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
-      }
-    });
+    for (ConcurrentHashMap<String, ServiceRuntime> byName : byGroup.values()) {
+      byName.values().forEach(runtime -> {
+        try {
+          naming.unsubscribe(runtime.service, runtime.group, runtime);
+        } catch (RuntimeException e) {
+          LOG.debug("Could not unsubscribe from '{}'", runtime.service, e);
+        }
+      });
+    }
+    candidateRuntimes.clear();
   }
 
   private static void give(ServiceRuntime runtime, RuleSnapshot s) {
     runtime.setRules(s.routes(runtime.service), s.balancer(runtime.service), s.outlier(runtime.service));
   }
 
+  /** Runs {@code action} on every followed service and every candidate runtime. */
   private void forEach(java.util.function.Consumer<ServiceRuntime> action) {
     for (ConcurrentHashMap<String, ServiceRuntime> byName : byGroup.values()) {
       byName.values().forEach(action);
     }
+    candidateRuntimes.forEach(action);
   }
 }

@@ -20,12 +20,24 @@ final class Pool {
   final long warmupNanos;
   /** The ticker time at which every member is warm; Long.MIN_VALUE when none is warming. */
   final long warmUntilNanos;
+  /** The candidate positions of the chosen members, in a candidate runtime; null otherwise. */
+  final Selection selection;
 
-  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos) {
+  private Pool(Endpoint[] members, Balancer balancer, long warmupNanos, long warmUntilNanos, Selection selection) {
     this.members = members;
     this.balancer = balancer;
     this.warmupNanos = warmupNanos;
     this.warmUntilNanos = warmUntilNanos;
+    this.selection = selection;
+  }
+
+  /**
+   * Returns this pool with the selection of its chosen members (those not ejected, or all of them
+   * in panic) in a candidate list of {@code generation} and {@code listSize} positions.
+   */
+  Pool withSelection(long generation, int listSize, boolean strict) {
+    Endpoint[] chosen = balancer == null ? new Endpoint[0] : balancer.endpoints;
+    return new Pool(members, balancer, warmupNanos, warmUntilNanos, Selection.of(chosen, generation, listSize, strict));
   }
 
   /**
@@ -42,7 +54,7 @@ final class Pool {
     }
     Endpoint[] chosen = available.isEmpty() && panic ? members : available.toArray(new Endpoint[0]);
     if (chosen.length == 0) {
-      return new Pool(members, null, 0, Long.MIN_VALUE);
+      return new Pool(members, null, 0, Long.MIN_VALUE, null);
     }
     long warmup = rule == null || rule.warmup() == null || rule.type() == LoadBalancerType.CONSISTENT_HASH
         ? 0 : rule.warmup().toNanos();
@@ -54,7 +66,7 @@ final class Pool {
         }
       }
     }
-    return new Pool(members, Balancer.of(rule, chosen), warmup, warmUntil);
+    return new Pool(members, Balancer.of(rule, chosen), warmup, warmUntil, null);
   }
 
   boolean isEmpty() {

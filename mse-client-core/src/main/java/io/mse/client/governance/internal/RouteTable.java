@@ -13,11 +13,14 @@ final class RouteTable {
   final Pool all;
   /** The next ticker time at which the table must be rebuilt (readmission, warm-up end); MAX when none. */
   final long nextEventNanos;
+  /** In a candidate runtime, the selection of a request no destination is left for; null otherwise. */
+  final Selection none;
 
-  RouteTable(CompiledRoute[] routes, Pool all, long nextEventNanos) {
+  RouteTable(CompiledRoute[] routes, Pool all, long nextEventNanos, Selection none) {
     this.routes = routes;
     this.all = all;
     this.nextEventNanos = nextEventNanos;
+    this.none = none;
   }
 
   /** Returns the pool of the first matching route, or of all instances; null when a route gives none. */

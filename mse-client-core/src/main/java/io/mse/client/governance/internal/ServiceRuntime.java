@@ -4,6 +4,7 @@ import io.mse.client.Ticker;
 import io.mse.client.governance.Destination;
 import io.mse.client.governance.LoadBalancerRule;
 import io.mse.client.governance.OutlierDetectionRule;
+import io.mse.client.governance.RouteFallback;
 import io.mse.client.governance.RouteRule;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
@@ -21,7 +22,12 @@ import org.slf4j.LoggerFactory;
  * The governance state of one service: its endpoints (selectable instances with their statistics),
  * its rules, and the {@link RouteTable} decisions read. Every change (instance list from the
  * registry, rules, ejection, readmission, end of a warm-up) happens under this object's lock and
- * publishes a new table; decisions never lock. Thread-safe.
+ * publishes a new table; decisions never lock.
+ *
+ * <p>A <em>candidate</em> runtime (behind a {@link CandidateRouterImpl}) takes its instances from
+ * the caller's list ({@link #setCandidates}) instead of the registry: each endpoint also records its
+ * positions in that list, and every pool of its tables carries the {@link Selection} of those
+ * positions. Thread-safe.
  */
 final class ServiceRuntime implements NamingListener {
 
@@ -38,15 +44,30 @@ final class ServiceRuntime implements NamingListener {
   private List<RouteRule> routes = List.of();
   private LoadBalancerRule balancerRule;
 
+  /** Whether the instances come from {@link #setCandidates} (true) or the registry. */
+  private final boolean candidateMode;
+  /** Candidate mode: the generation of the candidate list and its size. Guarded by this. */
+  private long generation;
+  private int listSize;
+  /** Candidate mode: the endpoints by host, for {@link #endpointAt}; replaced on each list. */
+  private volatile Map<String, Endpoint[]> byHost = Map.of();
+
   volatile OutlierDetectionRule outlierRule;
   volatile RouteTable table;
 
   ServiceRuntime(String group, String service, Ticker ticker, GovernanceEvents events) {
+    this(group, service, ticker, events, false);
+  }
+
+  ServiceRuntime(String group, String service, Ticker ticker, GovernanceEvents events, boolean candidateMode) {
     this.group = group;
     this.service = service;
     this.ticker = ticker;
     this.events = events;
-    this.table = new RouteTable(new CompiledRoute[0], Pool.build(new Endpoint[0], null, true, 0), Long.MAX_VALUE);
+    this.candidateMode = candidateMode;
+    synchronized (this) {
+      rebuild(0);
+    }
   }
 
   @Override
@@ -61,24 +82,83 @@ final class ServiceRuntime implements NamingListener {
       Map<String, Endpoint> previous = new HashMap<>(endpoints);
       endpoints.clear();
       for (Instance instance : instances) {
-        if (!instance.isSelectable()) {
-          continue;
+        if (instance.isSelectable()) {
+          String key = Endpoint.key(instance);
+          endpoints.put(key, endpoint(key, instance, previous, now));
         }
-        String key = Endpoint.key(instance);
-        Endpoint e = previous.get(key);
-        if (e == null) {
-          e = new Endpoint(instance, listed ? now : Endpoint.WARM);
-          e.window = newWindow(outlierRule);
-        } else {
-          e.instance = instance;
-          e.weight = instance.weight();
-        }
-        endpoints.put(key, e);
       }
       listed = true;
       rebuild(now);
     }
     LOG.debug("'{}' has {} selectable instances", service, endpoints.size());
+  }
+
+  /**
+   * Candidate mode: replaces the candidate list, returning its generation. Instances listed more
+   * than once (same ip, port, cluster) are one endpoint holding all their positions.
+   */
+  long setCandidates(List<Instance> candidates) {
+    long now = ticker.read();
+    synchronized (this) {
+      Map<String, Endpoint> previous = new HashMap<>(endpoints);
+      endpoints.clear();
+      Map<Endpoint, List<Integer>> positions = new HashMap<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        Instance instance = candidates.get(i);
+        if (!instance.isSelectable()) {
+          continue;
+        }
+        String key = Endpoint.key(instance);
+        Endpoint e = endpoints.get(key);
+        if (e == null) {
+          e = endpoint(key, instance, previous, now);
+          endpoints.put(key, e);
+        }
+        positions.computeIfAbsent(e, x -> new ArrayList<>(1)).add(i);
+      }
+      Map<String, List<Endpoint>> hosts = new HashMap<>();
+      for (Endpoint e : endpoints.values()) {
+        e.candidates = positions.get(e).stream().mapToInt(Integer::intValue).toArray();
+        hosts.computeIfAbsent(e.instance.ip(), h -> new ArrayList<>(1)).add(e);
+      }
+      Map<String, Endpoint[]> index = new HashMap<>();
+      hosts.forEach((host, list) -> index.put(host, list.toArray(new Endpoint[0])));
+      byHost = index;
+      listSize = candidates.size();
+      generation++;
+      listed = true;
+      rebuild(now);
+      LOG.debug("'{}' has {} candidates (generation {}), {} of them selectable instances", service,
+          candidates.size(), generation, endpoints.size());
+      return generation;
+    }
+  }
+
+  /** Candidate mode: returns the listed endpoint at {@code host:port}; null when none. */
+  Endpoint endpointAt(String host, int port) {
+    Endpoint[] atHost = byHost.get(host);
+    if (atHost != null) {
+      for (Endpoint e : atHost) {
+        if (e.instance.port() == port) {
+          return e;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Returns the endpoint of a listed instance: its previous one updated, or a new one. */
+  // guarded by this
+  private Endpoint endpoint(String key, Instance instance, Map<String, Endpoint> previous, long now) {
+    Endpoint e = previous.get(key);
+    if (e == null) {
+      e = new Endpoint(instance, listed ? now : Endpoint.WARM);
+      e.window = newWindow(outlierRule);
+    } else {
+      e.instance = instance;
+      e.weight = instance.weight();
+    }
+    return e;
   }
 
   /** Applies this service's rules. Ejections are kept unless outlier detection is removed. */
@@ -285,7 +365,7 @@ final class ServiceRuntime implements NamingListener {
         next = Math.min(next, e.ejectedUntilNanos);
       }
     }
-    Pool allPool = Pool.build(all, balancerRule, true, now);
+    Pool allPool = selecting(Pool.build(all, balancerRule, true, now), false);
     next = warmEnd(allPool, next);
     CompiledRoute[] compiled = new CompiledRoute[routes.size()];
     for (int r = 0; r < compiled.length; r++) {
@@ -294,12 +374,18 @@ final class ServiceRuntime implements NamingListener {
       for (int d = 0; d < pools.length; d++) {
         Map<String, String> subset = rule.destinations().get(d).subset();
         Endpoint[] members = subset.isEmpty() ? all : subset(all, subset);
-        pools[d] = Pool.build(members, balancerRule, false, now);
+        pools[d] = selecting(Pool.build(members, balancerRule, false, now), rule.fallback() == RouteFallback.FAIL);
         next = warmEnd(pools[d], next);
       }
       compiled[r] = new CompiledRoute(rule, pools, allPool);
     }
-    table = new RouteTable(compiled, allPool, next);
+    table = new RouteTable(compiled, allPool, next, candidateMode ? Selection.none(generation) : null);
+  }
+
+  /** In candidate mode, returns {@code pool} with its selection; otherwise {@code pool} itself. */
+  // guarded by this
+  private Pool selecting(Pool pool, boolean strict) {
+    return candidateMode ? pool.withSelection(generation, listSize, strict) : pool;
   }
 
   private static long warmEnd(Pool pool, long next) {
@@ -309,15 +395,7 @@ final class ServiceRuntime implements NamingListener {
   private static Endpoint[] subset(Endpoint[] all, Map<String, String> labels) {
     List<Endpoint> out = new ArrayList<>();
     for (Endpoint e : all) {
-      Map<String, String> metadata = e.instance.metadata();
-      boolean match = true;
-      for (Map.Entry<String, String> label : labels.entrySet()) {
-        if (!label.getValue().equals(metadata.get(label.getKey()))) {
-          match = false;
-          break;
-        }
-      }
-      if (match) {
+      if (inSubset(e, labels)) {
         out.add(e);
       }
     }
