@@ -36,6 +36,8 @@ final class GovernanceSteps {
   private final Governance governance;
   private final Catalog v1;
   private final Catalog v2;
+  /** Whether a rule document of the demo may be in the config center (one was published and not removed). */
+  private boolean published;
 
   /**
    * @param operator where the rules are published (any client of the config center will do)
@@ -126,6 +128,7 @@ final class GovernanceSteps {
   /** Publishes a rule document and waits until the frontend's governance applies it. */
   private void publish(String document, String what) {
     long start = System.nanoTime();
+    published = true;
     if (!operator.publishConfig(RULES_DATA_ID, Governance.RULES_GROUP, document, "json")) {
       throw new IllegalStateException("the config center refused the rule document");
     }
@@ -135,9 +138,16 @@ final class GovernanceSteps {
         (System.nanoTime() - start) / 1e6);
   }
 
-  /** Removes the rule document (the demo's rules must not steer a real shop-frontend after it). */
+  /**
+   * Removes the rule document, if the demo published one and has not removed it yet (the demo's rules
+   * must not steer a real shop-frontend after it).
+   */
   void removeRules() {
+    if (!published) {
+      return;
+    }
     operator.removeConfig(RULES_DATA_ID, Governance.RULES_GROUP);
+    published = false;
     out.printf("   removed %s from the config center%n", RULES_DATA_ID);
   }
 
