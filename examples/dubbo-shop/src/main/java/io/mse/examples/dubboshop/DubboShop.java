@@ -92,9 +92,10 @@ public final class DubboShop {
     }
     Loopback.forDubbo();
     if (System.getProperty(SHUTDOWN_WAIT) == null) {
-      // After unregistering a service Dubbo waits until it has been idle for a third of this (at most all
-      // of it) before unexporting: 1 s covers a Nacos server's push (~0.5 s); Dubbo's default is 10 s
-      System.setProperty(SHUTDOWN_WAIT, "3000");
+      // Dubbo's default is 10 s: up to a third of it waiting for a called service to be idle before
+      // unexporting it (by then the triple server is closed already) and up to 2 s of Netty's quiet
+      // period per server. The demo waits for its consumers itself (step 8), so 1 s will do.
+      System.setProperty(SHUTDOWN_WAIT, "1000");
     }
     Path snapshots = Files.createTempDirectory("mse-dubbo-shop");
     out.printf("mse-client Dubbo shop on %s: Dubbo %s, triple protocol on loopback, each application in a"
@@ -128,7 +129,7 @@ public final class DubboShop {
 
         int next = governance.run(3, this, shop);
 
-        step(next, "shut down: stop catalog v2 while shop-frontend runs, then the rest");
+        step(next, "shut down catalog v2 while shop-frontend runs: unregister, wait for the consumer to let go, stop; then the rest");
         shutDown(catalogV2, frontend, running, snapshots.resolve("check"));
       } finally {
         governance.removeRules();   // when a step failed before the removal
@@ -166,14 +167,23 @@ public final class DubboShop {
   }
 
   /**
-   * Stops catalog v2 while the frontend still runs, reading at the moment its triple protocol begins to
-   * stop the registry (from the server, by a client that has read nothing before) and the frontend's
-   * directory; then stops everything else.
+   * Stops catalog v2 while the frontend still runs, as a lossless offline does: unregister it first (the
+   * first thing Dubbo's own stop does, {@code ApplicationDeployer.preDestroy()}), wait until the consumer
+   * has dropped it, then stop it. At the moment its triple protocol begins to stop, reads the registry
+   * (from the server, by a client that has read nothing before) and the frontend's directory. Then stops
+   * everything else.
    */
   private void shutDown(ShopApp catalogV2, ShopApp frontend, Deque<AutoCloseable> running, Path checkSnapshots) {
     int port = catalogV2.port();
-    List<List<Integer>> seen = new ArrayList<>();
     long start = System.nanoTime();
+    catalogV2.model().getDeployer().preDestroy();
+    long unregistered = System.nanoTime();
+    await(() -> !Directories.ports(frontend.reference).contains(port), "shop-frontend to drop catalog v2");
+    long dropped = System.nanoTime();
+    out.printf("   Dubbo unregistered catalog v2 at both levels in %d ms; shop-frontend dropped it from its directory %d ms"
+        + " after the unregistration began%n", millis(unregistered - start), millis(dropped - start));
+
+    List<List<Integer>> seen = new ArrayList<>();
     long[] protocolStop = new long[1];
     TripleStopCheck.beforeStop(catalogV2.framework, () -> {
       protocolStop[0] = System.nanoTime();
@@ -188,19 +198,22 @@ public final class DubboShop {
     if (seen.size() != 3) {
       throw new IllegalStateException("catalog v2's triple protocol was not seen stopping: " + seen);
     }
-    out.printf("   catalog v2 (port %d) stopped in %d ms; as its triple protocol began to stop (after %d ms), the registry"
-        + " read from the server listed: interface level %s, application level %s; shop-frontend's directory held %s%n",
-        port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-        TimeUnit.NANOSECONDS.toMillis(protocolStop[0] - start), seen.get(0), seen.get(1), seen.get(2));
+    out.printf("   then stopped it: as its triple protocol began to stop (%d ms after the unregistration began), the"
+        + " registry read from the server listed: interface level %s, application level %s; shop-frontend's directory"
+        + " held %s%n", millis(protocolStop[0] - start), seen.get(0), seen.get(1), seen.get(2));
     if (seen.stream().anyMatch(ports -> ports.contains(port))) {
       throw new IllegalStateException("catalog v2 was still registered, or still a provider of shop-frontend, when its"
           + " protocol stopped: " + seen);
     }
-    out.println("   => Dubbo unregistered catalog v2 through the mse registry (both levels), and shop-frontend had dropped"
-        + " it, before its protocol stopped");
+    out.println("   => catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its protocol"
+        + " stopped: its closing server could no longer be picked for a call");
     out.println("   (in one JVM a stopping triple protocol closes every triple server of the JVM, catalog v1's too:"
         + " Dubbo 3.3 keeps them in one static table; separate processes stop each on its own)");
     close(running);
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   /** The release that answered: the first word of an answer. */

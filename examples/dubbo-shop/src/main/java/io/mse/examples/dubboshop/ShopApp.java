@@ -25,9 +25,10 @@ import org.apache.dubbo.rpc.model.FrameworkModel;
  * One Dubbo application of the shop, in a {@link FrameworkModel} of its own (as if it were a process of
  * its own: its own protocol servers and clients, no in-JVM shortcut to the others), registered on the
  * {@code mse://} registry: a catalog instance serving {@link ProductService} over triple on a free
- * loopback port, or the frontend referring to it. {@link #close()} stops it as a JVM shutdown would:
- * Dubbo unregisters its services, then stops its protocols. Not thread-safe (the demo drives it from one
- * thread).
+ * loopback port, or the frontend referring to it. The application is its framework's default one, as in
+ * a process of its own, so {@link #close()} stops it as a JVM shutdown would: Dubbo unregisters its
+ * services, stops its protocols at once, then unexports the services. Not thread-safe (the demo drives it
+ * from one thread).
  */
 final class ShopApp implements AutoCloseable {
 
@@ -38,7 +39,8 @@ final class ShopApp implements AutoCloseable {
   /** The frontend's reference to the catalog; null for a catalog instance. */
   ReferenceConfig<ProductService> reference;
   final FrameworkModel framework = new FrameworkModel();
-  final DubboBootstrap bootstrap = DubboBootstrap.newInstance(framework);
+  /** The framework's default application, as in a process of its own (where Dubbo stops the protocols with it). */
+  final DubboBootstrap bootstrap = DubboBootstrap.getInstance(framework.defaultApplication());
   private boolean closed;
 
   private ShopApp(String name, ShopSettings settings, Path snapshots) {

@@ -85,11 +85,13 @@ class DubboShopIT {
         .containsPattern("no rule left in force: stock\\(\\) answers again \\(\"v[12]: 7 x sku-42 in stock\"\\),"
             + " quote\\(\\) over 100 calls \\{v1=\\d+, v2=\\d+\\}");
 
-    assertThat(out).containsPattern("catalog v2 \\(port " + v2Port + "\\) stopped in \\d+ ms; as its triple protocol began to"
-        + " stop \\(after \\d+ ms\\), the registry read from the server listed: interface level \\[" + v1Port + "\\],"
-        + " application level \\[" + v1Port + "\\]; shop-frontend's directory held \\[" + v1Port + "\\]")
-        .contains("=> Dubbo unregistered catalog v2 through the mse registry (both levels), and shop-frontend had dropped"
-            + " it, before its protocol stopped");
+    assertThat(out).containsPattern("Dubbo unregistered catalog v2 at both levels in \\d+ ms; shop-frontend dropped it from"
+        + " its directory \\d+ ms after the unregistration began")
+        .containsPattern("then stopped it: as its triple protocol began to stop \\(\\d+ ms after the unregistration began\\),"
+            + " the registry read from the server listed: interface level \\[" + v1Port + "\\], application level \\["
+            + v1Port + "\\]; shop-frontend's directory held \\[" + v1Port + "\\]")
+        .contains("=> catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its protocol"
+            + " stopped");
     assertThat(out).contains("every application and client closed; 0 mse-client thread(s) left running")
         .contains("done:");
   }
