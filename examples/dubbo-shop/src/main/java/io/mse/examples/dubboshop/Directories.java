@@ -25,8 +25,8 @@ final class Directories {
   static String describe(ReferenceConfig<?> reference) {
     MigrationInvoker<?> migration = migration(reference);
     return isApplicationLevel(migration)
-        ? "application-level discovery (" + count(migration.getServiceDiscoveryInvoker()) + " providers; interface level: "
-            + count(migration.getInvoker()) + ")"
+        ? "application-level discovery (" + count(migration.getServiceDiscoveryInvoker())
+            + " providers; interface level: " + count(migration.getInvoker()) + ")"
         : "interface-level discovery (" + count(migration.getInvoker()) + " providers; application level: "
             + count(migration.getServiceDiscoveryInvoker()) + ")";
   }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.dubbo.common.Version;
 
 /**
  * The Dubbo example's one command: two instances of a {@code catalog} application serving
@@ -99,7 +100,7 @@ public final class DubboShop {
     }
     Path snapshots = Files.createTempDirectory("mse-dubbo-shop");
     out.printf("mse-client Dubbo shop on %s: Dubbo %s, triple protocol on loopback, each application in a"
-        + " Dubbo framework of its own%n%n", settings.describe(), org.apache.dubbo.common.Version.getVersion());
+        + " Dubbo framework of its own%n%n", settings.describe(), Version.getVersion());
     Catalog v1 = new Catalog("v1");
     Catalog v2 = new Catalog("v2");
     Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -107,7 +108,8 @@ public final class DubboShop {
         MseClient frontendClient = settings.client("shop-frontend", snapshots.resolve("governance")).build()) {
       GovernanceSteps governance = new GovernanceSteps(out, operator.config(), frontendClient.governance(), v1, v2);
       try {
-        step(1, "start catalog v1 and catalog v2 (label release=v2), each registering ProductService on the mse registry");
+        step(1, "start catalog v1 and catalog v2 (label release=v2), each registering ProductService on the mse"
+            + " registry");
         ShopApp catalogV1 = start(running, ShopApp.catalog(v1, settings, snapshots));
         ShopApp catalogV2 = start(running, ShopApp.catalog(v2, settings, snapshots));
         out.printf("   catalog v1 serves ProductService on tri://127.0.0.1:%d, catalog v2 on tri://127.0.0.1:%d%n",
@@ -121,15 +123,18 @@ public final class DubboShop {
 
         step(2, "start shop-frontend (ProductService referenced by interface only) and call quote()");
         long start = System.nanoTime();
-        ShopApp frontend = start(running, ShopApp.frontend(frontendClient.governance(), settings, snapshots, migrationStep));
+        ShopApp frontend = start(running,
+            ShopApp.frontend(frontendClient.governance(), settings, snapshots, migrationStep));
         ProductService shop = frontend.reference.get();
         Map<String, Integer> answers = discover(shop, start);
         out.printf("   shop-frontend calls through %s%n", Directories.describe(frontend.reference));
-        out.printf("   => shop-frontend found both catalog instances through mse://, by interface alone: %s%n%n", answers);
+        out.printf("   => shop-frontend found both catalog instances through mse://, by interface alone: %s%n%n",
+            answers);
 
         int next = governance.run(3, this, shop);
 
-        step(next, "shut down catalog v2 while shop-frontend runs: unregister, wait for the consumer to let go, stop; then the rest");
+        step(next, "shut down catalog v2 while shop-frontend runs: unregister, wait for the consumer to let go,"
+            + " stop; then the rest");
         shutDown(catalogV2, frontend, running, snapshots.resolve("check"));
       } finally {
         governance.removeRules();   // when a step failed before the removal
@@ -180,8 +185,8 @@ public final class DubboShop {
     long unregistered = System.nanoTime();
     await(() -> !Directories.ports(frontend.reference).contains(port), "shop-frontend to drop catalog v2");
     long dropped = System.nanoTime();
-    out.printf("   Dubbo unregistered catalog v2 at both levels in %d ms; shop-frontend dropped it from its directory %d ms"
-        + " after the unregistration began%n", millis(unregistered - start), millis(dropped - start));
+    out.printf("   Dubbo unregistered catalog v2 at both levels in %d ms; shop-frontend dropped it from its directory"
+        + " %d ms after the unregistration began%n", millis(unregistered - start), millis(dropped - start));
 
     List<List<Integer>> seen = new ArrayList<>();
     long[] protocolStop = new long[1];
@@ -205,8 +210,8 @@ public final class DubboShop {
       throw new IllegalStateException("catalog v2 was still registered, or still a provider of shop-frontend, when its"
           + " protocol stopped: " + seen);
     }
-    out.println("   => catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its protocol"
-        + " stopped: its closing server could no longer be picked for a call");
+    out.println("   => catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its"
+        + " protocol stopped: its closing server could no longer be picked for a call");
     out.println("   (in one JVM a stopping triple protocol closes every triple server of the JVM, catalog v1's too:"
         + " Dubbo 3.3 keeps them in one static table; separate processes stop each on its own)");
     close(running);

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.dubbo.rpc.RpcException;
 
@@ -52,9 +53,10 @@ final class GovernanceSteps {
   }
 
   /** Runs the steps numbered from {@code first}, calling through {@code shop}; returns the next step's number. */
-  int run(int first, DubboShop steps, ProductService shop) throws InterruptedException {
+  int run(int first, DubboShop steps, ProductService shop) {
     int step = first;
-    steps.step(step++, "canary: publish " + RULES_DATA_ID + " with " + CANARY_PERCENT + "% of ProductService to release=v2");
+    steps.step(step++, "canary: publish " + RULES_DATA_ID + " with " + CANARY_PERCENT
+        + "% of ProductService to release=v2");
     publish(rules(false, false, false), "canary route");
     Map<String, Integer> split = quotes(shop, CANARY_CALLS);
     int toV2 = split.getOrDefault("v2", 0);
@@ -71,7 +73,7 @@ final class GovernanceSteps {
       tagged = answers(shop, TAGGED_CALLS);
     }
     Map<String, Integer> untagged = answers(shop, TAGGED_CALLS);
-    if (!tagged.keySet().equals(java.util.Set.of("v2 (tag v2)"))) {
+    if (!tagged.keySet().equals(Set.of("v2 (tag v2)"))) {
       throw new IllegalStateException("tagged calls did not all reach v2 with their tag: " + tagged);
     }
     if (untagged.keySet().stream().anyMatch(a -> !a.contains("(tag none)"))) {
@@ -80,13 +82,13 @@ final class GovernanceSteps {
     out.printf("   => %d calls tagged v2: %s (the tag travelled in the dubbo.tag attachment and the provider saw it);"
         + " %d untagged calls stay on the canary split: %s%n%n", TAGGED_CALLS, tagged, TAGGED_CALLS, untagged);
 
-    steps.step(step++, "rate limit: add " + STOCK_LIMIT + " calls per 10 s on " + ProductService.STOCK + ", then call stock() "
-        + STOCK_CALLS + " times");
+    steps.step(step++, "rate limit: add " + STOCK_LIMIT + " calls per 10 s on " + ProductService.STOCK
+        + ", then call stock() " + STOCK_CALLS + " times");
     publish(rules(true, true, false), "rate limit");
     rateLimit(shop);
 
-    steps.step(step++, "circuit breaker: checkout() fails (payment gateway down); add a breaker on " + ProductService.CHECKOUT
-        + " (opens at 50% failures over " + BREAKER_WINDOW + " calls)");
+    steps.step(step++, "circuit breaker: checkout() fails (payment gateway down); add a breaker on "
+        + ProductService.CHECKOUT + " (opens at 50% failures over " + BREAKER_WINDOW + " calls)");
     publish(rules(true, true, true), "circuit breaker");
     breaker(shop);
 
@@ -95,7 +97,8 @@ final class GovernanceSteps {
     DubboShop.await(() -> governance.rules().equals(GovernanceRules.EMPTY), "the rules to be dropped");
     String stock = shop.stock("sku-42");
     Map<String, Integer> after = quotes(shop, 100);
-    out.printf("   => no rule left in force: stock() answers again (\"%s\"), quote() over 100 calls %s%n%n", stock, after);
+    out.printf("   => no rule left in force: stock() answers again (\"%s\"), quote() over 100 calls %s%n%n", stock,
+        after);
     return step;
   }
 
@@ -120,7 +123,8 @@ final class GovernanceSteps {
     if (breaker) {
       json.append(",\n \"circuitBreakers\": [{\"resource\": \"").append(ProductService.CHECKOUT)
           .append("\", \"failureRateThreshold\": 50, \"minimumNumberOfCalls\": ").append(BREAKER_WINDOW)
-          .append(", \"slidingWindowSize\": ").append(BREAKER_WINDOW).append(", \"waitDurationInOpenState\": \"30s\"}]");
+          .append(", \"slidingWindowSize\": ").append(BREAKER_WINDOW)
+          .append(", \"waitDurationInOpenState\": \"30s\"}]");
     }
     return json.append("}\n").toString();
   }

@@ -39,7 +39,7 @@ final class ShopApp implements AutoCloseable {
   /** The frontend's reference to the catalog; null for a catalog instance. */
   ReferenceConfig<ProductService> reference;
   final FrameworkModel framework = new FrameworkModel();
-  /** The framework's default application, as in a process of its own (where Dubbo stops the protocols with it). */
+  /** The framework's default application, as in a process of its own (Dubbo stops the protocols with it). */
   final DubboBootstrap bootstrap = DubboBootstrap.getInstance(framework.defaultApplication());
   private boolean closed;
 
@@ -55,8 +55,10 @@ final class ShopApp implements AutoCloseable {
   }
 
   /**
-   * The one-line switch of docs/dubbo.md: {@code mse://<server>} (with the namespace and the snapshot
-   * directory as parameters, the credentials as the URL's user info, which Dubbo never prints).
+   * The one-line switch of docs/dubbo.md: {@code mse://<server>}, with the namespace and the snapshot
+   * directory as parameters and the credentials as the registry's username and password (the URL's user
+   * info, which Dubbo leaves out of the URLs it prints; it masks the password when it prints its
+   * configuration).
    */
   private static RegistryConfig registry(ShopSettings settings, Path snapshots) {
     RegistryConfig registry = new RegistryConfig("mse://" + settings.serverAddr());

@@ -25,7 +25,12 @@ record ShopSettings(String serverAddr, String username, String password, String 
     namespace = blankToNull(namespace);
   }
 
-  /** Reads {@code MSE_SERVER_ADDR} (default {@code embedded}), {@code MSE_USERNAME}, {@code MSE_PASSWORD}, {@code MSE_NAMESPACE}. */
+  /**
+   * Reads {@code MSE_SERVER_ADDR} (default {@code embedded}), {@code MSE_USERNAME}, {@code MSE_PASSWORD} and
+   * {@code MSE_NAMESPACE} from {@code env}.
+   *
+   * @throws IllegalArgumentException when {@code MSE_SERVER_ADDR} is blank
+   */
   static ShopSettings fromEnvironment(Map<String, String> env) {
     return new ShopSettings(env.getOrDefault("MSE_SERVER_ADDR", "embedded"), env.get("MSE_USERNAME"),
         env.get("MSE_PASSWORD"), env.get("MSE_NAMESPACE"));

@@ -44,16 +44,19 @@ class DubboShopIT {
 
   /** What every run proves, whatever the discovery level and the server. */
   static void assertEveryStep(String out) {
-    Matcher ports = find(out, "catalog v1 serves ProductService on tri://127\\.0\\.0\\.1:(\\d+), catalog v2 on tri://127\\.0\\.0\\.1:(\\d+)");
+    Matcher ports = find(out, "catalog v1 serves ProductService on tri://127\\.0\\.0\\.1:(\\d+),"
+        + " catalog v2 on tri://127\\.0\\.0\\.1:(\\d+)");
     String v1Port = ports.group(1);
     String v2Port = ports.group(2);
-    Matcher listed = find(out, "'providers:io\\.mse\\.examples\\.dubboshop\\.ProductService::' \\[127\\.0\\.0\\.1:(\\d+)"
+    Matcher listed = find(out, "'providers:io\\.mse\\.examples\\.dubboshop\\.ProductService::'"
+        + " \\[127\\.0\\.0\\.1:(\\d+)"
         + " release=(v.), 127\\.0\\.0\\.1:(\\d+) release=(v.)\\], application 'catalog' \\[(\\d+), (\\d+)\\]");
     assertThat(listed.group(1) + "=" + listed.group(2)).isIn(v1Port + "=v1", v2Port + "=v2");
     assertThat(listed.group(3) + "=" + listed.group(4)).isIn(v1Port + "=v1", v2Port + "=v2");
     assertThat(List.of(listed.group(5), listed.group(6))).containsExactlyInAnyOrder(v1Port, v2Port);
     assertThat(out)
-        .containsPattern("shop-frontend found both catalog instances through mse://, by interface alone: \\{v1=\\d+, v2=\\d+\\}");
+        .containsPattern("shop-frontend found both catalog instances through mse://, by interface alone:"
+            + " \\{v1=\\d+, v2=\\d+\\}");
 
     Matcher canary = find(out, "v2 answered ([0-9.]+)% of 500 Dubbo calls \\{v1=(\\d+), v2=(\\d+)\\}");
     // 20% of 500: 100 expected, standard deviation 8.9; 10-30% is over 5 deviations either way
@@ -64,8 +67,9 @@ class DubboShopIT {
     Matcher untagged = find(out, "50 untagged calls stay on the canary split: \\{([^}]*)\\}");
     assertThat(untagged.group(1)).doesNotContain("(tag v2)").contains("v1 (tag none)=");
 
-    Matcher limited = find(out, "(\\d+) answered, (\\d+) refused in shop-frontend with RpcException code 7 \\(LIMIT_EXCEEDED\\):"
-        + " \"mse governance refused the call: rate limit of 'io\\.mse\\.examples\\.dubboshop\\.ProductService#stock' reached\"");
+    Matcher limited = find(out, "(\\d+) answered, (\\d+) refused in shop-frontend with RpcException code 7"
+        + " \\(LIMIT_EXCEEDED\\): \"mse governance refused the call: rate limit of"
+        + " 'io\\.mse\\.examples\\.dubboshop\\.ProductService#stock' reached\"");
     int answered = Integer.parseInt(limited.group(1));
     // 5 per 10 s window: 20 calls made in well under 10 s span at most two windows
     assertThat(answered).isBetween(5, 10);
@@ -85,11 +89,12 @@ class DubboShopIT {
         .containsPattern("no rule left in force: stock\\(\\) answers again \\(\"v[12]: 7 x sku-42 in stock\"\\),"
             + " quote\\(\\) over 100 calls \\{v1=\\d+, v2=\\d+\\}");
 
-    assertThat(out).containsPattern("Dubbo unregistered catalog v2 at both levels in \\d+ ms; shop-frontend dropped it from"
-        + " its directory \\d+ ms after the unregistration began")
-        .containsPattern("then stopped it: as its triple protocol began to stop \\(\\d+ ms after the unregistration began\\),"
-            + " the registry read from the server listed: interface level \\[" + v1Port + "\\], application level \\["
-            + v1Port + "\\]; shop-frontend's directory held \\[" + v1Port + "\\]")
+    assertThat(out).containsPattern("Dubbo unregistered catalog v2 at both levels in \\d+ ms; shop-frontend dropped it"
+        + " from its directory \\d+ ms after the unregistration began")
+        .containsPattern("then stopped it: as its triple protocol began to stop"
+            + " \\(\\d+ ms after the unregistration began\\), the registry read from the server listed:"
+            + " interface level \\[" + v1Port + "\\], application level \\[" + v1Port + "\\];"
+            + " shop-frontend's directory held \\[" + v1Port + "\\]")
         .contains("=> catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its protocol"
             + " stopped");
     assertThat(out).contains("every application and client closed; 0 mse-client thread(s) left running")
