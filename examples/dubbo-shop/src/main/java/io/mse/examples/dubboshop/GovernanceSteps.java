@@ -82,7 +82,7 @@ final class GovernanceSteps {
     out.printf("   => %d calls tagged v2: %s (the tag travelled in the dubbo.tag attachment and the provider saw it);"
         + " %d untagged calls stay on the canary split: %s%n%n", TAGGED_CALLS, tagged, TAGGED_CALLS, untagged);
 
-    steps.step(step++, "rate limit: add " + STOCK_LIMIT + " calls per 10 s on " + ProductService.STOCK
+    steps.step(step++, "rate limit: add " + STOCK_LIMIT + " calls per minute on " + ProductService.STOCK
         + ", then call stock() " + STOCK_CALLS + " times");
     publish(rules(true, true, false), "rate limit");
     rateLimit(shop);
@@ -118,7 +118,7 @@ final class GovernanceSteps {
         .append("    {\"subset\": {\"release\": \"v1\"}, \"weight\": ").append(100 - CANARY_PERCENT).append("}]}]");
     if (rateLimit) {
       json.append(",\n \"rateLimits\": [{\"resource\": \"").append(ProductService.STOCK)
-          .append("\", \"limitForPeriod\": ").append(STOCK_LIMIT).append(", \"period\": \"10s\"}]");
+          .append("\", \"limitForPeriod\": ").append(STOCK_LIMIT).append(", \"period\": \"1m\"}]");
     }
     if (breaker) {
       json.append(",\n \"circuitBreakers\": [{\"resource\": \"").append(ProductService.CHECKOUT)

@@ -71,7 +71,7 @@ class DubboShopIT {
         + " \\(LIMIT_EXCEEDED\\): \"mse governance refused the call: rate limit of"
         + " 'io\\.mse\\.examples\\.dubboshop\\.ProductService#stock' reached\"");
     int answered = Integer.parseInt(limited.group(1));
-    // 5 per 10 s window: 20 calls made in well under 10 s span at most two windows
+    // 5 per one-minute window: 20 calls made in well under a minute span at most two windows
     assertThat(answered).isBetween(5, 10);
     assertThat(Integer.parseInt(limited.group(2))).isEqualTo(20 - answered);
     assertThat(out).contains("the catalogs received " + answered + " of 20 stock() calls; quote() is not limited");
