@@ -98,7 +98,8 @@ final class UdpPushReceiver implements AutoCloseable {
     LOG.debug("Nacos push '{}' {} from {}", type, pushId, packet.getSocketAddress());
     if (type.equals("dom") || type.equals("service")) {
       try {
-        handler.accept(NacosServiceList.parse(push.path("data").asText("")));
+        handler.accept(NacosServiceList.parse(push.path("data").asText("")).from("push from "
+            + packet.getSocketAddress()));
       } catch (IllegalArgumentException e) {
         LOG.warn("Ignoring a Nacos push whose data is not an instance list: {}", e.getMessage());
       }
