@@ -52,6 +52,11 @@ final class Failover {
     return ticker;
   }
 
+  /** The servers' context path, e.g. {@code /nacos}; "" for the root. */
+  String contextPath() {
+    return address.contextPath();
+  }
+
   /** The index of the server a request starts at. */
   int preferred() {
     return preferred;
@@ -83,6 +88,17 @@ final class Failover {
         + " ('" + request.resource() + "') within " + within + "; last: " + lastFault;
     LOG.debug("{}", message);
     return new ServerUnavailableException(request.resource(), message, cause);
+  }
+
+  /**
+   * Returns {@code fault}, a request's permanent fault on every server, after noting it as a fault
+   * episode (the servers cannot be talked to as configured; {@link #status()} says so).
+   */
+  io.mse.client.MisconfigurationException misconfigured(io.mse.client.MisconfigurationException fault) {
+    Fault current = this.fault;
+    this.fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), fault.getMessage());
+    LOG.debug("{}", fault.getMessage());
+    return fault;
   }
 
   /** Returns whether a server answered the last request, and since when none has. */
