@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Assumptions;
  * from a temporary folder deleted by {@link #close()}. Server settings that the script does not take
  * (it fixes the token's signing key on its command line) go in {@code SPRING_APPLICATION_JSON}, which
  * Spring Boot ranks above Java system properties: e.g. {@code nacos.core.auth.plugin.nacos.token.secret.key}
- * and {@code nacos.core.auth.plugin.nacos.token.expire.seconds}. A start that fails (on a loaded host
- * the server's embedded database can miss its 10 s login timeout) is tried again, up to three times.
+ * and {@code nacos.core.auth.plugin.nacos.token.expire.seconds}; the embedded database is given 120 s
+ * instead of 3 s to open ({@code db.pool.config.connectionTimeout}: on a loaded host its creation took
+ * longer and the start failed with "Login timeout exceeded"). A start that fails anyway is tried
+ * again, up to three times.
  *
  * <p>Every server still running when the JVM ends is thawed and stopped by a shutdown hook. Not
  * thread-safe: one test thread drives it.
@@ -38,6 +40,12 @@ public final class NacosServerProcess implements AutoCloseable {
   public static final String TOKEN_SECRET_KEY = "nacos.core.auth.plugin.nacos.token.secret.key";
   /** Server setting: the lifetime of an access token, in seconds. */
   public static final String TOKEN_EXPIRE_SECONDS = "nacos.core.auth.plugin.nacos.token.expire.seconds";
+
+  /**
+   * The embedded database's connection (and login) timeout, 3 s by default: on a loaded host the
+   * database's creation at start takes longer and the start fails ("Login timeout exceeded").
+   */
+  static final Map<String, String> PATIENT_DATABASE = Map.of("db.pool.config.connectionTimeout", "120000");
 
   private static final List<NacosServerProcess> RUNNING = new ArrayList<>();
   private static final long START_TIMEOUT_SECONDS = 300;
@@ -211,7 +219,9 @@ public final class NacosServerProcess implements AutoCloseable {
     }
     ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
         .redirectOutput(folder.resolve("start.log").toFile());
-    builder.environment().put("SPRING_APPLICATION_JSON", json(settings));
+    Map<String, String> all = new LinkedHashMap<>(PATIENT_DATABASE);
+    all.putAll(settings);
+    builder.environment().put("SPRING_APPLICATION_JSON", json(all));
     Process process = builder.start();
     try {
       if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

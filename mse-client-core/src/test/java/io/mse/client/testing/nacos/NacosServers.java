@@ -305,7 +305,12 @@ public final class NacosServers {
           command.add("--auth");
           command.add(ADMIN + ":" + ADMIN_PASSWORD);
         }
-        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        // the embedded database's 3 s login timeout fails starts on a loaded host (see NacosServerProcess)
+        builder.environment().put("SPRING_APPLICATION_JSON", "{\"db.pool.config.connectionTimeout\":\""
+            + NacosServerProcess.PATIENT_DATABASE.get("db.pool.config.connectionTimeout") + "\"}");
+        Process process = builder.start();
         NacosServerTarget target = new NacosServerTarget(version, "127.0.0.1:" + port, auth ? ADMIN : null,
             auth ? ADMIN_PASSWORD : null);
         return new Started(script, port, home, process, log, target);
