@@ -300,6 +300,8 @@ class NacosBadAnswersTest {
 
   /** Exactly one WARN line, and it names the server and the key. */
   private void assertOneWarning(LogCapture logs, String key) {
+    // the request reached WireMock before the client handled its failure: wait for the client's side
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines("WARN").stream().anyMatch(l -> l.contains("io.mse.client")));
     List<String> warnings = logs.lines("WARN").stream().filter(l -> l.contains("io.mse.client")).toList();
     assertThat(warnings).as("WARN lines of one repeated fault").hasSize(1);
     assertThat(warnings.get(0)).contains(serverName).contains(key);
