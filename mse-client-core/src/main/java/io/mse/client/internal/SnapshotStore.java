@@ -27,8 +27,18 @@ import org.slf4j.LoggerFactory;
  * every OS. On a case-insensitive file system (Windows, macOS) two names that differ only in case
  * would meet in one file: the store checks each file's real name and treats a file found under
  * another case as no snapshot (and does not overwrite it), so it never serves one key's data for
- * another. Files are replaced atomically, so a reader never sees half a file. Thread-safe. Failures
- * to write are logged, never thrown.
+ * another.
+ *
+ * <p>Files are written to a temporary file beside them and then renamed over them (atomically where
+ * the file system can), so neither a reader nor a crash mid-write ever leaves half a snapshot: the file
+ * holds the old content or the new one (a crash may leave a {@code .snapshot*.tmp} file behind, never
+ * read). Snapshots are the client's configs, which may hold secrets: on a POSIX file system every file
+ * is readable and writable by its owner only ({@code rw-------}) and every directory the store
+ * creates is its owner's only ({@code rwx------}).
+ *
+ * <p>A snapshot directory that cannot be written (read-only, full, not a directory) never fails the
+ * client, which keeps everything in memory: the first failed write of an episode is logged at WARN,
+ * the next ones at DEBUG, and the first write that works again at INFO. Thread-safe.
  */
 public final class SnapshotStore {
 
@@ -44,6 +54,8 @@ public final class SnapshotStore {
 
   private final Path base;
   private final Path root;
+  /** True from a failed write until one works again: one WARN per episode, not one per write. */
+  private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param snapshotDir the user's snapshot directory
@@ -191,8 +203,8 @@ public final class SnapshotStore {
       return;
     }
     try {
-      Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), ".snapshot", ".tmp");
+      createDirectories(file.getParent());
+      Path temp = Files.createTempFile(file.getParent(), ".snapshot", ".tmp"); // rw------- on POSIX
       try {
         Files.write(temp, bytes);
         try {
@@ -203,8 +215,34 @@ public final class SnapshotStore {
       } finally {
         Files.deleteIfExists(temp);
       }
-    } catch (IOException e) {
-      LOG.warn("Could not write the snapshot '{}': {}", file, e.toString());
+      if (failing.get() && failing.compareAndSet(true, false)) {
+        LOG.info("Snapshots are written again under '{}'", root);
+      }
+    } catch (IOException | SecurityException e) {
+      failed("write", file, e);
+    }
+  }
+
+  /** Logs a failed write or delete: WARN for the first of an episode, DEBUG for the others. */
+  private void failed(String what, Path file, Exception e) {
+    if (failing.compareAndSet(false, true)) {
+      LOG.warn("Could not {} the snapshot '{}' ({}); configs and instance lists are kept in memory only, and"
+          + " further failures are logged at DEBUG until a snapshot is written again", what, file, e.toString());
+    } else {
+      LOG.debug("Could not {} the snapshot '{}': {}", what, file, e.toString());
+    }
+  }
+
+  /** Creates a directory and its missing parents, each owner-only on a POSIX file system. */
+  private static void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
     }
   }
 
@@ -214,8 +252,8 @@ public final class SnapshotStore {
     }
     try {
       Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.warn("Could not delete the snapshot '{}': {}", file, e.toString());
+    } catch (IOException | SecurityException e) {
+      failed("delete", file, e);
     }
   }
 

@@ -30,6 +30,26 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void noCharacterOrNameWindowsForbidsSurvivesEscapingAndDistinctNamesStayDistinct() {
+    String forbidden = "<>:\"/\\|?*";
+    java.util.Set<String> escaped = new java.util.HashSet<>();
+    for (char c : forbidden.toCharArray()) {
+      String name = "a" + c + "b";
+      assertThat(SnapshotStore.escape(name)).matches("[A-Za-z0-9._%~-]+").doesNotContain(String.valueOf(c));
+      escaped.add(SnapshotStore.escape(name));
+    }
+    for (char c = 0; c < 32; c++) {
+      assertThat(SnapshotStore.escape("a" + c)).matches("[A-Za-z0-9._%~-]+");
+    }
+    assertThat(escaped).hasSize(forbidden.length());
+    for (String device : List.of("CON", "prn", "Aux", "NUL", "com1", "LPT9", "con.txt")) {
+      assertThat(SnapshotStore.escape(device)).startsWith("%");
+    }
+    assertThat(SnapshotStore.escape("trailing.")).doesNotEndWith(".");
+    assertThat(SnapshotStore.escape("[::1]:8848")).isEqualTo("%5B%3A%3A1%5D%3A8848");
+  }
+
+  @Test
   void theLongestLegalNamesFitInAFileName() {
     SnapshotStore store = new SnapshotStore(dir, "127.0.0.1:8848", "");
     ConfigKey longest = ConfigKey.of("a".repeat(NameRules.MAX_DATA_ID_LENGTH), "G");

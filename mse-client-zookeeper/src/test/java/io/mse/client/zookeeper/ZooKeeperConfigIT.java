@@ -71,6 +71,27 @@ class ZooKeeperConfigIT {
   }
 
   @Test
+  void contentOverTheZnodeLimitIsRefusedBeforeItIsSentAndTheSessionGoesOn(TestInfo test) {
+    String dataId = dataId(test);
+    List<ConfigChangeEvent> events = new CopyOnWriteArrayList<>();
+    publisher.config().publishConfig(dataId, "g1", "v1");
+    assertThat(reader.config().getConfigAndAddListener(dataId, "g1", Duration.ofSeconds(3), events::add))
+        .isEqualTo("v1");
+
+    // ZooKeeper's servers read a packet of at most jute.maxbuffer (1 MiB - 1 by default) and drop the
+    // connection of a client that sends a larger one
+    String big = "x".repeat(1024 * 1024);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher.config().publishConfig(dataId, "g1", big))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(dataId)
+        .hasMessageContaining("jute.maxbuffer");
+
+    assertThat(reader.config().getConfig(dataId, "g1")).isEqualTo("v1");
+    assertThat(publisher.config().publishConfig(dataId, "g1", "v2")).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 1);
+    assertThat(events).extracting(ConfigChangeEvent::content).containsExactly("v2");
+  }
+
+  @Test
   void removingAConfigSendsARemovedEvent(TestInfo test) {
     String dataId = dataId(test);
     publisher.config().publishConfig(dataId, "g1", "present");

@@ -49,6 +49,8 @@ public final class ConfigCache implements ConfigEventSink {
   public ConfigCache(Dispatcher dispatcher, SnapshotStore snapshots, MseClientConfig settings) {
     this(dispatcher, snapshots, settings, new StatsRecorder());
   }
+  /** True while configs are served from snapshots because the server cannot be reached (logged once). */
+  private final AtomicBoolean servingSnapshots = new AtomicBoolean();
 
   /**
    * @param settings the client's settings, for the failover directory ({@code failoverDir},
@@ -137,6 +139,27 @@ public final class ConfigCache implements ConfigEventSink {
   }
 
   /**
+   * Notes that {@code key} is served from its snapshot because the server could not be reached:
+   * the first of an episode is logged at WARN (whatever the key), the others at DEBUG, so that a
+   * server down costs one WARN for all configs, not one per key or per read.
+   */
+  void servedFromSnapshot(ConfigKey key, RuntimeException cause) {
+    if (servingSnapshots.compareAndSet(false, true)) {
+      LOG.warn("Serving configs from their snapshots while the server cannot be reached (first: '{}'; further"
+          + " ones logged at DEBUG until a config is read from the server again): {}", key, cause.getMessage());
+    } else {
+      LOG.debug("Serving the snapshot of '{}': {}", key, cause.getMessage());
+    }
+  }
+
+  /** Notes that a config was read from the server: ends an episode of serving snapshots. */
+  void readFromServer() {
+    if (servingSnapshots.get() && servingSnapshots.compareAndSet(true, false)) {
+      LOG.info("Configs are read from the server again");
+    }
+  }
+
+  /**
    * Sets the starting point of an entry unless the engine already reported a newer config, writes
    * its snapshot (the only write of a first read) and starts checking the failover directory.
    *
@@ -173,6 +196,7 @@ public final class ConfigCache implements ConfigEventSink {
 
   @Override
   public ContentMd5 onConfig(ConfigKey key, ConfigData data) {
+    readFromServer();
     ConfigEntry.State next = ConfigEntry.State.of(data);
     ConfigEntry entry = entries.get(key.group(), key.dataId());
     if (entry == null || !entry.key.equals(key)) {

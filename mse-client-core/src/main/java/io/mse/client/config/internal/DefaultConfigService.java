@@ -192,11 +192,13 @@ public final class DefaultConfigService implements ConfigService {
       return new Read(ConfigEntry.State.ofContent(overriding.get()), false, true);
     }
     try {
-      return new Read(ConfigEntry.State.of(engine.getConfig(key, timeout)), false, false);
+      Read read = new Read(ConfigEntry.State.of(engine.getConfig(key, timeout)), false, false);
+      cache.readFromServer();
+      return read;
     } catch (ServerUnavailableException e) {
       Optional<String> snapshot = cache.snapshots().readConfig(key);
       if (snapshot.isPresent()) {
-        LOG.warn("Serving the snapshot of '{}': {}", key, e.getMessage());
+        cache.servedFromSnapshot(key, e);
         cache.stats().configSnapshotRead();
         return new Read(ConfigEntry.State.ofContent(snapshot.get()), true, false);
       }

@@ -1,10 +1,14 @@
 package io.mse.client.nacos.internal;
 
 import io.mse.client.ClientStats;
+import io.mse.client.MisconfigurationException;
+import io.mse.client.MseException;
 import io.mse.client.ServerUnavailableException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Re-login.</b> The request is signed by the authenticator, if any; a 403 that the
  *       authenticator recognizes as a token problem leads to one renewal and one more round with
  *       the freshly signed request.
+ *   <li><b>Permanent faults.</b> A fault that comes from the client's settings ({@link Misconfiguration}:
+ *       an untrusted certificate, a host name the certificate does not name, TLS spoken to a plain
+ *       port or the reverse, a context path where no API answers) is not retried on that server; when
+ *       every server showed one, the request fails at once with a {@link MisconfigurationException}
+ *       instead of waiting out its deadline.
  * </ul>
  *
  * <p>Not thread-safe: one driver steps it at a time (the asynchronous one hands each step on through
@@ -50,6 +59,8 @@ final class Attempts {
   private int attemptNo;
   private String lastFault;
   private Exception lastCause;
+  /** The permanent fault of each server that showed one, by index; kept across rounds. */
+  private final Map<Integer, MisconfigurationException> permanent = new LinkedHashMap<>();
 
   /**
    * Signs the request and starts the first round.
@@ -81,19 +92,29 @@ final class Attempts {
     lastCause = null;
   }
 
-  /** Returns the next attempt, or null when the round is over: no server or no time left ({@link #unavailable}). */
+  /**
+   * Returns the next attempt, or null when the round is over: no server or no time left, or every
+   * server showed a permanent fault ({@link #unavailable}). A server with a permanent fault is skipped.
+   */
   Attempt next() {
     List<String> servers = failover.servers();
-    long budget = attemptNanos(decorated, deadline - failover.ticker().read(), servers.size() - attemptNo);
-    if (budget <= 0) {
-      return null;
+    while (attemptNo < servers.size()) {
+      int index = (start + attemptNo) % servers.size();
+      if (permanent.containsKey(index)) {
+        attemptNo++;
+        continue;
+      }
+      long budget = attemptNanos(decorated, deadline - failover.ticker().read(), servers.size() - attemptNo);
+      if (budget <= 0) {
+        return null;
+      }
+      if (attemptNo > 0) {
+        failover.stats.serverFailover();   // the previous server failed, faulted or was skipped: on to the next
+      }
+      attemptNo++;
+      return new Attempt(index, servers.get(index), budget);
     }
-    int index = (start + attemptNo) % servers.size();
-    if (attemptNo > 0) {
-      failover.stats.serverFailover();   // the previous server failed or faulted: on to the next
-    }
-    attemptNo++;
-    return new Attempt(index, servers.get(index), budget);
+    return null;
   }
 
   /** Records that {@code attempt} failed with {@code cause} (no answer); the next server is due. */
@@ -101,6 +122,10 @@ final class Attempts {
     lastFault = attempt.server() + ": " + (cause instanceof HttpTimeoutException ? cause.getMessage() : cause);
     lastCause = cause instanceof Exception e ? e : new IOException(cause);
     LOG.debug("{} failed on {}: {}", signed, attempt.server(), lastFault);
+    MisconfigurationException misconfigured = Misconfiguration.of(signed, attempt.server(), cause);
+    if (misconfigured != null) {
+      permanent.put(attempt.index(), misconfigured);
+    }
   }
 
   /**
@@ -113,6 +138,13 @@ final class Attempts {
    * @throws ServerUnavailableException when the renewal could reach no server
    */
   boolean answered(Attempt attempt, NacosResponse response) {
+    MisconfigurationException misconfigured = Misconfiguration.of(signed, failover.contextPath(), response);
+    if (misconfigured != null) {
+      lastFault = attempt.server() + ": " + misconfigured.getMessage();
+      LOG.debug("{} on {}: {}", signed, attempt.server(), lastFault);
+      permanent.put(attempt.index(), misconfigured);
+      return false;
+    }
     if (Failover.isServerFault(signed, response)) {
       lastFault = attempt.server() + " answered " + response.status() + " " + NacosText.abbreviate(response.body());
       LOG.debug("{} on {}: {}", signed, attempt.server(), lastFault);
@@ -130,8 +162,15 @@ final class Attempts {
     return true;
   }
 
-  /** The exception of a round that no server answered (after {@link #next()} returned null). */
-  ServerUnavailableException unavailable() {
+  /**
+   * The exception of a round that no server answered (after {@link #next()} returned null): a
+   * {@link MisconfigurationException} when every server showed a permanent fault (the first one's),
+   * else a {@link ServerUnavailableException}.
+   */
+  MseException unavailable() {
+    if (permanent.size() == failover.servers().size()) {
+      return failover.misconfigured(permanent.values().iterator().next());
+    }
     return failover.unavailable(signed, start, lastFault, lastCause);
   }
 

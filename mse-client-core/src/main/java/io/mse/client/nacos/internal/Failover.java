@@ -12,19 +12,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a transport's requests share about its servers: the server the next request starts at (the
- * last one that answered, or the one after the first server of a request that found none), whether a
- * fault episode was logged (one WARN when no server answers, one INFO when one answers again), and
- * which answers are server faults. The attempts of each request are {@link Attempts}. Thread-safe.
+ * last one that answered, or the one after the first server of a request that found none), whether
+ * the servers answer ({@link #status()}: unreachable from the first request no server answered until
+ * one answers again), and which answers are server faults. The attempts of each request are
+ * {@link Attempts}.
+ *
+ * <p>Logging: a request that no server answered is logged at DEBUG only; it fails with a
+ * {@link ServerUnavailableException} that names the servers, the request, its resource (the config
+ * key or service) and the last fault, and whoever owns the consequence reports it: an application's
+ * call gets the exception (nothing is logged and rethrown), a background task (a long poll, an
+ * instance poll, a beat) logs one WARN per fault episode. A transport-wide WARN per request would
+ * repeat for every key while a server is down, and for every retry when one key's reads fail while
+ * the others' succeed. Thread-safe.
  */
 final class Failover {
 
   private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
-  /** The header that carries the expected MD5 of a compare-and-set publish (never the form body). */
 
   private final NacosAddress address;
   private final Ticker ticker;
   private volatile int preferred;
-  private volatile boolean faultLogged;
   /** The current fault episode (when no server answered last), or null. */
   private volatile Fault fault;
 
@@ -50,6 +57,11 @@ final class Failover {
     return ticker;
   }
 
+  /** The servers' context path, e.g. {@code /nacos}; "" for the root. */
+  String contextPath() {
+    return address.contextPath();
+  }
+
   /** The index of the server a request starts at. */
   int preferred() {
     return preferred;
@@ -58,18 +70,18 @@ final class Failover {
   /** Remembers that {@code server} (of index {@code index}) answered; ends a fault episode. */
   void answered(int index, String server) {
     preferred = index;
-    if (fault != null) {
+    Fault ended = fault;
+    if (ended != null) {
       fault = null;
-    }
-    if (faultLogged) {
-      faultLogged = false;
-      LOG.info("Nacos server {} answers again", server);
+      LOG.debug("Nacos server {} answers again, after {} ms without an answer", server,
+          Duration.ofNanos(Math.max(0, ticker.read() - ended.sinceNanos())).toMillis());
     }
   }
 
   /**
    * Returns the exception of a request that no server answered, the next request starting at the
-   * server after {@code start}; logs the first of a fault episode.
+   * server after {@code start}: its message names the servers, the request and its resource (a
+   * config key, a service), the deadline and the last fault. Logged at DEBUG only (see the class).
    */
   ServerUnavailableException unavailable(NacosRequest request, int start, String lastFault, Exception cause) {
     List<String> servers = address.servers();
@@ -78,13 +90,21 @@ final class Failover {
     Fault current = fault;
     fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), lastFault);
     String within = request.timeout().toMillis() + (request.timeoutPerAttempt() ? " ms each" : " ms");
-    if (!faultLogged) {
-      faultLogged = true;
-      LOG.warn("No Nacos server of {} answered {} {} within {}; last: {}", servers, request.method(),
-          request.path(), within, lastFault);
-    }
-    return new ServerUnavailableException(request.resource(), "No Nacos server of " + servers + " answered "
-        + request.method() + " " + request.path() + " within " + within + "; last: " + lastFault, cause);
+    String message = "No Nacos server of " + servers + " answered " + request.method() + " " + request.path()
+        + " ('" + request.resource() + "') within " + within + "; last: " + lastFault;
+    LOG.debug("{}", message);
+    return new ServerUnavailableException(request.resource(), message, cause);
+  }
+
+  /**
+   * Returns {@code fault}, a request's permanent fault on every server, after noting it as a fault
+   * episode (the servers cannot be talked to as configured; {@link #status()} says so).
+   */
+  io.mse.client.MisconfigurationException misconfigured(io.mse.client.MisconfigurationException fault) {
+    Fault current = this.fault;
+    this.fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), fault.getMessage());
+    LOG.debug("{}", fault.getMessage());
+    return fault;
   }
 
   /** Returns whether a server answered the last request, and since when none has. */

@@ -51,14 +51,25 @@ final class ListeningConfigs {
   /**
    * Returns the changed keys of a poll's answer.
    *
-   * @throws MseException when the answer is not a 2xx
+   * @throws MseException when the answer is not a 2xx, or is a body none of whose entries is a
+   *     changed config (an HTML page, a proxy's message): such an answer is a fault to back off from,
+   *     not "nothing changed" to poll again at once, which would loop as fast as it is answered
    */
   static List<ConfigKey> changedKeys(String resource, NacosResponse response) {
     if (!response.ok()) {
-      throw new MseException(resource, "Nacos listener answered " + response.status() + " "
-          + response.body().strip());
+      throw new MseException(resource, "Nacos " + response.server() + " answered the poll of " + resource
+          + " with " + response.status() + " " + NacosText.abbreviate(response.body()));
     }
-    List<ConfigKey> changed = decodeChanged(response.body());
+    List<String> malformed = new ArrayList<>();
+    List<ConfigKey> changed = decode(response.body(), malformed);
+    if (changed.isEmpty() && !malformed.isEmpty()) {
+      throw new MseException(resource, "Nacos " + response.server() + " answered the poll of " + resource
+          + " with something that is no list of changed configs: " + NacosText.abbreviate(response.body()));
+    }
+    if (!malformed.isEmpty()) {
+      LOG.warn("Ignoring {} malformed changed-config entr(ies) in an answer of {}: {}", malformed.size(),
+          response.server(), NacosText.abbreviate(String.join(" ", malformed)));
+    }
     if (!changed.isEmpty()) {
       LOG.debug("Changed configs: {}", changed);
     }
@@ -80,14 +91,25 @@ final class ListeningConfigs {
 
   /**
    * Decodes a listener answer into the changed keys; entries that are not 2 or 3 fields of legal
-   * names are logged and skipped.
+   * names are skipped.
    */
   static List<ConfigKey> decodeChanged(String body) {
+    return decode(body, new ArrayList<>());
+  }
+
+  /** As {@link #decodeChanged}, adding each skipped entry (printable) to {@code malformed}. */
+  private static List<ConfigKey> decode(String body, List<String> malformed) {
     List<ConfigKey> changed = new ArrayList<>();
     if (body == null || body.isBlank()) {
       return changed;
     }
-    String decoded = URLDecoder.decode(body.strip(), StandardCharsets.UTF_8);
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(body.strip(), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      malformed.add(printable(body.strip()));
+      return changed;
+    }
     for (String entry : decoded.split(String.valueOf(ENTRY))) {
       String trimmed = entry.strip();
       if (trimmed.isEmpty()) {
@@ -100,11 +122,10 @@ final class ListeningConfigs {
         } else if (fields.length == 3) {
           changed.add(new ConfigKey(fields[2], fields[1], fields[0]));
         } else {
-          LOG.warn("Ignoring a changed-config entry of {} fields in a listener answer: '{}'", fields.length,
-              printable(trimmed));
+          malformed.add(printable(trimmed));
         }
       } catch (IllegalArgumentException e) {
-        LOG.warn("Ignoring a malformed changed-config entry '{}': {}", printable(trimmed), e.getMessage());
+        malformed.add(printable(trimmed));
       }
     }
     return changed;

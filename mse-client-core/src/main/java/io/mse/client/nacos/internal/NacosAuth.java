@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * requests wait for the login. A refresh that fails keeps the still valid token. A 403 whose body
  * speaks of the token ({@code token invalid!}, {@code token expired}, {@code user not found!}) makes
  * the transport call {@link #renew}, which logs in once (unless another thread already did) so the
- * request is retried once.
+ * request is retried once; so does {@code Invalid signature}, the answer of a server restarted with
+ * another signing key to every token it issued before (see {@link #speaksOfToken}).
  *
  * <p>Thread-safe. The password is never logged, never put in an exception message, and masked
  * in {@link #toString()}.
@@ -237,10 +238,18 @@ final class NacosAuth implements NacosTransport.Authenticator {
     }
   }
 
-  /** Returns whether a 403 body concerns the token (missing, invalid or expired) rather than rights. */
+  /**
+   * Returns whether a 403 body concerns the token (missing, invalid, expired, signed with a key the
+   * server no longer has, or naming a user it no longer knows) rather than rights ({@code authorization
+   * failed!}). The wordings of the auth plugins of 2.5.1 and 3.0.3: {@code token invalid!},
+   * {@code token expired!}, {@code expired token}, {@code Invalid signature} (the server's signing key
+   * changed: every earlier token is revoked), {@code invalid token, username is empty},
+   * {@code user not found!}, {@code unknown user!}.
+   */
   static boolean speaksOfToken(String body) {
     String lower = body.toLowerCase(Locale.ROOT);
-    return lower.contains("token") || lower.contains("user not found");
+    return lower.contains("token") || lower.contains("user not found") || lower.contains("unknown user")
+        || lower.contains("invalid signature") || lower.contains("invalid key");
   }
 
 

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * an encryption plugin it is the MD5 of the encrypted text, the one long polling compares). The
  * failover directory is the cache layer's, for every engine.
  *
- * <p>Property: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
- * at least 10000).
+ * <p>Properties: {@value #LONG_POLL_TIMEOUT} (the {@code Long-Pulling-Timeout}, ms, default 30000,
+ * at least 10000); {@value #MAX_FORM_BYTES} (the largest form body a publish may send, default
+ * {@value #DEFAULT_MAX_FORM_BYTES} bytes: see {@link #publishConfig}).
  *
  * <p>Threads: none until the first watch; then the one thread of {@link ExecutorScheduler}
  * (named {@code mse-<client>-config-1}), whatever the number of watched keys: polls are sent
@@ -53,6 +54,14 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosConfigEngine.class);
   public static final String LONG_POLL_TIMEOUT = "nacos.longPollTimeoutMillis";
+  public static final String MAX_FORM_BYTES = "nacos.maxFormBytes";
+  /**
+   * The largest form body the servers' web server reads: Spring Boot's
+   * {@code server.tomcat.max-http-form-post-size}, 2 MiB, which Nacos 2.5.1 and 3.0.3 keep. Past it Tomcat
+   * drops every parameter of the form and the server answers that {@code dataId} is missing (2.5.1:
+   * 500, 3.0.3: 400), storing nothing.
+   */
+  static final long DEFAULT_MAX_FORM_BYTES = 2L * 1024 * 1024;
   static final long DEFAULT_LONG_POLL_MILLIS = 30_000;
   static final long MIN_LONG_POLL_MILLIS = 10_000;
   static final String CONFIGS_PATH = "/v1/cs/configs";
@@ -80,6 +89,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
   private final NamespaceCheck namespaceCheck;
   private final Duration requestTimeout;
   private final LongPollingConfigWatcher watcher;
+  private final long maxFormBytes;
   private volatile boolean closed;
 
   /** Makes the engine with its own scheduler and a namespace check of its own. */
@@ -101,7 +111,8 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     this.scheduler = scheduler;
     this.namespaceCheck = namespaceCheck;
     this.requestTimeout = settings.requestTimeout();
-    long hold = positiveMillis(settings, LONG_POLL_TIMEOUT, DEFAULT_LONG_POLL_MILLIS);
+    this.maxFormBytes = positive(settings, MAX_FORM_BYTES, DEFAULT_MAX_FORM_BYTES, "bytes");
+    long hold = positive(settings, LONG_POLL_TIMEOUT, DEFAULT_LONG_POLL_MILLIS, "ms");
     if (hold < MIN_LONG_POLL_MILLIS) {
       throw new IllegalArgumentException(LONG_POLL_TIMEOUT + " '" + hold + "' is invalid: it must be at least "
           + MIN_LONG_POLL_MILLIS + " ms (the server never holds a poll for less)");
@@ -182,15 +193,27 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
    *       carries an MD5 no stored content has, so an existing config fails the compare and an absent
    *       one is inserted.</li>
    * </ul>
+   *
+   * @throws IllegalArgumentException before any I/O when the URL-encoded form body would exceed
+   *     {@value #MAX_FORM_BYTES} ({@value #DEFAULT_MAX_FORM_BYTES} bytes by default), which the server
+   *     would not read: its content (every character not a letter, a digit or {@code .-*_} takes 3
+   *     bytes per UTF-8 byte) is too large
    */
   @Override
   public boolean publishConfig(ConfigKey key, String content, String type, String casMd5) {
-    namespaceCheck.verify();
     Map<String, String> form = keyParams(key);
     form.put("content", content);
     if (type != null && !type.isBlank()) {
       form.put("type", type);
     }
+    long formBytes = NacosHttp.encode(form).length(); // ASCII once encoded: one byte per character
+    if (formBytes > maxFormBytes) {
+      throw new IllegalArgumentException("content of '" + key + "' is too large to publish (" + content.length()
+          + " characters): its URL-encoded form body would be " + formBytes + " bytes, over the " + maxFormBytes
+          + " bytes a Nacos server reads in a form (" + MAX_FORM_BYTES + "; Nacos keeps Spring Boot's"
+          + " server.tomcat.max-http-form-post-size of 2 MiB and past it drops the whole form, storing nothing)");
+    }
+    namespaceCheck.verify();
     NacosRequest request = NacosRequest.post(CONFIGS_PATH, form, requestTimeout, key.toString());
     if (casMd5 != null) {
       if (!casMd5.isEmpty() && !exists(key)) {
@@ -283,7 +306,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
         reason);
   }
 
-  private static long positiveMillis(MseClientConfig settings, String property, long defaultValue) {
+  private static long positive(MseClientConfig settings, String property, long defaultValue, String unit) {
     String value = settings.property(property, null);
     if (value == null) {
       return defaultValue;
@@ -296,7 +319,7 @@ public final class NacosConfigEngine implements ConfigEngine, AutoCloseable {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(property + " '" + value + "' is invalid: it is a positive number of ms");
+    throw new IllegalArgumentException(property + " '" + value + "' is invalid: it is a positive number of " + unit);
   }
 
   /** Cancels the polls in flight and stops the engine's threads. Idempotent. */

@@ -114,6 +114,9 @@ final class NacosNamingApi {
   /**
    * Sends a beat: {@code PUT /v1/ns/instance/beat}, ip, port and the rest of the identity in the
    * query, and, unless {@code light}, {@code beat=<JSON of the whole instance>} in the form.
+   *
+   * @throws ServerUnavailableException when no server answered, or the answer is no JSON object (the
+   *     beat may not have reached the server)
    */
   BeatAnswer beat(ServiceKey service, Instance instance, boolean light, Duration timeout) {
     Map<String, String> query = identity(service, instance);
@@ -127,6 +130,12 @@ final class NacosNamingApi {
     }
     if (!response.ok()) {
       throw refused(service, "beat " + instance.address() + " in", response);
+    }
+    if (body == null) {
+      // Not a beat answer (a proxy's page, a cut body): the beat may not have reached the server.
+      throw new ServerUnavailableException(service.toString(), "Nacos server " + response.server()
+          + " answered the beat of " + instance.address() + " in '" + service + "' with something else: "
+          + NacosText.abbreviate(response.body()));
     }
     return new BeatAnswer(interval(body), false, body != null && body.path("lightBeatEnabled").asBoolean(false));
   }
@@ -154,7 +163,7 @@ final class NacosNamingApi {
       throw refused(service, "list the instances of", response);
     }
     try {
-      return NacosServiceList.parse(response.body());
+      return NacosServiceList.parse(response.body()).from(response.server());
     } catch (IllegalArgumentException e) {
       throw new ServerUnavailableException(service.toString(), "Nacos server " + response.server()
           + " answered the instance list of '" + service + "' with something else: " + e.getMessage());

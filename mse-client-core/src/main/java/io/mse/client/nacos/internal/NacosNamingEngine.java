@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * one thread receives UDP pushes ({@link UdpPushReceiver}, unless {@code nacos.pushEnabled=false}).
  *
  * <p>Engine properties: {@code nacos.pushEnabled} (default true), {@code nacos.udpPort} (default 0, any
- * free port), {@code nacos.clientIp} (default: the local address that reaches the first server).
+ * free port), {@code nacos.clientIp} (default: the local address that reaches the first server),
+ * {@code nacos.pushSources} (default: pushes are accepted only from the hosts of the server address; see
+ * {@link PushSources}).
  *
  * <p>{@link #close()} stops beats and polls, then deregisters this client's ephemeral instances, best
  * effort within one request timeout in all (as nacos-client does on shutdown, so they disappear at once
@@ -206,7 +208,7 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
       if (receiver == null && !pushFailed) {
         try {
           receiver = new UdpPushReceiver(settings.udpPort(), context.threadFactory("naming-push"), context.stats(),
-              list -> scheduler.schedule(() -> watcher.applyPush(list), Duration.ZERO));
+              list -> scheduler.schedule(() -> watcher.applyPush(list), Duration.ZERO), pushSources());
         } catch (SocketException e) {
           pushFailed = true;
           LOG.warn("Could not open UDP port {} for Nacos pushes; instance lists will only be polled: {}",
@@ -215,6 +217,12 @@ public final class NacosNamingEngine implements NamingEngine, AutoCloseable {
       }
       return receiver == null ? 0 : receiver.port();
     }
+  }
+
+  /** The senders pushes are accepted from: the servers of the address and {@code nacos.pushSources}. */
+  private PushSources pushSources() {
+    List<String> servers = NacosAddress.parse(context.config().serverAddr(), null).servers();
+    return new PushSources(servers, settings.pushSources(), context.config().ticker());
   }
 
   /** Returns the address the server should push to. */

@@ -22,14 +22,22 @@ import org.slf4j.LoggerFactory;
  * @param cacheMillis how long the list stays fresh: the poll interval; 10 000 when not sent
  * @param lastRefTime the server's version of the list, larger is newer; 0 when not sent
  * @param valid the server's {@code valid} flag; true when not sent
+ * @param source where the list came from, for logs: the server's base URL, a push's sender; "" unknown
  */
-record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, long lastRefTime, boolean valid) {
+record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, long lastRefTime, boolean valid,
+    String source) {
 
   private static final Logger LOG = LoggerFactory.getLogger(NacosServiceList.class);
   static final long DEFAULT_CACHE_MILLIS = 10_000;
 
   NacosServiceList {
     hosts = hosts == null ? null : List.copyOf(hosts);
+    source = source == null ? "" : source;
+  }
+
+  /** Returns this list as coming from {@code from} (a server's base URL, a push's sender). */
+  NacosServiceList from(String from) {
+    return new NacosServiceList(name, hosts, cacheMillis, lastRefTime, valid, from);
   }
 
   /** Returns true when the list may be reported: {@code hosts} present and {@code valid} not false. */
@@ -69,7 +77,7 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
     }
     long cacheMillis = root.path("cacheMillis").asLong(DEFAULT_CACHE_MILLIS);
     return new NacosServiceList(name, hosts, cacheMillis <= 0 ? DEFAULT_CACHE_MILLIS : cacheMillis,
-        root.path("lastRefTime").asLong(0), root.path("valid").asBoolean(true));
+        root.path("lastRefTime").asLong(0), root.path("valid").asBoolean(true), "");
   }
 
   private static Instance instance(String service, JsonNode host) {

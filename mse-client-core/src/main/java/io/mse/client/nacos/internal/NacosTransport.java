@@ -48,6 +48,10 @@ import java.util.concurrent.TimeoutException;
  * contains a query string or a form body, so neither tokens nor passwords nor config contents reach
  * the logs.
  *
+ * <p>A fault of the client's settings (an untrusted certificate, a wrong scheme or context path, see
+ * {@link Misconfiguration}) is not retried: the request fails with a
+ * {@link io.mse.client.MisconfigurationException} as soon as every server showed one.
+ *
  * <p>The line of the servers (2.x or 3.x, {@link #serverLine}) is detected on first need and kept.
  *
  * <p>Public only for {@link io.mse.client.nacos.NacosAdmin}, which holds one; everything but
@@ -180,6 +184,8 @@ public final class NacosTransport implements AutoCloseable {
    *
    * @return the first answer that is not a server fault (4xx answers are returned, not thrown)
    * @throws ServerUnavailableException when no server answered without a fault within the deadline
+   * @throws io.mse.client.MisconfigurationException at once when every server showed a fault of the
+   *     client's settings (see {@link Misconfiguration}), which no retry heals
    * @throws io.mse.client.AuthenticationException when the authenticator's login is refused
    * @throws CancellationException when the calling thread is interrupted (its interrupt flag is kept)
    */

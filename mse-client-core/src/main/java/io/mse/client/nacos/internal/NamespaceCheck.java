@@ -63,6 +63,8 @@ final class NamespaceCheck {
       } catch (ServerUnavailableException e) {
         LOG.debug("Could not check namespace '{}' yet: {}", namespace, e.getMessage());
         return;
+      } catch (io.mse.client.MisconfigurationException e) {
+        throw e; // the settings do not fit the server: not a reason to skip the check, and not to wait
       } catch (AuthenticationException e) {
         LOG.warn("Cannot check that namespace '{}' is an id rather than a display name: {}", namespace,
             e.getMessage());

@@ -13,11 +13,15 @@ import java.time.Duration;
  *     local address that reaches the first server
  * @param requestTimeout the deadline of one request, the client's request timeout
  * @param servicePageSize services asked per page when listing services (at least 1; 500 by default)
+ * @param pushSources {@code nacos.pushSources}: the hosts (names or addresses) whose UDP pushes are
+ *     accepted besides the servers of the address, e.g. the nodes behind a virtual IP; {@code *} for any
+ *     host; empty (default) for the servers of the address only. Unmodifiable.
  */
 record NamingSettings(boolean pushEnabled, int udpPort, String clientIp, Duration requestTimeout,
-    int servicePageSize) {
+    int servicePageSize, java.util.List<String> pushSources) {
 
   static final String PUSH_ENABLED = "nacos.pushEnabled";
+  static final String PUSH_SOURCES = "nacos.pushSources";
   static final String UDP_PORT = "nacos.udpPort";
   static final String CLIENT_IP = "nacos.clientIp";
   static final int DEFAULT_SERVICE_PAGE_SIZE = 500;
@@ -29,6 +33,7 @@ record NamingSettings(boolean pushEnabled, int udpPort, String clientIp, Duratio
     if (servicePageSize < 1) {
       throw new IllegalArgumentException("servicePageSize " + servicePageSize + " is invalid: at least 1");
     }
+    pushSources = java.util.List.copyOf(pushSources);
   }
 
   /**
@@ -52,12 +57,24 @@ record NamingSettings(boolean pushEnabled, int udpPort, String clientIp, Duratio
     if (clientIp != null) {
       clientIp = clientIp.isBlank() ? null : io.mse.client.NameRules.ip(clientIp.strip());
     }
+    java.util.List<String> sources = new java.util.ArrayList<>();
+    for (String source : config.property(PUSH_SOURCES, "").split(",")) {
+      String host = source.strip();
+      if (host.isEmpty()) {
+        continue;
+      }
+      if (!host.equals("*") && !host.matches("[A-Za-z0-9.:\\[\\]%_-]{1,255}")) {
+        throw new IllegalArgumentException(PUSH_SOURCES + " entry '" + host + "' is invalid: host names or"
+            + " addresses separated by commas, or * for any host");
+      }
+      sources.add(host);
+    }
     return new NamingSettings(Boolean.parseBoolean(push), port, clientIp, config.requestTimeout(),
-        DEFAULT_SERVICE_PAGE_SIZE);
+        DEFAULT_SERVICE_PAGE_SIZE, sources);
   }
 
   /** Returns a copy with another service page size (tests). */
   NamingSettings withServicePageSize(int pageSize) {
-    return new NamingSettings(pushEnabled, udpPort, clientIp, requestTimeout, pageSize);
+    return new NamingSettings(pushEnabled, udpPort, clientIp, requestTimeout, pageSize, pushSources);
   }
 }

@@ -31,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * next poll decides.
  *
  * <p>Ignored: lists with {@code hosts} missing, lists with {@code valid:false}, lists older than the
- * one held, and lists of services nobody reads. A failed poll is retried after 1, 2, 4... s, at most
- * 60 s, with one WARN per fault episode. Thread-safe.
+ * one held, and lists of services nobody reads (a service's first such list is logged at WARN with
+ * its source, the others at DEBUG until a usable one comes). A failed poll is retried after 1, 2,
+ * 4... s, at most 60 s. Poll failures are one fault episode for the whole watcher: the first service
+ * whose poll fails while no other's does is logged at WARN (naming the service, and through the
+ * cause the server and the request), every other failure at DEBUG, and the end of the episode, when
+ * no service's poll fails any more, at INFO. So a server that is down costs one WARN however many
+ * services are followed. Thread-safe.
  */
 final class ServiceWatcher {
 
@@ -76,6 +81,8 @@ final class ServiceWatcher {
   private final NamingScheduler scheduler;
   private final NamingEventSink sink;
   private final ConcurrentMap<ServiceKey, FollowedService> watches = new ConcurrentHashMap<>();
+  /** Services whose last poll failed: the watcher's fault episode lasts while there are any. */
+  private final java.util.Set<ServiceKey> failing = ConcurrentHashMap.newKeySet();
 
   private final StatsRecorder stats;
 
@@ -152,6 +159,7 @@ final class ServiceWatcher {
       watch.polling = false;
       watch.next.cancel();
     }
+    failing.remove(service);
   }
 
   /** Stops every poll. */
@@ -198,20 +206,40 @@ final class ServiceWatcher {
       apply(watch, list, Source.POLL);
       watch.cacheMillis = list.cacheMillis();
       if (watch.failures > 0) {
-        LOG.info("Polls of '{}' are answered again", watch.service);
+        recovered(watch);
       }
       watch.failures = 0;
       delay = Math.max(MIN_POLL_MILLIS, list.cacheMillis());
     } catch (RuntimeException e) {
       // Whatever failed, the chain goes on: a dropped chain would leave the list stale for good.
       watch.failures++;
-      if (watch.failures == 1) {
-        LOG.warn("Poll of the instances of '{}' failed; retrying with back-off: {}", watch.service, e.getMessage());
-      }
       delay = Backoff.exponential(watch.failures, Duration.ofMillis(MIN_POLL_MILLIS),
           Duration.ofMillis(MAX_RETRY_MILLIS)).toMillis();
+      failed(watch, e, delay);
     }
     schedulePoll(watch, delay);
+  }
+
+  /** Logs a failed poll: WARN when it starts the watcher's fault episode, DEBUG otherwise. */
+  private void failed(FollowedService watch, RuntimeException e, long delayMillis) {
+    boolean first = failing.isEmpty(); // the watcher's polls run on one thread, so no race here
+    failing.add(watch.service);
+    if (first) {
+      LOG.warn("Poll of the instances of '{}' failed; it and any other service's poll are retried with back-off,"
+          + " logged at DEBUG until polls are answered again: {}", watch.service, e.getMessage());
+    } else {
+      LOG.debug("Poll of the instances of '{}' failed {} time(s); next in {} ms: {}", watch.service, watch.failures,
+          delayMillis, e.getMessage());
+    }
+  }
+
+  private void recovered(FollowedService watch) {
+    if (failing.remove(watch.service) && failing.isEmpty()) {
+      LOG.info("Polls of instance lists are answered again (last: '{}', after {} failed poll(s))", watch.service,
+          watch.failures);
+    } else {
+      LOG.debug("Polls of '{}' are answered again", watch.service);
+    }
   }
 
   private void apply(FollowedService watch, NacosServiceList list, Source source) {
@@ -222,9 +250,10 @@ final class ServiceWatcher {
       String why = list.hosts() == null ? "without 'hosts'" : "marked invalid ('valid':false)";
       if (!watch.unusableLogged) {
         watch.unusableLogged = true;
-        LOG.warn("Ignoring a {} of '{}' {}: keeping the list held", source, watch.service, why);
+        LOG.warn("Ignoring a {} of '{}' {} from {}: keeping the list held (logged at DEBUG until a usable list"
+            + " comes)", source, watch.service, why, list.source().isEmpty() ? "the server" : list.source());
       } else {
-        LOG.debug("Ignoring a {} of '{}' {}", source, watch.service, why);
+        LOG.debug("Ignoring a {} of '{}' {} from {}", source, watch.service, why, list.source());
       }
       return;
     }

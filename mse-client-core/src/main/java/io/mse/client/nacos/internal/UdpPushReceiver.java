@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * one daemon thread. Each datagram ({@code {"type":"dom","data":"<list JSON>","lastRefTime":<push id>}},
  * gzip-compressed when it starts with 1f 8b) is decoded and handed to the handler at once, then acknowledged to its
  * source with {@code {"type":"push-ack","lastRefTime":<push id>,"data":""}} (the server resends
- * unacknowledged pushes). {@link #close()} closes the socket, which ends the thread. Thread-safe.
+ * unacknowledged pushes). A datagram whose sender is not one of the client's servers
+ * ({@link PushSources}) is dropped unread and unacknowledged: anyone who can reach the port could
+ * otherwise replace a service's instances (one WARN per sender, the next ones of that sender at DEBUG).
+ * {@link #close()} closes the socket, which ends the thread. Thread-safe.
  */
 final class UdpPushReceiver implements AutoCloseable {
 
@@ -34,6 +37,9 @@ final class UdpPushReceiver implements AutoCloseable {
   private final Thread thread;
   private final Consumer<NacosServiceList> handler;
   private final StatsRecorder stats;
+  private final java.util.function.Predicate<java.net.InetAddress> fromServer;
+  /** Senders refused and logged at WARN (bounded: a flood of forged senders does not grow it for ever). */
+  private final java.util.Set<java.net.InetAddress> refusedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -43,13 +49,15 @@ final class UdpPushReceiver implements AutoCloseable {
    * @param stats where packets received, acknowledged and ignored (with why) are counted
    * @param handler takes each pushed list, on the receiving thread; must only hand it off (to the
    *     engine's scheduler): the receiving thread decodes, it neither applies lists nor runs listeners
+   * @param fromServer whether a sender is one of the client's servers; others are dropped
    * @throws SocketException when the port cannot be bound
    */
-  UdpPushReceiver(int port, ThreadFactory threadFactory, StatsRecorder stats, Consumer<NacosServiceList> handler)
-      throws SocketException {
+  UdpPushReceiver(int port, ThreadFactory threadFactory, StatsRecorder stats, Consumer<NacosServiceList> handler,
+      java.util.function.Predicate<java.net.InetAddress> fromServer) throws SocketException {
     this.stats = stats;
     this.socket = new DatagramSocket(new InetSocketAddress(port));
     this.handler = handler;
+    this.fromServer = fromServer;
     this.thread = threadFactory.newThread(this::receiveLoop);
     thread.start();
     LOG.info("Listening for Nacos pushes on UDP port {}", socket.getLocalPort());
@@ -82,6 +90,16 @@ final class UdpPushReceiver implements AutoCloseable {
   }
 
   private void handle(DatagramPacket packet) {
+    if (!fromServer.test(packet.getAddress())) {
+      if (refusedLogged.size() < 100 && refusedLogged.add(packet.getAddress())) {
+        LOG.warn("Ignoring UDP datagrams from {}, which is not a server of this client (add it to nacos.pushSources"
+            + " if it is a server behind the configured address); logged at DEBUG from now on",
+            packet.getSocketAddress());
+      } else {
+        LOG.debug("Ignoring a UDP datagram from {}, not a server of this client", packet.getSocketAddress());
+      }
+      return;
+    }
     String text;
     try {
       text = decode(packet.getData(), packet.getOffset(), packet.getLength());
@@ -107,7 +125,8 @@ final class UdpPushReceiver implements AutoCloseable {
     LOG.debug("Nacos push '{}' {} from {}", type, pushId, packet.getSocketAddress());
     if (type.equals("dom") || type.equals("service")) {
       try {
-        handler.accept(NacosServiceList.parse(push.path("data").asText("")));
+        handler.accept(NacosServiceList.parse(push.path("data").asText("")).from("push from "
+            + packet.getSocketAddress()));
       } catch (IllegalArgumentException e) {
         LOG.warn("Ignoring a Nacos push whose data is not an instance list: {}", e.getMessage());
         stats.pushIgnored(ClientStats.PushIgnored.NOT_A_LIST);

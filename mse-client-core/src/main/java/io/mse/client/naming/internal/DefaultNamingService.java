@@ -181,6 +181,7 @@ public final class DefaultNamingService implements NamingService {
     ServiceKey key = entry.key;
     try {
       List<Instance> instances = engine.getInstances(key, requestTimeout);
+      cache.readFromServer();
       cache.initialize(entry, instances, true);
     } catch (ServerUnavailableException e) {
       Optional<List<Instance>> snapshot = cache.snapshots().readInstances(key);
@@ -189,8 +190,7 @@ public final class DefaultNamingService implements NamingService {
         entry.started.fail(e);
         throw e;
       }
-      LOG.warn("Serving the snapshot of '{}' ({} instance(s)) until the server answers: {}", key,
-          snapshot.get().size(), e.getMessage());
+      cache.servedFromSnapshot(key, snapshot.get().size(), e);
       cache.stats().serviceSnapshotRead();
       cache.initialize(entry, snapshot.get(), false);
     } catch (RuntimeException e) {

@@ -32,6 +32,9 @@ public final class ServiceCache implements NamingEventSink {
   private final SnapshotStore snapshots;
   private final boolean pushEmptyProtection;
   private final StatsRecorder stats;
+  /** True while instance lists are served from snapshots because the server cannot be reached (logged once). */
+  private final java.util.concurrent.atomic.AtomicBoolean servingSnapshots =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** As the other constructor, counting into a recorder of its own (tests). */
   public ServiceCache(Dispatcher dispatcher, SnapshotStore snapshots, boolean pushEmptyProtection) {
@@ -99,6 +102,27 @@ public final class ServiceCache implements NamingEventSink {
     return dispatcher;
   }
 
+  /**
+   * Notes that {@code key} is served from its snapshot because the server could not be reached: the
+   * first of an episode at WARN, the others at DEBUG (one WARN for all services while the server is down).
+   */
+  void servedFromSnapshot(ServiceKey key, int instances, RuntimeException cause) {
+    if (servingSnapshots.compareAndSet(false, true)) {
+      LOG.warn("Serving instance lists from their snapshots until the server answers (first: '{}', {} instance(s);"
+          + " further ones logged at DEBUG until a list is read from the server again): {}", key, instances,
+          cause.getMessage());
+    } else {
+      LOG.debug("Serving the snapshot of '{}' ({} instance(s)): {}", key, instances, cause.getMessage());
+    }
+  }
+
+  /** Notes that a list was read from the server: ends an episode of serving snapshots. */
+  void readFromServer() {
+    if (servingSnapshots.get() && servingSnapshots.compareAndSet(true, false)) {
+      LOG.info("Instance lists are read from the server again");
+    }
+  }
+
   /** Sets the first list of an entry (unless the engine already reported one) and releases waiters. */
   void initialize(ServiceEntry entry, List<Instance> instances, boolean writeSnapshot) {
     synchronized (entry) {
@@ -126,6 +150,7 @@ public final class ServiceCache implements NamingEventSink {
 
   @Override
   public void onInstances(ServiceKey key, List<Instance> instances, boolean authoritative) {
+    readFromServer();
     ServiceEntry entry = entries.get(key.group(), key.service());
     if (entry == null || !entry.key.equals(key)) {
       LOG.debug("Ignoring a list for '{}', which nobody follows", key);

@@ -16,8 +16,13 @@ final class FakePushServer implements AutoCloseable {
   private final DatagramSocket socket;
 
   FakePushServer() {
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** A server sending from {@code from} (another loopback address plays a host that is not the server). */
+  FakePushServer(InetAddress from) {
     try {
-      socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      socket = new DatagramSocket(new InetSocketAddress(from, 0));
       socket.setSoTimeout(5000);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -38,6 +43,22 @@ final class FakePushServer implements AutoCloseable {
       socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits (at most {@code millis}) for the next datagram the client sends back; null when none came. */
+  String receive(int millis) {
+    try {
+      socket.setSoTimeout(millis);
+      return receive();
+    } catch (UncheckedIOException | IOException e) {
+      return null;
+    } finally {
+      try {
+        socket.setSoTimeout(5000);
+      } catch (IOException ignored) {
+        // closed
+      }
     }
   }
 

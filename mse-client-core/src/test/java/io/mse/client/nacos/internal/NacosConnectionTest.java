@@ -139,8 +139,8 @@ class NacosConnectionTest {
 
     MseClientConfig untrusted = MseClient.builder().serverAddr(address).snapshotDir(dir)
         .requestTimeout(Duration.ofSeconds(2)).toConfig();
-    assertThatThrownBy(() -> read(untrusted)).isInstanceOf(ServerUnavailableException.class)
-        .hasMessageContaining("SSL");
+    assertThatThrownBy(() -> read(untrusted)).isInstanceOf(io.mse.client.MisconfigurationException.class)
+        .hasMessageContaining("PKIX").hasMessageContaining(NacosTls.TRUST_STORE);
 
     MseClientConfig missing = MseClient.builder().serverAddr(address).snapshotDir(dir)
         .property(NacosTls.TRUST_STORE, dir.resolve("nope.p12").toString()).toConfig();

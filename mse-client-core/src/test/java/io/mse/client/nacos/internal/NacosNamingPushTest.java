@@ -12,6 +12,7 @@ import static io.mse.client.nacos.internal.NacosNamingTranscripts.ack;
 import static io.mse.client.nacos.internal.NacosNamingTranscripts.list;
 import static io.mse.client.nacos.internal.NacosNamingTranscripts.push;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -22,6 +23,7 @@ import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.EngineContext;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,6 +116,48 @@ class NacosNamingPushTest {
           .stream().map(r -> r.queryParameter("serviceName").firstValue()))
           .containsOnly("DEFAULT_GROUP@@push-svc2");
     }
+  }
+
+  @Test
+  void pushesFromAHostThatIsNotAServerOfTheClientAreDroppedUnacknowledged() throws Exception {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    try (MseClient client = client();
+         FakePushServer stranger = new FakePushServer(InetAddress.getByName("127.0.0.2"));
+         io.mse.client.testing.LogCapture logs = io.mse.client.testing.LogCapture.start()) {
+      BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
+      client.naming().subscribe("push-svc2", null, events::add);
+      assertThat(events.poll(5, TimeUnit.SECONDS).instances()).isEmpty();
+      int port = udpPortOfTheClient();
+
+      stranger.push(port, PUSH_SVC2_DATAGRAM, false);
+      stranger.push(port, PUSH_SVC2_DATAGRAM, true);
+      assertThat(stranger.receive(1000)).as("no ack to a stranger").isNull();
+      assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(client.naming().getAllInstances("push-svc2")).isEmpty();
+      assertThat(logs.lines("WARN", "127.0.0.2", "not a server of this client")).hasSize(1);
+
+      nacos.push(port, PUSH_SVC2_DATAGRAM, false); // the server itself, from 127.0.0.1
+      assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
+      assertThat(events.poll(5, TimeUnit.SECONDS).instances()).extracting(Instance::port).containsExactly(9101);
+    }
+  }
+
+  @Test
+  void aHostNamedInPushSourcesMayPush() throws Exception {
+    server.stubFor(get(urlPathEqualTo(LIST)).willReturn(okJson(PUSH_SVC2_EMPTY_LIST)));
+    try (MseClient client = MseClient.builder().serverAddr("127.0.0.1:" + server.port()).snapshotDir(snapshots)
+             .property("nacos.pushSources", "127.0.0.2").build();
+         FakePushServer node = new FakePushServer(InetAddress.getByName("127.0.0.2"))) {
+      BlockingQueue<NamingEvent> events = new LinkedBlockingQueue<>();
+      client.naming().subscribe("push-svc2", null, events::add);
+      events.poll(5, TimeUnit.SECONDS);
+      node.push(udpPortOfTheClient(), PUSH_SVC2_DATAGRAM, false);
+      assertThat(node.receive()).isEqualTo(PUSH_SVC2_ACK);
+      assertThat(events.poll(5, TimeUnit.SECONDS).instances()).extracting(Instance::port).containsExactly(9101);
+    }
+    assertThatThrownBy(() -> MseClient.builder().serverAddr("127.0.0.1:" + server.port()).snapshotDir(snapshots)
+        .property("nacos.pushSources", "10.0.0.1, bad host").build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nacos.pushSources").hasMessageContaining("'bad host'");
   }
 
   // ---- at the engine: what is applied and what is not (the ack is sent after the list is handled)

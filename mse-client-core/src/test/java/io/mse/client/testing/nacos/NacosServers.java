@@ -226,7 +226,8 @@ public final class NacosServers {
     }
   }
 
-  private static Path findScript() {
+  /** The {@code nacos-server} script beside the project (or named by {@code MSE_NACOS_SERVER_SCRIPT}), or null. */
+  static Path findScript() {
     String named = env("MSE_NACOS_SERVER_SCRIPT");
     if (named != null) {
       Path p = Path.of(named);
@@ -246,7 +247,7 @@ public final class NacosServers {
     return null;
   }
 
-  private static String env(String name) {
+  static String env(String name) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? null : value.trim();
   }
@@ -264,7 +265,7 @@ public final class NacosServers {
     throw new IllegalStateException("no free loopback port set for a Nacos server");
   }
 
-  private static boolean free(int port) {
+  static boolean free(int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return true;
     } catch (IOException e) {
@@ -304,7 +305,12 @@ public final class NacosServers {
           command.add("--auth");
           command.add(ADMIN + ":" + ADMIN_PASSWORD);
         }
-        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        // the embedded database's 3 s login timeout fails starts on a loaded host (see NacosServerProcess)
+        builder.environment().put("SPRING_APPLICATION_JSON", "{\"db.pool.config.connectionTimeout\":\""
+            + NacosServerProcess.PATIENT_DATABASE.get("db.pool.config.connectionTimeout") + "\"}");
+        Process process = builder.start();
         NacosServerTarget target = new NacosServerTarget(version, "127.0.0.1:" + port, auth ? ADMIN : null,
             auth ? ADMIN_PASSWORD : null);
         return new Started(script, port, home, process, log, target);

@@ -26,12 +26,22 @@ import org.slf4j.LoggerFactory;
  * concurrent writers holding the same MD5 only one wins. A watched key has its own single-node
  * {@link CuratorCache} (a persistent ZooKeeper watch, kept across reconnections); every content it
  * sees, and {@code null} when the node is deleted or absent, goes to the sink. The content type is
- * not stored: {@link ConfigData#type()} is always null. Thread-safe.
+ * not stored: {@link ConfigData#type()} is always null.
+ *
+ * <p>A ZooKeeper server reads a request of at most {@code jute.maxbuffer} bytes (a system property of
+ * the servers and the client, 1 MiB - 1 by default) and drops the connection of a client that sends a
+ * larger one, which looks like an outage ({@code CONNECTIONLOSS}, retried until the deadline) and
+ * disturbs every watch of the session. A publish whose content would not fit is therefore refused
+ * before it is sent. Thread-safe.
  */
 final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperConfigEngine.class);
   private static final int MAX_ATTEMPTS = 5;
+  /** ZooKeeper's own default of {@code jute.maxbuffer}: 0xfffff bytes. */
+  static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
+  /** Room for the rest of a create or set-data request: header, ACL, flags, version, lengths. */
+  static final int REQUEST_OVERHEAD = 1024;
 
   private final ZooKeeperSession zk;
   private final ZooKeeperLayout layout;
@@ -57,6 +67,7 @@ final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
   public boolean publishConfig(ConfigKey key, String content, String type, String casMd5) {
     String path = layout.config(key);
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    checkFits(key, path, data);
     boolean stored = zk.call(key.toString(), curator -> {
       if (casMd5 == null) {
         return put(curator, path, data);
@@ -69,6 +80,22 @@ final class ZooKeeperConfigEngine implements ConfigEngine, AutoCloseable {
     LOG.debug("Publish of config '{}' ({} bytes{}): {}", key, data.length,
         casMd5 == null ? "" : ", cas md5 '" + casMd5 + "'", stored ? "stored" : "refused, md5 mismatch");
     return stored;
+  }
+
+  /**
+   * Refuses content that would make a request larger than {@code jute.maxbuffer}.
+   *
+   * @throws IllegalArgumentException naming the key, the size and the limit
+   */
+  private static void checkFits(ConfigKey key, String path, byte[] data) {
+    int limit = Integer.getInteger("jute.maxbuffer", DEFAULT_JUTE_MAX_BUFFER);
+    int room = limit - path.getBytes(StandardCharsets.UTF_8).length - REQUEST_OVERHEAD;
+    if (data.length > room) {
+      throw new IllegalArgumentException("content of '" + key + "' is too large to publish: " + data.length
+          + " bytes (UTF-8), over the " + room + " a ZooKeeper server takes in one request with its path (jute.maxbuffer "
+          + limit + " bytes; a server drops the connection of a larger request). Raise the system property"
+          + " jute.maxbuffer on the servers and this client alike, or keep the content smaller");
+    }
   }
 
   @Override
