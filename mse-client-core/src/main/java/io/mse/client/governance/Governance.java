@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Governs outbound calls: rate limit, route, load balance (leaving ejected instances out), circuit
@@ -67,6 +68,34 @@ public interface Governance extends AutoCloseable {
    *     retry is added to it as suppressed)
    */
   <T> T call(GovernedRequest request, GovernedCall<T> call) throws Exception;
+
+  /**
+   * Runs an asynchronous call through governance, as {@link #call} does a blocking one: one
+   * rate-limit permit, then for each attempt a route, an instance, a circuit-breaker permit, the
+   * call's stage and its outcome recorded when the stage completes; a failed attempt is retried on
+   * another instance while the retry rule's attempts and budget (and the request's idempotency)
+   * allow. The next attempt starts on the thread that completed the previous one. Nothing blocks
+   * but a service's first call, which reads the registry once on the calling thread (as
+   * {@link #call} does): an adapter on an event loop makes that first call elsewhere.
+   *
+   * <p>The timeout is measured as in {@link #call} (a result later than it is a failure, a
+   * {@link CallTimeoutException}); governance does not cancel a late stage: bound its I/O with
+   * {@link #timeoutOf}, and fail the stage with a {@link CallTimeoutException} to have it counted
+   * as a timeout.
+   *
+   * <p>Cancelling the returned future (before it completes) cancels the attempt under way (see
+   * {@link AsyncGovernedCall#call}), gives its permits back, records no outcome and starts no
+   * further attempt.
+   *
+   * @return a future completed with the successful attempt's result, or exceptionally with what
+   *     {@link #call} would throw: a {@link RateLimitedException}, {@link CircuitOpenException} or
+   *     {@link io.mse.client.naming.NoInstanceAvailableException} refusing the first attempt, a
+   *     {@link CallTimeoutException}, or the last attempt's failure (unwrapped from a
+   *     {@link java.util.concurrent.CompletionException}), with the refusal of a retry suppressed
+   *     in it; also an {@link IllegalStateException} when this governance is closed
+   * @throws NullPointerException when {@code request} or {@code call} is null
+   */
+  <T> CompletableFuture<T> callAsync(GovernedRequest request, AsyncGovernedCall<T> call);
 
   /**
    * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker

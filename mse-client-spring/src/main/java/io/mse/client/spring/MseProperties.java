@@ -72,6 +72,11 @@ public class MseProperties {
   private final Health health = new Health();
   /** Config import ({@code spring.config.import=mse:...}) settings. */
   private final Config config = new Config();
+  /** Governed load balancing settings. */
+  private final LoadBalancer loadbalancer = new LoadBalancer();
+
+  /** Tag propagation settings. */
+  private final TagPropagation tagPropagation = new TagPropagation();
 
   public boolean isEnabled() {
     return enabled;
@@ -153,13 +158,21 @@ public class MseProperties {
     return config;
   }
 
+  public LoadBalancer getLoadbalancer() {
+    return loadbalancer;
+  }
+
+  public TagPropagation getTagPropagation() {
+    return tagPropagation;
+  }
+
   @Override
   public String toString() {
     return "MseProperties[enabled=" + enabled + ", serverAddr=" + serverAddr + ", namespace=" + namespace
         + ", username=" + username + ", password=" + (password == null ? "null" : "******")
         + ", snapshotDir=" + snapshotDir + ", requestTimeout=" + requestTimeout
         + ", applicationName=" + applicationName + ", discovery=" + discovery + ", health=" + health
-        + ", config=" + config + "]";
+        + ", config=" + config + ", loadbalancer=" + loadbalancer + ", tagPropagation=" + tagPropagation + "]";
   }
 
   /** The {@code mse.discovery.*} properties: discovery, registration of this application, and its drain. */
@@ -479,6 +492,109 @@ public class MseProperties {
     @Override
     public String toString() {
       return "Config[group=" + group + ", fileExtension=" + fileExtension + ", refreshEnabled=" + refreshEnabled + "]";
+    }
+  }
+
+  /**
+   * How the resource of a load-balanced call is named: the key its rate limit, circuit breaker,
+   * retry and timeout rules are looked up by (then its service's, then {@code *}). Every name is
+   * bounded: none holds a path variable's value or a query.
+   */
+  public enum ResourceNaming {
+    /** The service name: {@code inventory-service}. */
+    SERVICE,
+    /** The service and the HTTP method: {@code inventory-service:GET}. */
+    METHOD,
+    /**
+     * The service, the method and the path of the URI template the client was given, variables
+     * unexpanded: {@code inventory-service:GET /orders/{id}}. RestClient and WebClient pass their
+     * template on ({@code .uri("http://inventory-service/orders/{id}", id)}); RestTemplate does not,
+     * and a URI given whole has none: such calls are named as by {@link #METHOD}.
+     */
+    URI_TEMPLATE
+  }
+
+  /** The {@code mse.loadbalancer.*} properties. */
+  public static class LoadBalancer {
+
+    /**
+     * Whether load-balanced RestTemplate, RestClient.Builder and WebClient.Builder (and Spring
+     * Cloud's LoadBalancerClient) are governed by mse-client: routes, subsets, balancers, outlier
+     * ejection, rate limits, circuit breakers, retries and timeouts. False leaves load balancing to
+     * Spring Cloud LoadBalancer.
+     */
+    private boolean enabled = true;
+
+    /**
+     * How the resource of a call (the key of its rate limit, breaker, retry and timeout rules) is
+     * named: SERVICE, METHOD or URI_TEMPLATE.
+     */
+    private ResourceNaming resourceNaming = ResourceNaming.SERVICE;
+
+    /**
+     * Whether a call with a method that is not idempotent (POST, PATCH...) is retried after any
+     * failure, like GET; by default it is retried only when the connection could not be made (it
+     * was certainly not sent).
+     */
+    private boolean retryNonIdempotent;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public ResourceNaming getResourceNaming() {
+      return resourceNaming;
+    }
+
+    /** Sets the resource naming; not null. */
+    public void setResourceNaming(ResourceNaming resourceNaming) {
+      if (resourceNaming == null) {
+        throw new IllegalArgumentException("mse.loadbalancer.resource-naming must not be empty: use SERVICE, METHOD"
+            + " or URI_TEMPLATE");
+      }
+      this.resourceNaming = resourceNaming;
+    }
+
+    public boolean isRetryNonIdempotent() {
+      return retryNonIdempotent;
+    }
+
+    public void setRetryNonIdempotent(boolean retryNonIdempotent) {
+      this.retryNonIdempotent = retryNonIdempotent;
+    }
+
+    @Override
+    public String toString() {
+      return "LoadBalancer[enabled=" + enabled + ", resourceNaming=" + resourceNaming + ", retryNonIdempotent="
+          + retryNonIdempotent + "]";
+    }
+  }
+
+  /** The {@code mse.tag-propagation.*} properties. */
+  public static class TagPropagation {
+
+    /**
+     * Whether the tag (gray label) of an inbound request, its x-mse-tag header, is kept while the
+     * request is served (servlet Filter, WebFlux WebFilter, @Async tasks, Reactor context) and
+     * carried to the calls made meanwhile through the governed clients.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    @Override
+    public String toString() {
+      return "TagPropagation[enabled=" + enabled + "]";
     }
   }
 }

@@ -2,6 +2,7 @@ package io.mse.client.governance.internal;
 
 import io.mse.client.Ticker;
 import io.mse.client.config.ConfigService;
+import io.mse.client.governance.AsyncGovernedCall;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.CircuitBreakerRule;
 import io.mse.client.governance.CircuitOpenException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -79,8 +81,6 @@ final class DefaultGovernance implements Governance {
     DecisionImpl decision = new DecisionImpl(this, ticker);
     ResourcePolicy policy = admit(request, decision);
     long now = decision.startNanos;
-    RetryRule retry = policy.retry;
-    int maxAttempts = retry == null ? 1 : retry.maxAttempts();
     if (policy.budget != null) {
       policy.budget.recordCall(now);
     }
@@ -110,21 +110,43 @@ final class DefaultGovernance implements Governance {
         decision.release();
         throw e;
       }
-      if (attempt >= maxAttempts) {
+      if (!mayRetry(request, policy, attempt, last)) {
         throw last;
       }
-      if (!request.idempotent() && !neverSent(last)) {
-        LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
-        throw last;
-      }
-      if (!policy.budget.tryRetry(ticker.read())) {
-        policy.counters.retriesDenied.increment();
-        LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
-        throw last;
-      }
-      policy.counters.retries.increment();
       previous = decision.endpoint;
     }
+  }
+
+  @Override
+  public <T> CompletableFuture<T> callAsync(GovernedRequest request, AsyncGovernedCall<T> call) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(call, "call");
+    AsyncCallRun<T> run = new AsyncCallRun<>(this, ticker, request, call);
+    run.start();
+    return run;
+  }
+
+  /**
+   * Decides, after attempt number {@code attempt} of {@code request} failed with {@code failure},
+   * whether another attempt follows: attempts left by the retry rule, the request idempotent or the
+   * failure showing it was never sent, and a retry granted by the budget (then counted).
+   */
+  boolean mayRetry(GovernedRequest request, ResourcePolicy policy, int attempt, Exception failure) {
+    int maxAttempts = policy.retry == null ? 1 : policy.retry.maxAttempts();
+    if (attempt >= maxAttempts) {
+      return false;
+    }
+    if (!request.idempotent() && !neverSent(failure)) {
+      LOG.debug("Not retrying '{}': the request is not idempotent and may have been sent", policy.resource);
+      return false;
+    }
+    if (!policy.budget.tryRetry(ticker.read())) {
+      policy.counters.retriesDenied.increment();
+      LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
+      return false;
+    }
+    policy.counters.retries.increment();
+    return true;
   }
 
   /**

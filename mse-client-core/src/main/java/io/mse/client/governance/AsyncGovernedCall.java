@@ -1,0 +1,28 @@
+package io.mse.client.governance;
+
+import io.mse.client.naming.Instance;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The asynchronous call made to the instance governance chose, for {@link Governance#callAsync}. It
+ * may be invoked several times (once per attempt, on different instances), each time after the
+ * previous attempt's stage completed. A stage completed exceptionally, or an exception thrown by
+ * {@link #call}, is a failure (for the breaker, outlier detection and retries).
+ *
+ * @param <T> the call's result
+ */
+@FunctionalInterface
+public interface AsyncGovernedCall<T> {
+
+  /**
+   * Starts a call to {@code instance}.
+   *
+   * @param instance the chosen instance; not null
+   * @return the call's stage, not null; its result is passed back through the future of
+   *     {@link Governance#callAsync}. If it is a {@link java.util.concurrent.CompletableFuture} (or
+   *     {@link CompletionStage#toCompletableFuture()} gives one), cancelling the governed future
+   *     cancels it
+   * @throws Exception to report a failure without starting anything
+   */
+  CompletionStage<T> call(Instance instance) throws Exception;
+}
