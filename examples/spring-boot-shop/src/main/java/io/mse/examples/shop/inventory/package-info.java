@@ -1,0 +1,2 @@
+/** inventory-service of the Spring Boot shop. */
+package io.mse.examples.shop.inventory;

@@ -1,0 +1,2 @@
+/** payment-service of the Spring Boot shop. */
+package io.mse.examples.shop.payment;

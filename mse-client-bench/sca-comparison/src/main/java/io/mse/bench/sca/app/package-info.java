@@ -1,0 +1,5 @@
+/**
+ * The application the comparison forks, the same code on Spring Cloud Alibaba and on
+ * mse-client-spring: the class path chooses the stack.
+ */
+package io.mse.bench.sca.app;
