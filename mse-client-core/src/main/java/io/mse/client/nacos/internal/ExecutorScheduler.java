@@ -25,6 +25,8 @@ final class ExecutorScheduler implements ConfigScheduler, NamingScheduler {
 
   private final String name;
   private final ScheduledThreadPoolExecutor executor;
+  /** The threads the executor made (one, or again one after a task killed it), joined by close(). */
+  private final java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * @param name what the scheduler serves, for logs ({@code "config"}, {@code "naming"})
@@ -32,7 +34,11 @@ final class ExecutorScheduler implements ConfigScheduler, NamingScheduler {
    */
   ExecutorScheduler(String name, ThreadFactory threadFactory) {
     this.name = name;
-    this.executor = new ScheduledThreadPoolExecutor(1, threadFactory);
+    this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = threadFactory.newThread(runnable);
+      threads.add(thread);
+      return thread;
+    });
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -85,8 +91,15 @@ final class ExecutorScheduler implements ConfigScheduler, NamingScheduler {
   @Override
   public void close() {
     executor.shutdownNow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
     try {
-      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+      // the executor counts as terminated a moment before its last thread has ended: join them too
+      for (Thread thread : threads) {
+        if (thread != Thread.currentThread()) {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+      }
+      if (!executor.isTerminated() || threads.stream().anyMatch(t -> t != Thread.currentThread() && t.isAlive())) {
         LOG.warn("The {} thread did not stop within 2 s", name);
       }
     } catch (InterruptedException e) {
