@@ -316,10 +316,15 @@ public final class NacosTransport implements AutoCloseable {
       if (result.isDone()) {
         return; // cancelled
       }
+      if (closed) {
+        // closed while the exchange ran: even an answer that beat the cancellation is not delivered
+        result.completeExceptionally(new CancellationException(request + " was cancelled"));
+        return;
+      }
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
-        if (cause instanceof CancellationException || closed) {
+        if (cause instanceof CancellationException) {
           result.completeExceptionally(new CancellationException(request + " was cancelled"));
           return;
         }
