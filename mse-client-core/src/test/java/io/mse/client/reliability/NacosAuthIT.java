@@ -43,7 +43,7 @@ class NacosAuthIT {
   /** Base64 signing keys of at least 32 bytes, as the server wants them. */
   private static final String KEY_1 = "cmVsaWFiaWxpdHktdGVzdC1zaWduaW5nLWtleS1udW1iZXItb25lLTAx";
   private static final String KEY_2 = "YW5vdGhlci1zaWduaW5nLWtleS1mb3ItdGhlLXJlbGlhYmlsaXR5LXRlc3RzLTk5";
-  private static final long TTL_SECONDS = 6;
+  private static final long TTL_SECONDS = 5;
 
   private static NacosServerProcess server;
   private static FaultProxy proxy;
@@ -102,8 +102,8 @@ class NacosAuthIT {
       client.config().publishConfig(key, "DEFAULT_GROUP", "n=0");
       await().atMost(Duration.ofSeconds(10)).until(() -> "n=0".equals(
           client.config().getConfigAndAddListener(key, "DEFAULT_GROUP", Duration.ofSeconds(5), events::add)));
-      // 40 s is more than six TTLs: every request keeps working, signed by a token renewed at 90% of its TTL
-      await().during(Duration.ofSeconds(40)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+      // 25 s is five TTLs: every request keeps working, signed by a token renewed at 90% of its TTL
+      await().during(Duration.ofSeconds(25)).atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
           .until(() -> {
             int n = reads.incrementAndGet();
             if (n % 10 == 0) {
@@ -112,9 +112,9 @@ class NacosAuthIT {
             return client.config().getConfig("auth-absent-" + n, "DEFAULT_GROUP") == null;
           });
       long renewals = proxy.count("POST", LOGIN) - logins;
-      System.err.println("[auth] " + renewals + " logins in 40 s with a " + TTL_SECONDS + " s token TTL, "
+      System.err.println("[auth] " + renewals + " logins in 25 s with a " + TTL_SECONDS + " s token TTL, "
           + reads.get() + " reads");
-      assertThat(renewals).as("logins with a %d s TTL over 40 s", TTL_SECONDS).isBetween(6L, 12L);
+      assertThat(renewals).as("logins with a %d s TTL over 25 s", TTL_SECONDS).isBetween(4L, 9L);
       // the listener, on the long polls signed all along, heard the last publish
       String last = "n=" + (reads.get() / 10 * 10);
       await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty()

@@ -194,7 +194,7 @@ class NacosOutageIT {
 
       assertReadsServedFromMemory(client, keys, service, "v=0", 7101);
       // the client's polls keep failing for a while; nothing it holds changes
-      await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         assertThat(events.values()).allSatisfy(list -> assertThat(list).isEmpty());
         assertThat(client.naming().getAllInstances(service, GROUP)).extracting(Instance::port).containsExactly(7101);
       });
