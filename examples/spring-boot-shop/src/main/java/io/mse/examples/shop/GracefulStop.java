@@ -72,9 +72,10 @@ final class GracefulStop {
     }
     out.printf("   order-service's registry view lost %s %.0f ms after the close began; its web server, asked"
         + " right then: %s%n", leaving.name, (removalSeenAt.get() - closeStarted) / 1e6, webServerAtRemoval.get());
-    out.printf("   %s closed in %.1f s; %d orders during and after the close, %d failed%s; orders begun after the"
-        + " removal was seen that %s served: %d%n", leaving.name, closeMillis / 1000.0, orders.get() - beforeClose,
-        failed.get(), firstFailure.get() == null ? "" : " (first: " + firstFailure.get() + ")", leaving.name,
+    out.printf("   %s closed in %.1f s; %d orders during and after the close (of %d placed, %d failed%s); orders"
+        + " begun after the removal was seen that %s served: %d%n", leaving.name, closeMillis / 1000.0,
+        orders.get() - beforeClose, orders.get(), failed.get(),
+        firstFailure.get() == null ? "" : ", the first: " + firstFailure.get(), leaving.name,
         toLeavingAfterRemoval.get());
     out.printf("   => deregistration came before the web server stopped, then a drain: no order failed, and"
         + " traffic moved to inventory-v2 at once%n%n");

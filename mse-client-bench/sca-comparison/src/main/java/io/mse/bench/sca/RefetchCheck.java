@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Check (e): an application of one stack, importing one refreshable config, idle for 10 s after its
- * start; a {@link CountingProxy} in front of the server's HTTP port and its gRPC port (+1000) counts
+ * Check (e): an application of one stack, importing one refreshable config, idle for a while (10 s by
+ * default) after its start; a {@link CountingProxy} in front of the server's HTTP port and its gRPC port (+1000) counts
  * the config reads and listen requests it sends meanwhile: HTTP {@code GET} of a config (mse-client's
  * engine, both server lines) and gRPC {@code ConfigQueryRequest} / {@code ConfigBatchListenRequest}
  * (nacos-client 2.x/3.x).
@@ -17,17 +17,18 @@ final class RefetchCheck {
 
   static final List<String> MARKERS = List.of("GET /nacos/v1/cs/configs?", "GET /nacos/v3/client/cs/config?",
       "ConfigQueryRequest", "POST /nacos/v1/cs/configs/listener", "ConfigBatchListenRequest");
-  static final long IDLE_MILLIS = 10_000;
 
   private final Path logDir;
   private final String run;
+  final long idleMillis;
 
-  RefetchCheck(Path logDir, String run) {
+  RefetchCheck(Path logDir, String run, long idleMillis) {
     this.logDir = logDir;
     this.run = run;
+    this.idleMillis = idleMillis;
   }
 
-  /** Marker -> count over the idle 10 s. */
+  /** Marker -> count over the idle time. */
   Map<String, Long> measure(Stack stack, NacosServer server, MseClient publisher) throws Exception {
     String dataId = "cmp-" + run + "-idle-" + stack.name().toLowerCase() + "-" + server.port() + ".properties";
     publisher.config().publishConfig(dataId, "CMP", "cmp.value=idle\n", "properties");
@@ -44,7 +45,7 @@ final class RefetchCheck {
         Thread.sleep(2000); // past the start-up reads
         http.reset();
         grpc.reset();
-        Thread.sleep(IDLE_MILLIS);
+        Thread.sleep(idleMillis);
         Map<String, Long> counts = http.counts();
         grpc.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
         return counts;

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * </pre>
  * Options: {@code --v2=2.5.1,127.0.0.1:18848} (the server of every check),
  * {@code --v3=3.0.3,127.0.0.1:28848,nacos,nacos} (also used by {@code refetch}),
- * {@code --stacks=SCA,MSE}, {@code --mse-jars=a.jar,b.jar} (jars of another mse-client build replacing those
+ * {@code --stacks=SCA,MSE}, {@code --idle=10} (seconds of {@code refetch}), {@code --mse-jars=a.jar,b.jar} (jars of another mse-client build replacing those
  * of the same file name on the applications' class path). Application logs go to
  * {@code mse-client-bench/sca-comparison/target/sca-comparison/<run>/}.
  */
@@ -36,7 +36,8 @@ public final class ScaComparison {
   public static void main(String[] args) throws Exception {
     List<String> checks = new ArrayList<>();
     Map<String, String> options = new LinkedHashMap<>(Map.of("rounds", "3", "changes", "20",
-        "v2", "2.5.1,127.0.0.1:18848", "v3", "3.0.3,127.0.0.1:28848,nacos,nacos", "stacks", "SCA,MSE"));
+        "v2", "2.5.1,127.0.0.1:18848", "v3", "3.0.3,127.0.0.1:28848,nacos,nacos", "stacks", "SCA,MSE",
+        "idle", "10"));
     for (String arg : args) {
       if (arg.startsWith("--")) {
         String[] kv = arg.substring(2).split("=", 2);
@@ -74,7 +75,8 @@ public final class ScaComparison {
           case "shutdown" -> shutdown(new ShutdownCheck(v2, logDir, run), stacks,
               Integer.parseInt(options.get("rounds")));
           case "address" -> address(new AddressCheck(v2, logDir, run), stacks, onV2);
-          case "refetch" -> refetch(new RefetchCheck(logDir, run), stacks, Map.of(v2, onV2, v3, onV3));
+          case "refetch" -> refetch(new RefetchCheck(logDir, run, 1000L * Integer.parseInt(options.get("idle"))), stacks,
+              orderedMap(v2, onV2, v3, onV3));
           default -> throw new IllegalArgumentException("check '" + check + "' is unknown: refresh, shutdown,"
               + " address, refetch");
         }
@@ -128,7 +130,7 @@ public final class ScaComparison {
   private static void refetch(RefetchCheck check, List<Stack> stacks, Map<NacosServer, MseClient> servers)
       throws Exception {
     System.out.printf("(e) config requests sent by an idle application in %d s (one imported config)%n",
-        RefetchCheck.IDLE_MILLIS / 1000);
+        check.idleMillis / 1000);
     for (Stack stack : stacks) {
       for (Map.Entry<NacosServer, MseClient> server : servers.entrySet()) {
         Map<String, Long> counts = check.measure(stack, server.getKey(), server.getValue());
@@ -137,6 +139,13 @@ public final class ScaComparison {
       }
     }
     System.out.println();
+  }
+
+  private static Map<NacosServer, MseClient> orderedMap(NacosServer a, MseClient ca, NacosServer b, MseClient cb) {
+    Map<NacosServer, MseClient> map = new LinkedHashMap<>();
+    map.put(a, ca);
+    map.put(b, cb);
+    return map;
   }
 
   /** Polls every 50 ms until {@code done}, for at most 60 s; throws naming {@code what}. */
