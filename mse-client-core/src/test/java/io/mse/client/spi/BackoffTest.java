@@ -31,4 +31,19 @@ class BackoffTest {
           .isEqualTo(Math.min(60_000, 1000L << Math.min(failures - 1, 6)));
     }
   }
+
+  @Test
+  void jitterDrawsEachWaitFromTheUpperHalfOfItsNominalWait() {
+    java.util.Set<Duration> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Duration wait = Backoff.jittered(3, SECOND, Duration.ofSeconds(30)); // nominal 4 s
+      assertThat(wait).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
+      seen.add(wait);
+    }
+    assertThat(seen).as("spread, not one fixed wait").hasSizeGreaterThan(100);
+    assertThat(Backoff.withJitter(Duration.ZERO)).isZero();
+    assertThat(Backoff.withJitter(Duration.ofNanos(1))).isBetween(Duration.ZERO, Duration.ofNanos(1));
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> Backoff.withJitter(Duration.ofMillis(-1))).withMessageContaining("PT-0.001S");
+  }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Failover.</b> A round of attempts starts at the server that answered last
  *       ({@link Failover#preferred()}) and moves to the next on a failure (no connection, a reset, no
- *       whole answer in time) or a server fault ({@link Failover#isServerFault}).
+ *       whole answer in time) or a server fault ({@link Failover#isServerFault}). Servers resting
+ *       after a failure ({@link Failover#failed}) come last in the round, the soonest back first.
  *   <li><b>Deadline.</b> A round has one deadline, the request's timeout; an attempt may take what
  *       remains of it divided by the servers left to try, so that a server that accepts and never
  *       answers leaves the others time. A long poll ({@link NacosRequest#timeoutPerAttempt()}) may take
@@ -56,6 +57,8 @@ final class Attempts {
   private boolean renewed;
   private long deadline;
   private int start;
+  /** The servers' indexes in the order of the current round. */
+  private int[] order;
   private int attemptNo;
   private String lastFault;
   private Exception lastCause;
@@ -87,6 +90,7 @@ final class Attempts {
   private void round() {
     deadline = failover.ticker().read() + deadlineNanos(decorated, failover.servers().size());
     start = failover.preferred();
+    order = order(failover, start);
     attemptNo = 0;
     lastFault = "no attempt within the deadline";
     lastCause = null;
@@ -98,8 +102,8 @@ final class Attempts {
    */
   Attempt next() {
     List<String> servers = failover.servers();
-    while (attemptNo < servers.size()) {
-      int index = (start + attemptNo) % servers.size();
+    while (attemptNo < order.length) {
+      int index = order[attemptNo];
       if (permanent.containsKey(index)) {
         attemptNo++;
         continue;
@@ -122,6 +126,7 @@ final class Attempts {
     lastFault = attempt.server() + ": " + (cause instanceof HttpTimeoutException ? cause.getMessage() : cause);
     lastCause = cause instanceof Exception e ? e : new IOException(cause);
     LOG.debug("{} failed on {}: {}", signed, attempt.server(), lastFault);
+    failover.failed(attempt.index());
     MisconfigurationException misconfigured = Misconfiguration.of(signed, attempt.server(), cause);
     if (misconfigured != null) {
       permanent.put(attempt.index(), misconfigured);
@@ -148,6 +153,7 @@ final class Attempts {
     if (Failover.isServerFault(signed, response)) {
       lastFault = attempt.server() + " answered " + response.status() + " " + NacosText.abbreviate(response.body());
       LOG.debug("{} on {}: {}", signed, attempt.server(), lastFault);
+      failover.failed(attempt.index());
       return false;
     }
     failover.answered(attempt.index(), attempt.server());
@@ -172,6 +178,48 @@ final class Attempts {
       return failover.misconfigured(permanent.values().iterator().next());
     }
     return failover.unavailable(signed, start, lastFault, lastCause);
+  }
+
+  /**
+   * Returns the order of a round starting at {@code start}: the servers that do not rest in ring
+   * order from it, then the resting ones, the soonest back first (ties in ring order).
+   */
+  static int[] order(Failover failover, int start) {
+    int n = failover.servers().size();
+    long now = failover.ticker().read();
+    int[] order = new int[n];
+    long[] rests = new long[n];
+    int resting = 0;
+    for (int i = 0; i < n; i++) {
+      int index = (start + i) % n;
+      rests[index] = failover.restNanos(index, now);
+      if (rests[index] > 0) {
+        resting++;
+      }
+    }
+    if (resting == 0) { // the usual case: ring order
+      for (int i = 0; i < n; i++) {
+        order[i] = (start + i) % n;
+      }
+      return order;
+    }
+    int awake = 0;
+    int tail = n - resting;
+    for (int i = 0; i < n; i++) {
+      int index = (start + i) % n;
+      if (rests[index] == 0) {
+        order[awake++] = index;
+      } else {
+        // insertion into the resting tail, kept sorted by the end of the rest (stable: ring order on ties)
+        int j = tail++;
+        while (j > n - resting && rests[order[j - 1]] > rests[index]) {
+          order[j] = order[j - 1];
+          j--;
+        }
+        order[j] = index;
+      }
+    }
+    return order;
   }
 
   /** Returns how long a request may take across {@code servers} servers. */

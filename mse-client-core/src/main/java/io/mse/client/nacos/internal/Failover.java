@@ -4,9 +4,12 @@ import io.mse.client.ClientStats;
 import io.mse.client.ServerStatus;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.Ticker;
+import io.mse.client.spi.Backoff;
 import io.mse.client.spi.StatsRecorder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +17,16 @@ import org.slf4j.LoggerFactory;
  * What a transport's requests share about its servers: the server the next request starts at (the
  * last one that answered, or the one after the first server of a request that found none), whether
  * the servers answer ({@link #status()}: unreachable from the first request no server answered until
- * one answers again), and which answers are server faults. The attempts of each request are
- * {@link Attempts}.
+ * one answers again), which servers rest after failing, and which answers are server faults. The
+ * attempts of each request are {@link Attempts}.
+ *
+ * <p><b>Rest after a failure.</b> A server that failed an attempt (no answer in time, a refused or reset
+ * connection, a server fault) rests for a back-off with jitter ({@link Backoff#jittered}: 1 s doubling
+ * with each consecutive failure up to 30 s, each wait drawn from its upper half), ended at once by an
+ * answer. A round of attempts tries the servers that do not rest first and those that rest last (the
+ * soonest back first): a resting server is not skipped, so a read never fails for the back-off alone
+ * while time is left, but it gets an attempt only when every other server failed that request too —
+ * a dead node of a cluster is not hammered, and clients that lost it together come back at different times.
  *
  * <p>Logging: a request that no server answered is logged at DEBUG only; it fails with a
  * {@link ServerUnavailableException} that names the servers, the request, its resource (the config
@@ -34,6 +45,15 @@ final class Failover {
   private volatile int preferred;
   /** The current fault episode (when no server answered last), or null. */
   private volatile Fault fault;
+  /** Per server: its consecutive failed attempts (0: it does not rest). */
+  private final AtomicIntegerArray failures;
+  /** Per server: the ticker time its rest ends, meaningful while its failures are above 0. */
+  private final AtomicLongArray restsUntil;
+
+  /** The first rest of a server after a failure, doubled with each consecutive one. */
+  static final Duration FIRST_REST = Duration.ofSeconds(1);
+  /** The longest rest of a server. */
+  static final Duration LONGEST_REST = Duration.ofSeconds(30);
 
   private record Fault(long sinceNanos, String last) {}
 
@@ -47,6 +67,8 @@ final class Failover {
     this.address = address;
     this.ticker = ticker;
     this.preferred = preferred;
+    this.failures = new AtomicIntegerArray(address.servers().size());
+    this.restsUntil = new AtomicLongArray(address.servers().size());
   }
 
   List<String> servers() {
@@ -70,12 +92,33 @@ final class Failover {
   /** Remembers that {@code server} (of index {@code index}) answered; ends a fault episode. */
   void answered(int index, String server) {
     preferred = index;
+    if (failures.get(index) != 0) {
+      failures.set(index, 0);
+    }
     Fault ended = fault;
     if (ended != null) {
       fault = null;
       LOG.debug("Nacos server {} answers again, after {} ms without an answer", server,
           Duration.ofNanos(Math.max(0, ticker.read() - ended.sinceNanos())).toMillis());
     }
+  }
+
+  /**
+   * Notes that the server of index {@code index} failed an attempt: it rests for its next back-off
+   * (see the class).
+   */
+  void failed(int index) {
+    int consecutive = failures.incrementAndGet(index);
+    long restNanos = Backoff.jittered(consecutive, FIRST_REST, LONGEST_REST).toNanos();
+    restsUntil.set(index, ticker.read() + restNanos);
+  }
+
+  /** Returns how much longer the server of index {@code index} rests at ticker time {@code now}; 0 when it does not. */
+  long restNanos(int index, long now) {
+    if (failures.get(index) == 0) {
+      return 0;
+    }
+    return Math.max(0, restsUntil.get(index) - now);
   }
 
   /**

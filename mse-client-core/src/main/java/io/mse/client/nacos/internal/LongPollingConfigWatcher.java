@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> A poll that fails (no server answered, 503 at the connection limit, a fetch
  * that failed, an unexpected status, an answer cut short by the transport's close, even an Error) is
- * retried after an exponential back-off: 1 s, 2 s, 4 s... up to 30 s, reset by the first success. One
+ * retried after an exponential back-off: 1 s, 2 s, 4 s... up to 30 s, each wait drawn at random from
+ * its upper half ({@link Backoff#withJitter}: 0.5–1 s, 1–2 s...), reset by the first success. One
  * WARN per fault episode, INFO on recovery. The call's deadline (1.5 times the hold) bounds each
  * attempt on one server, so that a hung server costs one attempt and the next server gets a whole one.
  * A changed key that cannot be read does not keep the others of its answer from being read and reported.

@@ -124,6 +124,11 @@ public final class NacosTransport implements AutoCloseable {
     this.failover = new Failover(address, ticker, preferred);
   }
 
+  /** What this transport's requests share about its servers (tests). */
+  Failover failover() {
+    return failover;
+  }
+
   /** Makes the HTTP client of a transport without TLS settings (tests; see {@link NacosHttpClients}). */
   static HttpClient defaultClient(Duration requestTimeout) {
     return NacosHttpClients.defaultClient(requestTimeout);

@@ -1,6 +1,7 @@
 package io.mse.client.nacos.internal;
 
 import io.mse.client.config.ConfigKey;
+import io.mse.client.spi.Backoff;
 import io.mse.client.spi.ContentMd5;
 import java.time.Duration;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class PollBatch {
   /** Counts a failed poll, logging the first of an episode; returns the back-off before the next. */
   Duration failed(Throwable cause) {
     failures++;
-    Duration delay = LongPollingConfigWatcher.backoff(failures);
+    Duration delay = Backoff.withJitter(LongPollingConfigWatcher.backoff(failures));
     if (failures == 1) {
       LOG.warn("Listening to configs failed (batch {}); retrying with back-off from {} ms: {}", id,
           delay.toMillis(), cause.getMessage());

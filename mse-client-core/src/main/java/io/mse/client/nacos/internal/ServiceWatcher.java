@@ -213,7 +213,7 @@ final class ServiceWatcher {
     } catch (RuntimeException e) {
       // Whatever failed, the chain goes on: a dropped chain would leave the list stale for good.
       watch.failures++;
-      delay = Backoff.exponential(watch.failures, Duration.ofMillis(MIN_POLL_MILLIS),
+      delay = Backoff.jittered(watch.failures, Duration.ofMillis(MIN_POLL_MILLIS),
           Duration.ofMillis(MAX_RETRY_MILLIS)).toMillis();
       failed(watch, e, delay);
     }

@@ -349,8 +349,9 @@ class LongPollingConfigWatcherTest {
         scheduler.run(retry);
       }
     }
-    assertThat(delays).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-        Duration.ofSeconds(8));
+    for (int i = 0; i < delays.size(); i++) { // 1 s, 2 s, 4 s, 8 s, each drawn from its upper half (jitter)
+      assertThat(delays.get(i)).isBetween(Duration.ofMillis(500L << i), Duration.ofSeconds(1L << i));
+    }
 
     server.resetAll();
     server.stubFor(post(urlPathEqualTo(LISTENER)).withHeader("Long-Pulling-Timeout-No-Hangup", equalTo("true"))
@@ -359,7 +360,7 @@ class LongPollingConfigWatcherTest {
         .willReturn(aResponse().withStatus(503).withBody("server is too busy")));
     scheduler.run(retry);
 
-    assertThat(scheduler.awaitDelayed("backoff").delay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(scheduler.awaitDelayed("backoff").delay()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(LongPollingConfigWatcher.backoff(20)).isEqualTo(Duration.ofSeconds(30));
   }
 
@@ -416,7 +417,7 @@ class LongPollingConfigWatcherTest {
       watcher.watch(a, null);
 
       ManualScheduler.Delayed retry = scheduler.awaitDelayed("backoff");
-      assertThat(retry.delay()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(retry.delay()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
       scheduler.run(retry);
       // the batch polls again, still with a's old MD5: the server reports it changed once more
       await().until(() -> sender.sent.size() == 2);
@@ -433,7 +434,7 @@ class LongPollingConfigWatcherTest {
 
     watcher.watch(ConfigKey.of("a", null), null);
 
-    assertThat(scheduler.awaitDelayed("backoff").delay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(scheduler.awaitDelayed("backoff").delay()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(sender.sent).hasSize(1);
   }
 

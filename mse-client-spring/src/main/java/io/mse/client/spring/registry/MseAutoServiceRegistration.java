@@ -139,7 +139,7 @@ public final class MseAutoServiceRegistration extends AbstractAutoServiceRegistr
         retries = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("mse-registration-retry"));
       }
       failures++;
-      Duration wait = Backoff.exponential(failures, FIRST_RETRY, LONGEST_RETRY);
+      Duration wait = Backoff.jittered(failures, FIRST_RETRY, LONGEST_RETRY);
       pendingRetry = retries.schedule(this::retry, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
   }

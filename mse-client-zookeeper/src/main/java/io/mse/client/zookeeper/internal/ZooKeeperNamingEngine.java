@@ -270,7 +270,7 @@ final class ZooKeeperNamingEngine implements NamingEngine, AutoCloseable {
           registrations.size());
       if (done < registrations.size()) {
         replayFailures.incrementAndGet();
-        long retryMillis = Backoff.exponential(++replaysShort, FIRST_RETRY, MAX_RETRY).toMillis();
+        long retryMillis = Backoff.jittered(++replaysShort, FIRST_RETRY, MAX_RETRY).toMillis();
         LOG.warn("Will try the {} missing instance(s) again in {} ms", registrations.size() - done, retryMillis);
         zk.schedule(this::registerAgain, retryMillis);
       } else {
