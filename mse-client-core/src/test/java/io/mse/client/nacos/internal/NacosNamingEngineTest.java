@@ -115,6 +115,17 @@ class NacosNamingEngineTest {
     scheduler.advance(Duration.ofMillis(millis));
   }
 
+  /** Advances the scheduler 10 ms at a time until the next list poll; returns how long that took. */
+  private long millisToNextPoll() {
+    int before = count(getRequestedFor(urlPathEqualTo(LIST)));
+    long waited = 0;
+    while (count(getRequestedFor(urlPathEqualTo(LIST))) == before && waited < 120_000) {
+      advance(10);
+      waited += 10;
+    }
+    return waited;
+  }
+
   private int count(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder pattern) {
     return server.findAll(pattern).size();
   }
@@ -515,16 +526,14 @@ class NacosNamingEngineTest {
     server.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(503)));
 
     advance(1000);
-    assertThat(count(getRequestedFor(urlPathEqualTo(LIST)))).isEqualTo(2);
-    advance(1000);
-    assertThat(count(getRequestedFor(urlPathEqualTo(LIST)))).isEqualTo(3);
-    advance(1999);
-    assertThat(count(getRequestedFor(urlPathEqualTo(LIST)))).isEqualTo(3);
-    advance(1);
-    assertThat(count(getRequestedFor(urlPathEqualTo(LIST)))).isEqualTo(4);
+    assertThat(count(getRequestedFor(urlPathEqualTo(LIST)))).isEqualTo(2); // the first poll fails
+    // then 1 s, 2 s, 4 s, each drawn from its upper half (jitter)
+    assertThat(millisToNextPoll()).isBetween(500L, 1000L);
+    assertThat(millisToNextPoll()).isBetween(1000L, 2000L);
+    assertThat(millisToNextPoll()).isBetween(2000L, 4000L);
 
     stubList(list("DEFAULT_GROUP@@demo-svc", 2, 1000, 9002));
-    advance(4000);
+    advance(8000); // the next poll is 4-8 s away
     assertThat(sink.last().ports()).containsExactly(9002);
   }
 
