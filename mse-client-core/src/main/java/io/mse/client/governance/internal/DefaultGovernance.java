@@ -396,8 +396,9 @@ final class DefaultGovernance implements Governance {
     Set<String> rt = new HashSet<>(next.retries.keySet());
     guards.retain(next.version, rl, cb, rt, new HashSet<>(next.bulkheads.keySet()));
     snapshot = next;
-    LOG.info("Governance rules in force after '{}': {} routes, {} rate limits, {} circuit breakers, {} bulkheads,"
-        + " {} retries, {} timeouts", source, rules.routes().size(), rules.rateLimits().size(),
+    LOG.info("Governance rules in force after '{}': {} routes, {} load balancers, {} outlier detections,"
+        + " {} rate limits, {} circuit breakers, {} bulkheads, {} retries, {} timeouts", source, rules.routes().size(),
+        rules.loadBalancers().size(), rules.outlierDetection().size(), rules.rateLimits().size(),
         rules.circuitBreakers().size(), rules.bulkheads().size(), rules.retries().size(), rules.timeouts().size());
     events.rulesApplied(source, rules);
     return true;

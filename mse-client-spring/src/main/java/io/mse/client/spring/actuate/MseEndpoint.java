@@ -169,6 +169,7 @@ public final class MseEndpoint {
     inForce.put("circuitBreakers", rules.circuitBreakers().size());
     inForce.put("retries", rules.retries().size());
     inForce.put("timeouts", rules.timeouts().size());
+    inForce.put("bulkheads", rules.bulkheads().size());
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("ruleDocuments", ruleDocuments);
     view.put("localRulesRejected", rejections.get("local"));

@@ -46,7 +46,8 @@ class MseEndpointTest {
       config.publishConfig(app + ".properties", "DEFAULT_GROUP", "a=1");
       config.addListener(app + ".properties", "DEFAULT_GROUP", event -> { });
       String rules = "{\"version\":1,\"circuitBreakers\":[{\"resource\":\"" + service + "\",\"failureRateThreshold\":50,"
-          + "\"minimumNumberOfCalls\":2,\"slidingWindowSize\":2,\"waitDurationInOpenState\":\"60s\"}]}";
+          + "\"minimumNumberOfCalls\":2,\"slidingWindowSize\":2,\"waitDurationInOpenState\":\"60s\"}],"
+          + "\"bulkheads\":[{\"resource\":\"" + service + "\",\"maxConcurrentCalls\":4}]}";
       config.publishConfig(app + ".governance.json", Governance.RULES_GROUP, rules);
       await().atMost(WAIT).until(() -> governance.rules().circuitBreakers().size() == 1);
       for (int i = 0; i < 2; i++) {
@@ -72,7 +73,8 @@ class MseEndpointTest {
       assertThat((List<Map<String, Object>>) governanceView.get("ruleDocuments"))
           .anySatisfy(d -> assertThat(d).containsEntry("dataId", app + ".governance.json")
               .containsEntry("md5", Md5.of(rules)).containsEntry("rejected", null));
-      assertThat((Map<String, Object>) governanceView.get("rulesInForce")).containsEntry("circuitBreakers", 1);
+      assertThat((Map<String, Object>) governanceView.get("rulesInForce")).containsEntry("circuitBreakers", 1)
+          .containsEntry("bulkheads", 1);
       assertThat((Map<String, String>) governanceView.get("circuitBreakers")).containsEntry(service, "OPEN");
     });
   }
