@@ -86,21 +86,55 @@ class BlockingTimeoutsTest {
     }
   }
 
-  /** The scenarios, run against one caller application per request factory. */
-  abstract static class Scenarios {
-    private final Class<? extends ClientHttpRequestFactory> factory;
-    private final boolean aborts;
-    private final MseClient registry;
-    private final ConfigurableApplicationContext caller;
-    private final Governance governance;
-    private final RestClient restClient;
-    private final RestTemplate restTemplate;
-    private final List<AutoCloseable> providers = new ArrayList<>();
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WhenEveryThreadIsBusy extends Caller {
+    WhenEveryThreadIsBusy() {
+      super(SimpleClientHttpRequestFactory.class, "spring.http.clients.imperative.factory=simple",
+          "mse.loadbalancer.max-timeout-threads=1");
+    }
 
-    Scenarios(Class<? extends ClientHttpRequestFactory> factory, boolean aborts, String... properties) {
-      this.factory = factory;
-      this.aborts = aborts;
-      String name = "timeout-caller-" + factory.getSimpleName();
+    @Test
+    void anAttemptRunsOnTheCallersThreadUntilAThreadIsFree() throws Exception {
+      SlowProvider slow = slowProvider();
+      TestProvider fast = TestProvider.start("fast");
+      providers.add(fast);
+      String slowService = service(slow.instance());
+      String fastService = service(fast.instance());
+      governance.setLocalRules(GovernanceRules.builder().timeout("*", Duration.ofSeconds(10))
+          .timeout(slowService, TIMEOUT).build());
+
+      // HttpURLConnection cannot be aborted: the only thread stays in its read after the timeout
+      assertThatThrownBy(() -> timed(() -> restClient.get().uri("http://" + slowService + "/who").retrieve()
+          .body(String.class))).isInstanceOf(CallTimeoutException.class);
+      assertThat(restClient.get().uri("http://" + fastService + "/who").retrieve().body(String.class))
+          .isEqualTo("fast");
+      String me = Thread.currentThread().getName();
+      assertThat(RecordingFactory.THREADS).hasSize(2).endsWith(me);
+      assertThat(RecordingFactory.THREADS.get(0)).startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX);
+
+      // once the slow answer came (and was discarded), the thread takes calls again
+      await().atMost(WAIT).untilAsserted(() -> assertThat(slow.answered).hasValue(1));
+      await().atMost(WAIT).until(() -> {
+        restTemplate.getForObject("http://" + fastService + "/who", String.class);
+        return RecordingFactory.THREADS.get(RecordingFactory.THREADS.size() - 1)
+            .startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX);
+      });
+      assertThat(governance.counters(fastService).failures()).isZero();
+    }
+  }
+
+  /** A caller application on the embedded engine using one request factory, and its providers. */
+  abstract static class Caller {
+    final MseClient registry;
+    final ConfigurableApplicationContext caller;
+    final Governance governance;
+    final RestClient restClient;
+    final RestTemplate restTemplate;
+    final List<AutoCloseable> providers = new ArrayList<>();
+
+    Caller(Class<? extends ClientHttpRequestFactory> factory, String... properties) {
+      String name = "timeout-caller-" + factory.getSimpleName() + "-" + SERVICES.incrementAndGet();
       this.registry = MseClient.builder().serverAddr("embedded").snapshotDir(snapshots.resolve(name + "-registry"))
           .build();
       List<String> all = new ArrayList<>(List.of(properties));
@@ -126,6 +160,47 @@ class BlockingTimeoutsTest {
     void stop() {
       caller.close();
       registry.close();
+    }
+
+    SlowProvider slowProvider() throws IOException {
+      SlowProvider slow = new SlowProvider(SLOW);
+      providers.add(slow);
+      return slow;
+    }
+
+    String service(io.mse.client.naming.Instance... instances) {
+      String service = "slow-" + SERVICES.incrementAndGet();
+      for (io.mse.client.naming.Instance instance : instances) {
+        registry.naming().registerInstance(service, instance);
+      }
+      NamingService callerNaming = caller.getBean(NamingService.class);
+      await().atMost(WAIT).until(() -> callerNaming.selectInstances(service, "DEFAULT_GROUP", true).size()
+          == instances.length);
+      return service;
+    }
+
+    /** Runs {@code call} and checks it ended (answer or exception) within {@link #BOUND_MILLIS}. */
+    static <T> T timed(Callable<T> call) throws Exception {
+      long start = System.nanoTime();
+      try {
+        return call.call();
+      } finally {
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).as("the call's duration in ms, with a %s ms timeout rule and a %s ms provider",
+            TIMEOUT.toMillis(), SLOW.toMillis()).isLessThan(BOUND_MILLIS);
+      }
+    }
+  }
+
+  /** The scenarios, run against one caller application per request factory. */
+  abstract static class Scenarios extends Caller {
+    private final Class<? extends ClientHttpRequestFactory> factory;
+    private final boolean aborts;
+
+    Scenarios(Class<? extends ClientHttpRequestFactory> factory, boolean aborts, String... properties) {
+      super(factory, properties);
+      this.factory = factory;
+      this.aborts = aborts;
     }
 
     @Test
@@ -187,12 +262,6 @@ class BlockingTimeoutsTest {
       assertThat(RecordingFactory.THREADS).containsExactly(me, me);
     }
 
-    private SlowProvider slowProvider() throws IOException {
-      SlowProvider slow = new SlowProvider(SLOW);
-      providers.add(slow);
-      return slow;
-    }
-
     /**
      * Where the factory aborts, the slow provider sees each of its {@code requests} closed by the
      * caller; where it cannot, each request is waited out and answered (the answer then discarded).
@@ -208,28 +277,6 @@ class BlockingTimeoutsTest {
       }
     }
 
-    private String service(io.mse.client.naming.Instance... instances) {
-      String service = "slow-" + SERVICES.incrementAndGet();
-      for (io.mse.client.naming.Instance instance : instances) {
-        registry.naming().registerInstance(service, instance);
-      }
-      NamingService callerNaming = caller.getBean(NamingService.class);
-      await().atMost(WAIT).until(() -> callerNaming.selectInstances(service, "DEFAULT_GROUP", true).size()
-          == instances.length);
-      return service;
-    }
-
-    /** Runs {@code call} and checks it ended (answer or exception) within {@link #BOUND_MILLIS}. */
-    private static <T> T timed(Callable<T> call) throws Exception {
-      long start = System.nanoTime();
-      try {
-        return call.call();
-      } finally {
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(millis).as("the call's duration in ms, with a %s ms timeout rule and a %s ms provider",
-            TIMEOUT.toMillis(), SLOW.toMillis()).isLessThan(BOUND_MILLIS);
-      }
-    }
   }
 
   /**
