@@ -569,6 +569,14 @@ public class MseProperties {
      */
     private boolean retryNonIdempotent;
 
+    /**
+     * The most attempts of load-balanced RestTemplate and RestClient calls under a timeout rule sent
+     * at the same time, each on a thread of its own so that the caller's wait ends at the rule's
+     * timeout; when all are busy, further calls run on their callers' threads, timed but not cut off.
+     * Calls without a timeout rule use none. 1 to 10000.
+     */
+    private int maxTimeoutThreads = 200;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -598,10 +606,23 @@ public class MseProperties {
       this.retryNonIdempotent = retryNonIdempotent;
     }
 
+    public int getMaxTimeoutThreads() {
+      return maxTimeoutThreads;
+    }
+
+    /** Sets the most threads for calls under a timeout rule; 1 to 10000. */
+    public void setMaxTimeoutThreads(int maxTimeoutThreads) {
+      if (maxTimeoutThreads < 1 || maxTimeoutThreads > 10_000) {
+        throw new IllegalArgumentException("mse.loadbalancer.max-timeout-threads " + maxTimeoutThreads
+            + " is invalid: it must be 1 to 10000");
+      }
+      this.maxTimeoutThreads = maxTimeoutThreads;
+    }
+
     @Override
     public String toString() {
       return "LoadBalancer[enabled=" + enabled + ", resourceNaming=" + resourceNaming + ", retryNonIdempotent="
-          + retryNonIdempotent + "]";
+          + retryNonIdempotent + ", maxTimeoutThreads=" + maxTimeoutThreads + "]";
     }
   }
 

@@ -82,12 +82,22 @@ public class MseLoadBalancerAutoConfiguration {
       return new MseLoadBalancerClient(governance, properties);
     }
 
+    /**
+     * The threads that end a blocking call's wait at its timeout rule, closed with the context (its
+     * attempts under way interrupted).
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    BlockingCallTimeouts mseBlockingCallTimeouts(MseProperties properties) {
+      return new BlockingCallTimeouts(properties.getLoadbalancer().getMaxTimeoutThreads());
+    }
+
     /** The governed interceptor, with Spring Cloud's request transformers. */
     @Bean
     @ConditionalOnMissingBean(BlockingLoadBalancerInterceptor.class)
     MseLoadBalancerInterceptor mseLoadBalancerInterceptor(Governance governance, MseProperties properties,
-        ObjectProvider<LoadBalancerRequestTransformer> transformers) {
-      return new MseLoadBalancerInterceptor(governance, properties, transformers.orderedStream().toList());
+        ObjectProvider<LoadBalancerRequestTransformer> transformers, BlockingCallTimeouts timeouts) {
+      return new MseLoadBalancerInterceptor(governance, properties, transformers.orderedStream().toList(), timeouts);
     }
 
     /**

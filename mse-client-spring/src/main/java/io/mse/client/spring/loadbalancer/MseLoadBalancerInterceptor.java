@@ -3,6 +3,7 @@ package io.mse.client.spring.loadbalancer;
 import io.mse.client.governance.Governance;
 import io.mse.client.governance.GovernedRequest;
 import io.mse.client.governance.TagContext;
+import io.mse.client.naming.Instance;
 import io.mse.client.spring.MseProperties;
 import io.mse.client.spring.discovery.MseServiceInstance;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import org.springframework.http.client.support.HttpRequestWrapper;
 
 /**
  * The interceptor of load-balanced {@code RestTemplate}s and {@code RestClient}s: a request to
- * {@code http://inventory-service/orders} runs whole under {@link Governance#call}, so that it is
+ * {@code http://inventory-service/orders} runs whole under {@link Governance#call} (under
+ * {@link Governance#callCancellable} when a timeout rule applies), so that it is
  * rate limited, routed (by method, path, headers and tag), load balanced over the live instance
  * list (ejected instances left out), sent to the chosen instance, timed against its timeout rule,
  * and retried on another instance per the rules; each attempt's outcome feeds the circuit breaker
@@ -36,13 +38,18 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *   <li><b>Refusals</b> are thrown as they are, unwrapped: {@link io.mse.client.governance.RateLimitedException},
  *       {@link io.mse.client.governance.CircuitOpenException},
  *       {@link io.mse.client.naming.NoInstanceAvailableException}, and
- *       {@link io.mse.client.governance.CallTimeoutException} when the last attempt answered later
- *       than its timeout. (RestClient and RestTemplate pass unchecked exceptions of an interceptor on
+ *       {@link io.mse.client.governance.CallTimeoutException} when the last attempt timed out. (RestClient and RestTemplate pass unchecked exceptions of an interceptor on
  *       unchanged.)
- *   <li><b>Timeouts</b> are measured, not enforced on the socket: a response later than the rule's
- *       timeout is a failure (and retried), but the wait for it is bounded only by the request
- *       factory's own read timeout ({@code spring.http.clients.read-timeout}), which should be set
- *       no longer than the longest timeout rule.
+ *   <li><b>Timeouts</b>: with {@link BlockingCallTimeouts} (as auto-configured), a call under a
+ *       timeout rule sends each attempt on one of its threads and the caller's wait ends at the
+ *       rule's timeout: the attempt is cancelled (its exchange aborted where the request factory
+ *       allows, see {@link BlockingCallTimeouts}), recorded as a timeout, and retried per the rules,
+ *       else the call fails with {@link io.mse.client.governance.CallTimeoutException}. The timeout
+ *       covers the attempt until its response's status and headers have arrived; the body is read
+ *       afterwards, bounded by the request factory's read timeout. A call without a timeout rule
+ *       runs whole on the caller's thread. Without {@link BlockingCallTimeouts} (the three-argument
+ *       constructor) timeouts are measured only: a later response is a timeout (and retried), but
+ *       the wait for it is bounded by the request factory's read timeout alone.
  *   <li><b>Retries and idempotency</b>: requests with an idempotent method (GET, HEAD, OPTIONS, PUT,
  *       DELETE, TRACE) are retried after any failure; others only when the connection could not be
  *       made, unless {@code mse.loadbalancer.retry-non-idempotent=true}. The body, buffered by the
@@ -61,8 +68,12 @@ public class MseLoadBalancerInterceptor implements BlockingLoadBalancerIntercept
   private final Governance governance;
   private final HttpGovernedRequests requests;
   private final List<LoadBalancerRequestTransformer> transformers;
+  private final BlockingCallTimeouts timeouts;
 
   /**
+   * An interceptor that measures timeouts but does not cut the wait short (see the class
+   * documentation).
+   *
    * @param governance decides and records the calls
    * @param properties the group ({@code mse.discovery.group}) and the {@code mse.loadbalancer.*}
    *     settings, read once here
@@ -71,9 +82,25 @@ public class MseLoadBalancerInterceptor implements BlockingLoadBalancerIntercept
    */
   public MseLoadBalancerInterceptor(Governance governance, MseProperties properties,
       List<LoadBalancerRequestTransformer> transformers) {
+    this(governance, properties, transformers, null);
+  }
+
+  /**
+   * @param governance decides and records the calls
+   * @param properties the group ({@code mse.discovery.group}) and the {@code mse.loadbalancer.*}
+   *     settings, read once here
+   * @param transformers Spring Cloud's transformers, applied to each attempt's request in order
+   * @param timeouts the threads that let a call under a timeout rule end its wait at the timeout;
+   *     nullable: null measures timeouts only. Not closed by this interceptor
+   * @throws NullPointerException when {@code governance}, {@code properties} or {@code transformers}
+   *     is null
+   */
+  public MseLoadBalancerInterceptor(Governance governance, MseProperties properties,
+      List<LoadBalancerRequestTransformer> transformers, BlockingCallTimeouts timeouts) {
     this.governance = Objects.requireNonNull(governance, "governance");
     this.requests = HttpGovernedRequests.of(properties);
     this.transformers = List.copyOf(transformers);
+    this.timeouts = timeouts;
   }
 
   /**
@@ -81,6 +108,8 @@ public class MseLoadBalancerInterceptor implements BlockingLoadBalancerIntercept
    *
    * @throws IllegalStateException when the request's URI has no host (the service name)
    * @throws io.mse.client.MseException subtypes: the refusals listed above
+   * @throws java.io.InterruptedIOException when the caller's thread is interrupted while it waits for
+   *     an attempt under a timeout rule (the attempt is cancelled, the interrupt flag stays set)
    * @throws IOException the last attempt's failure, when every attempt failed with one
    */
   @Override
@@ -88,15 +117,25 @@ public class MseLoadBalancerInterceptor implements BlockingLoadBalancerIntercept
       throws IOException {
     GovernedRequest governed = requests.of(request.getMethod().name(), request.getURI(), request.getHeaders(),
         request.getAttributes(), TagContext.current());
-    return BlockingGovernedCalls.call(governance, governed, instance -> {
-      ServiceInstance target = new MseServiceInstance(governed.service(), instance);
-      HttpRequest attempt = new InstanceRequest(request, LoadBalancerUriTools.reconstructURI(target, request.getURI()),
-          governed.tag());
-      for (LoadBalancerRequestTransformer transformer : transformers) {
-        attempt = transformer.transformRequest(attempt, target);
-      }
-      return execution.execute(attempt, body);
-    });
+    if (timeouts != null && governance.timeoutOf(governed) != null) {
+      return timeouts.call(governance, governed, instance -> {
+        HttpRequest attempt = attemptRequest(request, governed, instance);
+        return () -> execution.execute(attempt, body);
+      });
+    }
+    return BlockingGovernedCalls.call(governance, governed,
+        instance -> execution.execute(attemptRequest(request, governed, instance), body));
+  }
+
+  /** The request of one attempt: to {@code instance}, with the tag header, transformed. */
+  private HttpRequest attemptRequest(HttpRequest request, GovernedRequest governed, Instance instance) {
+    ServiceInstance target = new MseServiceInstance(governed.service(), instance);
+    HttpRequest attempt = new InstanceRequest(request, LoadBalancerUriTools.reconstructURI(target, request.getURI()),
+        governed.tag());
+    for (LoadBalancerRequestTransformer transformer : transformers) {
+      attempt = transformer.transformRequest(attempt, target);
+    }
+    return attempt;
   }
 
   /** The request of one attempt: the original one sent to the chosen instance, with the tag header. */
