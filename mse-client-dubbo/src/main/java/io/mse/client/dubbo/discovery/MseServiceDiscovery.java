@@ -8,6 +8,7 @@ import static org.apache.dubbo.registry.client.metadata.ServiceInstanceMetadataU
 import io.mse.client.MseException;
 import io.mse.client.NameRules;
 import io.mse.client.dubbo.registry.SharedClients;
+import io.mse.client.dubbo.registry.ShutdownDrain;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingEvent;
 import io.mse.client.naming.NamingListener;
@@ -61,12 +62,14 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
   private final String group;
   private final ExecutorService notifications;
   private final Map<String, AppListener> followed = new ConcurrentHashMap<>();
+  private final ShutdownDrain.Settings drainSettings;
 
   /**
    * @param applicationModel the application
    * @param registryUrl the {@code mse://} URL of the registry
    * @param lease the client to use; closed by {@link #destroy()}
-   * @throws IllegalArgumentException when the group is not a valid Nacos group
+   * @throws IllegalArgumentException when the group is not a valid Nacos group or a drain setting
+   *     ({@link ShutdownDrain}) is malformed
    */
   MseServiceDiscovery(ApplicationModel applicationModel, URL registryUrl, SharedClients.Lease lease) {
     // the group is checked first: Dubbo's base class schedules its cache refresh
@@ -76,6 +79,7 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
     boolean defaultGroup = Boolean.parseBoolean(
         ConfigurationUtils.getProperty(applicationModel, USE_DEFAULT_GROUP, "false"));
     this.group = defaultGroup ? NameRules.DEFAULT_GROUP : NameRules.group(groupOf(registryUrl));
+    this.drainSettings = ShutdownDrain.Settings.of(registryUrl);
     this.notifications = Executors.newSingleThreadExecutor(new NamedThreadFactory("mse-dubbo-discovery-notify", true));
   }
 
@@ -86,6 +90,7 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
 
   private static URL checkedGroup(URL url) {
     NameRules.group(groupOf(url));
+    ShutdownDrain.Settings.of(url);
     return url;
   }
 
@@ -96,13 +101,29 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
   @Override
   protected void doRegister(ServiceInstance serviceInstance) {
     naming.registerInstance(serviceInstance.getServiceName(), group, ServiceInstances.toInstance(serviceInstance));
+    ShutdownDrain.of(applicationModel).discoveryHoldsInstance(true);
     LOG.debug("Registered {} in '{}'", serviceInstance.getAddress(), serviceInstance.getServiceName());
   }
 
+  /**
+   * Deregisters the instance. When the application is stopping (Dubbo's shutdown), then waits until the
+   * server no longer lists it, nor the interface-level URLs the registry deregistered just before (see
+   * {@link ShutdownDrain}).
+   */
   @Override
   protected void doUnregister(ServiceInstance serviceInstance) {
-    naming.deregisterInstance(serviceInstance.getServiceName(), group, ServiceInstances.toInstance(serviceInstance));
+    Instance instance = ServiceInstances.toInstance(serviceInstance);
+    ShutdownDrain drain = ShutdownDrain.of(applicationModel);
+    drain.discoveryHoldsInstance(false);
+    boolean draining = !drainSettings.timeout().isZero() && ShutdownDrain.stopping(registryURL, applicationModel);
+    if (draining) {
+      drain.watch(naming, serviceInstance.getServiceName(), group, instance, drainSettings);
+    }
+    naming.deregisterInstance(serviceInstance.getServiceName(), group, instance);
     LOG.debug("Deregistered {} from '{}'", serviceInstance.getAddress(), serviceInstance.getServiceName());
+    if (draining) {
+      drain.await(drainSettings);
+    }
   }
 
   /**

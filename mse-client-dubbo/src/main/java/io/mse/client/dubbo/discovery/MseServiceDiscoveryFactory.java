@@ -1,5 +1,7 @@
 package io.mse.client.dubbo.discovery;
 
+import io.mse.client.MseClientConfig;
+import io.mse.client.dubbo.governance.AutomaticGovernance;
 import io.mse.client.dubbo.registry.ClientSettings;
 import io.mse.client.dubbo.registry.MseRegistryFactory;
 import io.mse.client.dubbo.registry.SharedClients;
@@ -13,7 +15,8 @@ import org.apache.dubbo.registry.client.ServiceDiscovery;
  * ({@link ClientSettings}). Declared in
  * {@code META-INF/dubbo/org.apache.dubbo.registry.client.ServiceDiscoveryFactory}. Discoveries are cached
  * per address, namespace, group and engine, and share the JVM's client of their settings
- * ({@link SharedClients}) with the registry. Made by Dubbo's extension loader; thread-safe.
+ * ({@link SharedClients}) with the registry; the first one of an application installs mse governance as
+ * the registry does ({@link AutomaticGovernance}). Made by Dubbo's extension loader; thread-safe.
  */
 public class MseServiceDiscoveryFactory extends AbstractServiceDiscoveryFactory {
 
@@ -24,7 +27,9 @@ public class MseServiceDiscoveryFactory extends AbstractServiceDiscoveryFactory 
 
   @Override
   protected ServiceDiscovery createDiscovery(URL registryUrl) {
-    SharedClients.Lease lease = SharedClients.acquire(ClientSettings.of(registryUrl));
+    MseClientConfig settings = ClientSettings.of(registryUrl);
+    AutomaticGovernance.install(applicationModel, registryUrl, settings);
+    SharedClients.Lease lease = SharedClients.acquire(settings);
     try {
       return new MseServiceDiscovery(applicationModel, registryUrl, lease);
     } catch (RuntimeException e) {

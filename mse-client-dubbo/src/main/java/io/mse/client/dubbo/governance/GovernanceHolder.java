@@ -4,6 +4,7 @@ import io.mse.client.governance.CandidateRouter;
 import io.mse.client.governance.Governance;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.dubbo.common.resource.Disposable;
 import org.apache.dubbo.rpc.model.ApplicationModel;
 import org.apache.dubbo.rpc.model.ScopeModel;
@@ -25,9 +26,12 @@ final class GovernanceHolder implements Disposable {
   private volatile Installed installed;
   private final AtomicBoolean warnedClosed = new AtomicBoolean();
 
-  /** A governance with the number of its installation, so that routers see a replacement. */
+  /**
+   * A governance with the number of its installation, so that routers see a replacement, and what to
+   * close when it goes (null when the caller owns it).
+   */
   record Installed(Governance governance, long generation,
-      ConcurrentHashMap<String, CandidateRouter> unrouted) {}
+      ConcurrentHashMap<String, CandidateRouter> unrouted, AutoCloseable owned) {}
 
   /** Returns the holder of {@code model}'s application, making it on first use. */
   static GovernanceHolder of(ScopeModel model) {
@@ -46,16 +50,46 @@ final class GovernanceHolder implements Disposable {
     return installed;
   }
 
-  /** Installs {@code governance} (null: none), returning the previous one. */
+  /**
+   * Installs {@code governance} (null: none), returning the previous one; a previous one installed
+   * automatically is closed (with what it held).
+   */
   synchronized Governance install(Governance governance) {
+    return replace(governance, null);
+  }
+
+  /**
+   * Installs the governance {@code automatic} makes, owned by this holder (closed when replaced or
+   * when the application is destroyed), unless a governance is installed already. Returns true when
+   * it installed one.
+   */
+  synchronized boolean installAutomatically(Supplier<AutomaticGovernance.Made> automatic) {
+    if (installed != null) {
+      return false;
+    }
+    AutomaticGovernance.Made made = automatic.get();
+    if (made == null) {
+      return false;
+    }
+    replace(made.governance(), made);
+    return true;
+  }
+
+  /** Returns true when the installed governance was installed automatically. */
+  synchronized boolean automatic() {
+    return installed != null && installed.owned != null;
+  }
+
+  private Governance replace(Governance governance, AutoCloseable owned) {
     Installed previous = installed;
-    installed = governance == null ? null
-        : new Installed(governance, previous == null ? 1 : previous.generation + 1, new ConcurrentHashMap<>());
+    installed = governance == null ? null : new Installed(governance, previous == null ? 1 : previous.generation + 1,
+        new ConcurrentHashMap<>(), owned);
     warnedClosed.set(false);
     if (previous != null) {
       closeAll(previous);
     }
-    LOG.info("mse governance {} in this Dubbo application", governance == null ? "uninstalled" : "installed");
+    LOG.info("mse governance {} in this Dubbo application", governance == null ? "uninstalled"
+        : owned == null ? "installed" : "installed automatically from the mse:// registry's client");
     return previous == null ? null : previous.governance;
   }
 
@@ -90,5 +124,12 @@ final class GovernanceHolder implements Disposable {
   private static void closeAll(Installed in) {
     in.unrouted.values().forEach(CandidateRouter::close);
     in.unrouted.clear();
+    if (in.owned != null) {
+      try {
+        in.owned.close();
+      } catch (Exception e) {
+        LOG.warn("Could not close the automatically installed mse governance: {}", e.toString());
+      }
+    }
   }
 }

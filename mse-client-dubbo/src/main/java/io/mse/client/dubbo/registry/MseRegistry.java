@@ -30,6 +30,7 @@ import org.apache.dubbo.common.utils.UrlUtils;
 import org.apache.dubbo.registry.NotifyListener;
 import org.apache.dubbo.registry.support.FailbackRegistry;
 import org.apache.dubbo.registry.support.SkipFailbackWrapperException;
+import org.apache.dubbo.rpc.model.ApplicationModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,15 +66,19 @@ final class MseRegistry extends FailbackRegistry {
   private final ExecutorService notifications;
   private final Map<URL, Map<NotifyListener, ProviderSubscription>> subscriptions = new ConcurrentHashMap<>();
   private final AtomicBoolean portlessWarned = new AtomicBoolean();
+  private final ApplicationModel application;
+  private final ShutdownDrain.Settings drainSettings;
+  private final Set<URL> drained = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService scanner;
 
   /**
    * @param url the registry URL
    * @param lease the client to use; closed by {@link #destroy()}
-   * @throws IllegalArgumentException when the URL's {@code group} is not a valid Nacos group or
-   *     {@code mse.service-scan-seconds} is not a positive number
+   * @param application the Dubbo application of this registry (its shutdown drain)
+   * @throws IllegalArgumentException when the URL's {@code group} is not a valid Nacos group,
+   *     {@code mse.service-scan-seconds} is not a positive number or a drain setting is malformed
    */
-  MseRegistry(URL url, SharedClients.Lease lease) {
+  MseRegistry(URL url, SharedClients.Lease lease, ApplicationModel application) {
     super(checked(url)); // checked first: Dubbo's base class starts its retry timer
     this.lease = lease;
     this.naming = lease.client().naming();
@@ -81,6 +86,8 @@ final class MseRegistry extends FailbackRegistry {
     this.emptyProtection = ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY,
         url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
     this.scanSeconds = scanSeconds(url);
+    this.application = application;
+    this.drainSettings = ShutdownDrain.Settings.of(url);
     this.notifications = Executors.newSingleThreadExecutor(new NamedThreadFactory("mse-dubbo-registry-notify", true));
   }
 
@@ -88,6 +95,7 @@ final class MseRegistry extends FailbackRegistry {
     NameRules.group(url.getGroup(NameRules.DEFAULT_GROUP));
     ClientSettings.bool(ENABLE_EMPTY_PROTECTION_KEY, url.getParameter(ENABLE_EMPTY_PROTECTION_KEY, "true"));
     scanSeconds(url);
+    ShutdownDrain.Settings.of(url);
     return url;
   }
 
@@ -137,13 +145,40 @@ final class MseRegistry extends FailbackRegistry {
     }
   }
 
+  /**
+   * Deregisters {@code url}. When its application or module is stopping (Dubbo's shutdown), deregisters
+   * with it every other URL of this registry that is stopping too, then waits until the server no longer
+   * lists them (see {@link ShutdownDrain}), unless the application's {@code mse://} discovery deregisters
+   * next and waits for them with its own instance.
+   */
   @Override
   public void doUnregister(URL url) {
-    if (!registers(url) || url.getPort() == 0) {
+    if (!registers(url) || url.getPort() == 0 || drained.remove(url)) {
       return;
     }
+    if (application == null || drainSettings.timeout().isZero() || !ShutdownDrain.stopping(url, application)) {
+      deregister(url, null);
+      return;
+    }
+    ShutdownDrain drain = ShutdownDrain.of(application);
+    deregister(url, drain);
+    for (URL other : getRegistered()) {
+      if (registers(other) && other.getPort() != 0 && ShutdownDrain.stopping(other, application)
+          && drained.add(other)) {
+        deregister(other, drain);
+      }
+    }
+    if (!drain.discoveryHoldsInstance()) {
+      drain.await(drainSettings);
+    }
+  }
+
+  private void deregister(URL url, ShutdownDrain drain) {
     Instance instance = instance(url);
     for (String service : serviceNames(url)) {
+      if (drain != null) {
+        drain.watch(naming, service, group, instance, drainSettings);
+      }
       naming.deregisterInstance(service, group, instance);
       LOG.debug("Deregistered {} from '{}'", instance.address(), service);
     }

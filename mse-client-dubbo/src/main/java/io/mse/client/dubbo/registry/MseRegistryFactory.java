@@ -1,6 +1,7 @@
 package io.mse.client.dubbo.registry;
 
 import io.mse.client.MseClientConfig;
+import io.mse.client.dubbo.governance.AutomaticGovernance;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.registry.Registry;
 import org.apache.dubbo.registry.support.AbstractRegistryFactory;
@@ -11,7 +12,9 @@ import org.apache.dubbo.registry.support.AbstractRegistryFactory;
  * for every address form and parameter). Declared in {@code META-INF/dubbo/org.apache.dubbo.registry.RegistryFactory}.
  *
  * <p>Registries are cached by Dubbo's {@link AbstractRegistryFactory} per address, namespace, group and
- * engine; each holds a lease on the JVM's shared client of its settings ({@link SharedClients}). Made by
+ * engine; each holds a lease on the JVM's shared client of its settings ({@link SharedClients}). The first
+ * registry of a Dubbo application also installs mse governance in it from that client, unless one is
+ * installed or {@code mse.governance=false} ({@link AutomaticGovernance}). Made by
  * Dubbo's extension loader; thread-safe.
  */
 public class MseRegistryFactory extends AbstractRegistryFactory {
@@ -27,9 +30,12 @@ public class MseRegistryFactory extends AbstractRegistryFactory {
   @Override
   protected Registry createRegistry(URL url) {
     MseClientConfig settings = ClientSettings.of(url);
+    if (applicationModel != null) {
+      AutomaticGovernance.install(applicationModel, url, settings);
+    }
     SharedClients.Lease lease = SharedClients.acquire(settings);
     try {
-      return new MseRegistry(url, lease);
+      return new MseRegistry(url, lease, applicationModel);
     } catch (RuntimeException e) {
       lease.close();
       throw e;

@@ -67,12 +67,25 @@ class ClientSettingsTest {
 
   @Test
   void aRegistryRefusesABadGroupOrScanPeriodBeforeStartingAnything() {
-    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?group=no/slash"), null))
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?group=no/slash"), null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no/slash");
-    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?mse.service-scan-seconds=0"), null))
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?mse.service-scan-seconds=0"), null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mse.service-scan-seconds='0'");
-    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?enable-empty-protection=yes"), null))
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?enable-empty-protection=yes"), null, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("enable-empty-protection='yes'");
+    assertThatThrownBy(() -> new MseRegistry(URL.valueOf("mse://embedded?mse.drain-timeout-millis=-1"), null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mse.drain-timeout-millis='-1'");
+  }
+
+  @Test
+  void drainSettingsDefaultToTenSecondsAndOneSecondAndReadMilliseconds() {
+    assertThat(ShutdownDrain.Settings.of(URL.valueOf("mse://embedded")))
+        .isEqualTo(new ShutdownDrain.Settings(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+    assertThat(ShutdownDrain.Settings.of(URL.valueOf("mse://embedded?mse.drain-timeout-millis=0&mse.drain-push-margin-millis=250")))
+        .isEqualTo(new ShutdownDrain.Settings(Duration.ZERO, Duration.ofMillis(250)));
+    assertThatThrownBy(() -> ShutdownDrain.Settings.of(URL.valueOf("mse://embedded?mse.drain-push-margin-millis=1s")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mse.drain-push-margin-millis='1s'")
+        .hasMessageContaining("whole number of milliseconds");
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.apache.dubbo.registry.client.migration.MigrationInvoker;
 import org.apache.dubbo.rpc.Invoker;
 import org.apache.dubbo.rpc.cluster.ClusterInvoker;
 import org.apache.dubbo.rpc.cluster.support.wrapper.ScopeClusterInvoker;
+import org.apache.dubbo.rpc.model.ApplicationModel;
 import org.apache.dubbo.rpc.model.FrameworkModel;
 
 /**
@@ -101,6 +102,11 @@ public final class DubboApp implements AutoCloseable {
     List<URL> urls = new ArrayList<>();
     invoker.getDirectory().getAllInvokers().forEach(i -> urls.add(i.getUrl()));
     return urls;
+  }
+
+  /** This app's Dubbo application model. */
+  public ApplicationModel application() {
+    return bootstrap.getApplicationModel();
   }
 
   public FrameworkModel framework() {
