@@ -7,13 +7,16 @@ import com.alibaba.nacos.api.naming.NamingFactory;
 import io.mse.client.MseClient;
 import io.mse.client.naming.Instance;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,8 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * client under measure owns them), and one config of 1 KiB published through that client. Both clients
  * under measure subscribe to the service and add a listener to the config; the set-up waits until
  * each sees all the instances and the config's content. The names carry a random suffix, so runs
- * beside other users of the same server do not collide; tear-down removes the config and closes the
- * registering client, which ends its instances.
+ * beside other users of the same server do not collide; tear-down removes the config, closes the
+ * registering client, which ends its instances, and deletes the trial's temporary folder (both clients'
+ * snapshots, and nacos-client's logs, sent there with {@code JM.LOG.PATH} and {@code JM.SNAPSHOT.PATH}).
  *
  * <p>The server: system property {@code mse.bench.nacos.addr} or environment variable
  * {@code MSE_BENCH_NACOS_ADDR} ({@code host:port} of a Nacos 2.x or 3.x without auth); without either
@@ -75,6 +79,7 @@ public class NacosSideBySideReadBenchmark {
   private com.alibaba.nacos.api.naming.NamingService nacosNaming;
   private com.alibaba.nacos.api.config.ConfigService nacosConfig;
   private MseClient ours;
+  private Path dir;
 
   /**
    * The server's {@code host:port}: the system property, else the environment variable.
@@ -101,6 +106,10 @@ public class NacosSideBySideReadBenchmark {
     service = "bench-read-" + instances + "-" + suffix;
     dataId = "bench-read-" + suffix + ".properties";
     String content = "k=" + "v".repeat(1022);
+    // nacos-client's logs and snapshots go here rather than to ~/logs and ~/nacos; removed at tear-down
+    dir = Files.createTempDirectory("mse-bench-read");
+    System.setProperty("JM.LOG.PATH", dir.resolve("nacos-logs").toString());
+    System.setProperty("JM.SNAPSHOT.PATH", dir.resolve("nacos-snapshots").toString());
 
     Properties props = new Properties();
     props.setProperty(PropertyKeyConst.SERVER_ADDR, addr);
@@ -130,7 +139,7 @@ public class NacosSideBySideReadBenchmark {
       }
     });
 
-    ours = MseClient.builder().serverAddr(addr).snapshotDir(Files.createTempDirectory("mse-bench")).build();
+    ours = MseClient.builder().serverAddr(addr).snapshotDir(dir.resolve("mse-snapshots")).build();
     ours.naming().subscribe(service, GROUP, event -> { });
     ours.config().addListener(dataId, GROUP, event -> { });
 
@@ -177,6 +186,9 @@ public class NacosSideBySideReadBenchmark {
       nacosConfig.shutDown();
       registrar.shutDown();
       publisher.shutDown();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

@@ -71,12 +71,12 @@ class JmhToRowsTest {
     assertThat(rows).extracting(ResultRow::toTsv).containsExactly(
         "governed\tdecision vs Sentinel entry/exit (flow + degrade rules), 1 thread\t100\t500\tns/op\t≤ ⅓ of Sentinel"
             + "\tyes\troute + balance + rate-limit + breaker permit + timed success",
-        "governed\tdecision vs Sentinel entry/exit (flow + degrade rules), 1 thread\t0\t624\tB/op\t0 B/op\tyes\t-",
+        "governed\tdecision vs Sentinel entry/exit (flow + degrade rules), 1 thread\t0\t624\tB/op\t-\t-\t-",
         "governed\tdecision vs Resilience4j direct (timed), 1 thread\t100\t80\tns/op\t≤ 1.15 × Resilience4j\tno"
             + "\tthe floor: RateLimiter + CircuitBreaker called directly, call timed",
         "governed\tdecision throughput vs Sentinel, 1 thread\t10\t2\tMops/s\t-\t-\t-",
         "governed\tdecision throughput vs Sentinel, 2 threads\t9\t1\tMops/s\t-\t-\t-",
-        "governed\tthroughput at 2 threads ÷ at 1 thread (ours vs Sentinel)\t0.9\t0.5\t×\t≥ 1 (no loss at 2 threads)"
+        "governed\tthroughput at 2 threads ÷ at 1 thread (ours vs Sentinel)\t0.9\t0.5\t×\t≥ 0.95 (no loss at 2 threads, 5% noise)"
             + "\tno\t-");
   }
 
