@@ -260,7 +260,7 @@ public final class JmhToRows {
       if (ours != null) {
         pair(rows, SPRING, "RestClient call via mse governed LB vs plain Spring Cloud LoadBalancer, " + t
             + (t == 1 ? " thread" : " threads"), ours, index.get(SPRING_THEIRS, "avgt", t, Map.of()), Target.NONE,
-            Target.NONE, "loopback request factory: the client-side path only");
+            Target.NONE, "in-memory transport (no socket): the client-side path only");
       }
     }
   }

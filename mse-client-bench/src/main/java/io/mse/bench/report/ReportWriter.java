@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * Writes the benchmark report: every {@code *.tsv} file of a results folder (rows as {@link ResultRow}
  * describes, from any part of {@code run-benchmarks}) as one Markdown document, a table per section
- * with our figure, theirs, the ratio (ours ÷ theirs), the target and whether it is met, preceded by
+ * with our figure, theirs, the ratio (ours ÷ theirs; below 0.1 written as a fraction, {@code 1/800}), the target and whether it is met, preceded by
  * the JVM, the machine and the run's settings and followed by the list of missed targets.
  *
  * <p>The settings come from {@code meta.txt} in the results folder, one {@code key<TAB>value} per line
@@ -125,7 +125,12 @@ public final class ReportWriter {
     if (ours == null || theirs == null || theirs == 0 || r.unit().equals("×")) {
       return "";
     }
-    return sig(ours / theirs, 2) + "×";
+    if (r.unit().equals("B/op") && ours < 1) {
+      return "0×";
+    }
+    double ratio = ours / theirs;
+    // a small ratio reads better as a fraction: 1/800 rather than 0.00125
+    return ratio < 0.1 && ratio > 0 ? "1/" + sig(1 / ratio, 2) : sig(ratio, 2) + "×";
   }
 
   /**
