@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * The client is stricter where the server's rule lets through what breaks elsewhere: dataId, group
  * and service names must not be blank (the server's check skips blank values and a later check
  * refuses them), service names keep to letters, digits and {@code _ - . :} (file names of the
- * snapshots, URLs of the naming API), ports start at 1 and ip addresses keep to the characters of an
- * address or host name. Thread-safe (stateless).
+ * snapshots, URLs of the naming API), ports start at 1 ({@link io.mse.client.naming.Instance} makes the
+ * one exception: port 0 for a consumer's registration, metadata {@code side=consumer}) and ip addresses
+ * keep to the characters of an address or host name. Thread-safe (stateless).
  */
 public final class NameRules {
 

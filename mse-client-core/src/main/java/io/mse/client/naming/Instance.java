@@ -11,14 +11,18 @@ import java.util.Map;
  *     becomes {@code ip#port#clusterName}. Engines may report their own ids (Nacos:
  *     {@code ip#port#cluster#group@@service}).
  * @param ip an IPv4/IPv6 address or host name
- * @param port 1 to 65535
+ * @param port 1 to 65535; or 0 for a consumer's registration, an instance whose metadata has
+ *     {@code side=consumer} ({@value #SIDE_METADATA_KEY}={@value #CONSUMER_SIDE}, as Dubbo's Nacos registry
+ *     registers a consumer URL with {@code register-consumer-url=true}). Such an instance listens nowhere:
+ *     it is listed ({@link NamingService#getAllInstances}) but never {@linkplain #isSelectable() selected}
  * @param weight 0 to 10000; an instance of weight 0 is never selected
  * @param healthy whether health checks pass (beats arrive, for an ephemeral instance)
  * @param enabled whether the instance may receive traffic
  * @param ephemeral true: lives while its client's session/beats do; false: persistent until deregistered
  * @param clusterName the cluster, {@code DEFAULT} when null or blank
  * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map; null means empty
- * @throws IllegalArgumentException if a field breaks its rule; the message names the value
+ * @throws IllegalArgumentException if a field breaks its rule (port 0 without {@code side=consumer}
+ *     metadata included); the message names the value
  */
 public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
     boolean ephemeral, String clusterName, Map<String, String> metadata) {
@@ -31,12 +35,18 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
    */
   public static final String START_TIME_METADATA_KEY = "timestamp";
 
+  /** The metadata key naming the side of a Dubbo URL ({@code provider} or {@code consumer}): {@value}. */
+  public static final String SIDE_METADATA_KEY = "side";
+
+  /** The {@value #SIDE_METADATA_KEY} value of a consumer's registration, the one instance that may have port 0: {@value}. */
+  public static final String CONSUMER_SIDE = "consumer";
+
   public Instance {
     ip = NameRules.ip(ip);
-    NameRules.port(port);
     NameRules.weight(weight);
     clusterName = NameRules.cluster(clusterName);
     metadata = metadata == null ? Map.of() : copyOf(metadata);
+    checkPort(port, metadata);
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = ip + "#" + port + "#" + clusterName;
     }
@@ -63,9 +73,30 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
     return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
   }
 
-  /** Returns true when this instance may be selected: healthy, enabled and of positive weight. */
+  /**
+   * Returns true when this instance may be selected: healthy, enabled, of positive weight and with a
+   * port (a consumer's registration, port 0, is never a call target).
+   */
   public boolean isSelectable() {
-    return healthy && enabled && weight > 0;
+    return healthy && enabled && weight > 0 && port > 0;
+  }
+
+  /**
+   * Returns true for a consumer's registration: port 0 (allowed only with {@code side=consumer} metadata).
+   * Such an instance is listed but never selected.
+   */
+  public boolean isConsumerRegistration() {
+    return port == 0;
+  }
+
+  /** Port 0 is a consumer's registration (side=consumer metadata); every other port follows {@link NameRules#port}. */
+  private static void checkPort(int port, Map<String, String> metadata) {
+    if (port != 0) {
+      NameRules.port(port);
+    } else if (!CONSUMER_SIDE.equals(metadata.get(SIDE_METADATA_KEY))) {
+      throw new IllegalArgumentException("port 0 is out of range: a port is 1 to 65535, and 0 only for a consumer's"
+          + " registration, whose metadata has " + SIDE_METADATA_KEY + "=" + CONSUMER_SIDE);
+    }
   }
 
   /** Returns true when {@code other} has the same ip, port and cluster, the identity of an instance. */
@@ -89,6 +120,7 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
     private String instanceId;
     private String ip;
     private int port;
+    private boolean portSet;
     private double weight = 1.0;
     private boolean healthy = true;
     private boolean enabled = true;
@@ -110,9 +142,13 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
       return this;
     }
 
-    /** Sets the port; checked: 1 to 65535. */
+    /**
+     * Sets the port; checked: 1 to 65535, or 0 for a consumer's registration, which {@link #build()}
+     * accepts only with {@code side=consumer} metadata.
+     */
     public Builder port(int port) {
-      this.port = NameRules.port(port);
+      this.port = port == 0 ? 0 : NameRules.port(port);
+      this.portSet = true;
       return this;
     }
 
@@ -165,10 +201,11 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
     /**
      * Builds the instance.
      *
-     * @throws IllegalArgumentException when no ip or port was set
+     * @throws IllegalArgumentException when no ip or port was set, or the port is 0 and the metadata has
+     *     no {@code side=consumer}
      */
     public Instance build() {
-      if (ip == null || port == 0) {
+      if (ip == null || !portSet) {
         throw new IllegalArgumentException("an instance needs an ip and a port; got ip '" + ip + "' and port " + port);
       }
       return new Instance(instanceId, ip, port, weight, healthy, enabled, ephemeral, clusterName, metadata);

@@ -59,11 +59,15 @@ public interface NamingService {
   /** Deregisters {@code ip:port} of the default cluster from {@code DEFAULT_GROUP}. */
   void deregisterInstance(String serviceName, String ip, int port);
 
-  /** Returns every instance of {@code serviceName} in {@code DEFAULT_GROUP}, healthy or not. */
+  /**
+   * Returns every instance of {@code serviceName} in {@code DEFAULT_GROUP}, healthy or not, consumers'
+   * registrations (port 0) included.
+   */
   List<Instance> getAllInstances(String serviceName);
 
   /**
-   * Returns every instance of a service, healthy or not; empty when it has none.
+   * Returns every instance of a service, healthy or not, consumers' registrations (port 0, see
+   * {@link Instance#isConsumerRegistration()}) included; empty when it has none.
    *
    * @throws io.mse.client.ServerUnavailableException on the first read of a service when the server
    *     cannot be reached and no snapshot exists
@@ -71,7 +75,8 @@ public interface NamingService {
   List<Instance> getAllInstances(String serviceName, String group);
 
   /**
-   * Returns the enabled, positive-weight instances whose health equals {@code healthy}.
+   * Returns the enabled, positive-weight instances whose health equals {@code healthy}; never a
+   * consumer's registration (port 0), which listens nowhere.
    *
    * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}
    */
@@ -81,10 +86,12 @@ public interface NamingService {
   Instance selectOneHealthyInstance(String serviceName);
 
   /**
-   * Selects one healthy, enabled instance at random with probability proportional to its weight.
-   * No allocation and O(1) (an alias table prepared once per change of the list).
+   * Selects one healthy, enabled instance at random with probability proportional to its weight, never
+   * a consumer's registration (port 0). No allocation and O(1) (an alias table prepared once per change
+   * of the list).
    *
-   * @throws NoInstanceAvailableException when no instance is healthy, enabled and of positive weight
+   * @throws NoInstanceAvailableException when no instance is healthy, enabled, of positive weight and
+   *     with a port
    * @throws io.mse.client.ServerUnavailableException as {@link #getAllInstances(String, String)}
    */
   Instance selectOneHealthyInstance(String serviceName, String group);

@@ -195,6 +195,46 @@ class NamingServiceTest {
   }
 
   @Test
+  void aConsumersRegistrationHasPortZeroAndIsListedButNeverSelected() {
+    Instance consumer = Instance.builder().ip("10.0.0.2").port(0).metadata(Instance.SIDE_METADATA_KEY, "consumer")
+        .metadata("category", "consumers").build();
+    naming.registerInstance("consumers:org.foo.Demo::", null, consumer);
+    naming.registerInstance("consumers:org.foo.Demo::", null, Instance.of("10.0.0.1", 80));
+
+    assertThat(naming.getAllInstances("consumers:org.foo.Demo::")).extracting(Instance::address)
+        .containsExactly("10.0.0.1:80", "10.0.0.2:0");
+    assertThat(consumer.isConsumerRegistration()).isTrue();
+    assertThat(consumer.isSelectable()).isFalse();
+    assertThat(naming.selectInstances("consumers:org.foo.Demo::", null, true)).extracting(Instance::address)
+        .containsExactly("10.0.0.1:80");
+    assertThat(naming.selectInstances("consumers:org.foo.Demo::", null, false)).isEmpty();
+    for (int i = 0; i < 200; i++) {
+      assertThat(naming.selectOneHealthyInstance("consumers:org.foo.Demo::").port()).isEqualTo(80);
+    }
+    naming.registerInstance("consumers:org.foo.Other::", null, consumer);
+    assertThat(naming.getAllInstances("consumers:org.foo.Other::")).containsExactly(consumer);
+    assertThatThrownBy(() -> naming.selectOneHealthyInstance("consumers:org.foo.Other::"))
+        .isInstanceOf(NoInstanceAvailableException.class);
+  }
+
+  @Test
+  void portZeroIsOnlyForAConsumersRegistration() {
+    assertThatThrownBy(() -> Instance.builder().ip("10.0.0.1").port(0).metadata("side", "provider").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("port 0 is out of range: a port is 1 to 65535, and 0 only for a consumer's registration, whose"
+            + " metadata has side=consumer");
+    assertThatThrownBy(() -> Instance.of("10.0.0.1", 0)).hasMessageContaining("side=consumer");
+    assertThatThrownBy(() -> new Instance(null, "10.0.0.1", 65536, 1, true, true, true, null,
+        Map.of("side", "consumer"))).hasMessage("port 65536 is out of range: a port is 1 to 65535");
+    assertThatThrownBy(() -> Instance.builder().ip("10.0.0.1").port(-1))
+        .hasMessage("port -1 is out of range: a port is 1 to 65535");
+    assertThatThrownBy(() -> Instance.builder().ip("10.0.0.1").metadata("side", "consumer").build())
+        .hasMessageContaining("needs an ip and a port");
+    assertThat(new Instance(null, "10.0.0.1", 0, 1, true, true, true, null, Map.of("side", "consumer")).instanceId())
+        .isEqualTo("10.0.0.1#0#DEFAULT");
+  }
+
+  @Test
   void servicesOfAGroupAreListed() {
     naming.registerInstance("b", "10.0.0.1", 80);
     naming.registerInstance("a", "10.0.0.1", 80);

@@ -120,6 +120,30 @@ class ZooKeeperNamingIT {
   }
 
   @Test
+  void aConsumersPortZeroRegistrationIsStoredListedAndRemovedButNeverSelected(TestInfo test) {
+    String service = "consumers:" + service(test) + "::";
+    Instance registered = Instance.builder().ip("10.0.6.1").port(0).metadata(Instance.SIDE_METADATA_KEY, "consumer")
+        .metadata("category", "consumers").build();
+    provider.naming().registerInstance(service, registered);
+    consumer.naming().registerInstance(service, Instance.of("10.0.6.2", 80));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.naming().getAllInstances(service))
+        .extracting(Instance::address).containsExactly("10.0.6.1:0", "10.0.6.2:80"));
+    Instance listed = consumer.naming().getAllInstances(service).get(0);
+    assertThat(listed.metadata()).containsEntry("side", "consumer").containsEntry("category", "consumers");
+    assertThat(listed.instanceId()).isEqualTo("10.0.6.1#0#DEFAULT");
+    assertThat(consumer.naming().selectInstances(service, null, true)).extracting(Instance::address)
+        .containsExactly("10.0.6.2:80");
+    for (int i = 0; i < 100; i++) {
+      assertThat(consumer.naming().selectOneHealthyInstance(service).port()).isEqualTo(80);
+    }
+
+    provider.naming().deregisterInstance(service, registered);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.naming().getAllInstances(service))
+        .extracting(Instance::address).containsExactly("10.0.6.2:80"));
+  }
+
+  @Test
   void listsTheServicesOfAGroupSorted(TestInfo test) {
     String prefix = service(test);
     provider.naming().registerInstance(prefix + "-b", "GROUP_X", Instance.of("10.0.4.1", 80));

@@ -1,6 +1,9 @@
 package io.mse.examples.dubboshop;
 
 import io.mse.client.MseClient;
+import io.mse.client.dubbo.governance.MseDubboGovernance;
+import io.mse.client.dubbo.registry.ShutdownDrain;
+import io.mse.client.governance.Governance;
 import io.mse.client.naming.Instance;
 import io.mse.client.naming.NamingService;
 import java.io.IOException;
@@ -44,7 +47,10 @@ public final class DubboShop {
   /** The application-level service name: the catalog application. */
   static final String CATALOG = "catalog";
   private static final Duration WAIT = Duration.ofSeconds(20);
-  /** How long Dubbo lets a recently called service finish, after unregistering it, before unexporting it (ms). */
+  /**
+   * Dubbo's shutdown budget (ms): it caps the registry's drain, and a third of it is the longest wait for a
+   * recently called service before unexporting it.
+   */
   private static final String SHUTDOWN_WAIT = "dubbo.service.shutdown.wait";
   private static final String DUBBO_LOGGER = "dubbo.application.logger";
 
@@ -95,8 +101,9 @@ public final class DubboShop {
     if (System.getProperty(SHUTDOWN_WAIT) == null) {
       // Dubbo's default is 10 s: up to a third of it waiting for a called service to be idle before
       // unexporting it (by then the triple server is closed already) and up to 2 s of Netty's quiet
-      // period per server. The demo waits for its consumers itself (step 8), so 1 s will do.
-      System.setProperty(SHUTDOWN_WAIT, "1000");
+      // period per server. 4 s still leaves the registry's drain (step 8: ~0.1 s embedded, ~1.5-2.5 s on
+      // Nacos, the push margin included) room to finish.
+      System.setProperty(SHUTDOWN_WAIT, "4000");
     }
     Path snapshots = Files.createTempDirectory("mse-dubbo-shop");
     out.printf("mse-client Dubbo shop on %s: Dubbo %s, triple protocol on loopback, each application in a"
@@ -104,9 +111,8 @@ public final class DubboShop {
     Catalog v1 = new Catalog("v1");
     Catalog v2 = new Catalog("v2");
     Deque<AutoCloseable> running = new ArrayDeque<>();
-    try (MseClient operator = settings.client(null, snapshots.resolve("operator")).build();
-        MseClient frontendClient = settings.client("shop-frontend", snapshots.resolve("governance")).build()) {
-      GovernanceSteps governance = new GovernanceSteps(out, operator.config(), frontendClient.governance(), v1, v2);
+    try (MseClient operator = settings.client(snapshots.resolve("operator")).build()) {
+      GovernanceSteps governance = new GovernanceSteps(out, operator.config(), v1, v2);
       try {
         step(1, "start catalog v1 and catalog v2 (label release=v2), each registering ProductService on the mse"
             + " registry");
@@ -123,18 +129,22 @@ public final class DubboShop {
 
         step(2, "start shop-frontend (ProductService referenced by interface only) and call quote()");
         long start = System.nanoTime();
-        ShopApp frontend = start(running,
-            ShopApp.frontend(frontendClient.governance(), settings, snapshots, migrationStep));
+        ShopApp frontend = start(running, ShopApp.frontend(settings, snapshots, migrationStep));
         ProductService shop = frontend.reference.get();
         Map<String, Integer> answers = discover(shop, start);
         out.printf("   shop-frontend calls through %s%n", Directories.describe(frontend.reference));
-        out.printf("   => shop-frontend found both catalog instances through mse://, by interface alone: %s%n%n",
-            answers);
+        Governance frontendGovernance = MseDubboGovernance.installed(frontend.model());
+        if (frontendGovernance == null) {
+          throw new IllegalStateException("the mse:// registry installed no governance in shop-frontend");
+        }
+        out.printf("   => shop-frontend found both catalog instances through mse://, by interface alone: %s%n", answers);
+        out.printf("   => shop-frontend is governed with no code of its own: its mse:// registry installed mse-client's"
+            + " governance from the registry's client, reading %s%n%n", GovernanceSteps.RULES_DATA_ID);
 
-        int next = governance.run(3, this, shop);
+        int next = governance.run(3, this, shop, frontendGovernance);
 
-        step(next, "shut down catalog v2 while shop-frontend runs: unregister, wait for the consumer to let go,"
-            + " stop; then the rest");
+        step(next, "shut down catalog v2 while shop-frontend runs, as a JVM shutdown would (DubboBootstrap.stop());"
+            + " then the rest");
         shutDown(catalogV2, frontend, running, snapshots.resolve("check"));
       } finally {
         governance.removeRules();   // when a step failed before the removal
@@ -172,46 +182,48 @@ public final class DubboShop {
   }
 
   /**
-   * Stops catalog v2 while the frontend still runs, as a lossless offline does: unregister it first (the
-   * first thing Dubbo's own stop does, {@code ApplicationDeployer.preDestroy()}), wait until the consumer
-   * has dropped it, then stop it. At the moment its triple protocol begins to stop, reads the registry
-   * (from the server, by a client that has read nothing before) and the frontend's directory. Then stops
-   * everything else.
+   * Stops catalog v2 while the frontend still runs, as a JVM shutdown would ({@code DubboBootstrap.stop()},
+   * nothing before it): Dubbo unregisters it, and the {@code mse://} registry and discovery drain it (wait
+   * until the server no longer lists it, then the push margin) before Dubbo stops its protocol. At the
+   * moment its triple protocol begins to stop, reads the registry (from the server, by a client that has
+   * read nothing before) and the frontend's directory. Then stops everything else.
    */
   private void shutDown(ShopApp catalogV2, ShopApp frontend, Deque<AutoCloseable> running, Path checkSnapshots) {
     int port = catalogV2.port();
-    long start = System.nanoTime();
-    catalogV2.model().getDeployer().preDestroy();
-    long unregistered = System.nanoTime();
-    await(() -> !Directories.ports(frontend.reference).contains(port), "shop-frontend to drop catalog v2");
-    long dropped = System.nanoTime();
-    out.printf("   Dubbo unregistered catalog v2 at both levels in %d ms; shop-frontend dropped it from its directory"
-        + " %d ms after the unregistration began%n", millis(unregistered - start), millis(dropped - start));
-
     List<List<Integer>> seen = new ArrayList<>();
     long[] protocolStop = new long[1];
     TripleStopCheck.beforeStop(catalogV2.framework, () -> {
       protocolStop[0] = System.nanoTime();
-      try (MseClient fresh = settings.client(null, checkSnapshots).build()) {
+      try (MseClient fresh = settings.client(checkSnapshots).build()) {
         seen.add(ports(fresh.naming().getAllInstances(PROVIDERS, GROUP)));
         seen.add(ports(fresh.naming().getAllInstances(CATALOG, GROUP)));
       }
       seen.add(Directories.ports(frontend.reference));
     });
+    ShutdownDrain drain = ShutdownDrain.of(catalogV2.model());
+    long start = System.nanoTime();
     catalogV2.close();
     running.remove(catalogV2);
     if (seen.size() != 3) {
       throw new IllegalStateException("catalog v2's triple protocol was not seen stopping: " + seen);
     }
-    out.printf("   then stopped it: as its triple protocol began to stop (%d ms after the unregistration began), the"
-        + " registry read from the server listed: interface level %s, application level %s; shop-frontend's directory"
-        + " held %s%n", millis(protocolStop[0] - start), seen.get(0), seen.get(1), seen.get(2));
+    ShutdownDrain.Report report = drain.lastReport();
+    if (report == null || report.timedOut() || report.removalSeen() == null) {
+      throw new IllegalStateException("the registry did not drain catalog v2 before its protocol stopped: " + report);
+    }
+    out.printf("   the mse registry drained it: %d registrations removed, the server stopped listing them %d ms after"
+        + " the first removal, drain done (push margin included) after %d ms%n", report.removals(),
+        report.removalSeen().toMillis(), report.total().toMillis());
+    out.printf("   as its triple protocol began to stop (%d ms after the stop began), the registry read from the server"
+        + " listed: interface level %s, application level %s; shop-frontend's directory held %s%n",
+        millis(protocolStop[0] - start), seen.get(0), seen.get(1), seen.get(2));
     if (seen.stream().anyMatch(ports -> ports.contains(port))) {
       throw new IllegalStateException("catalog v2 was still registered, or still a provider of shop-frontend, when its"
           + " protocol stopped: " + seen);
     }
     out.println("   => catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its"
-        + " protocol stopped: its closing server could no longer be picked for a call");
+        + " protocol stopped, with no wait in the application's code: its closing server could no longer be picked"
+        + " for a call");
     out.println("   (in one JVM a stopping triple protocol closes every triple server of the JVM, catalog v1's too:"
         + " Dubbo 3.3 keeps them in one static table; separate processes stop each on its own)");
     close(running);

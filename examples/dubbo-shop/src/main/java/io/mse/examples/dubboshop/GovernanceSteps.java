@@ -34,26 +34,28 @@ final class GovernanceSteps {
 
   private final PrintStream out;
   private final ConfigService operator;
-  private final Governance governance;
+  private Governance governance;
   private final Catalog v1;
   private final Catalog v2;
   /** Whether a rule document of the demo may be in the config center (one was published and not removed). */
   private boolean published;
 
-  /**
-   * @param operator where the rules are published (any client of the config center will do)
-   * @param governance the frontend's governance, which reads {@value #RULES_DATA_ID}
-   */
-  GovernanceSteps(PrintStream out, ConfigService operator, Governance governance, Catalog v1, Catalog v2) {
+  /** @param operator where the rules are published (any client of the config center will do) */
+  GovernanceSteps(PrintStream out, ConfigService operator, Catalog v1, Catalog v2) {
     this.out = out;
     this.operator = operator;
-    this.governance = governance;
     this.v1 = v1;
     this.v2 = v2;
   }
 
-  /** Runs the steps numbered from {@code first}, calling through {@code shop}; returns the next step's number. */
-  int run(int first, DubboShop steps, ProductService shop) {
+  /**
+   * Runs the steps numbered from {@code first}, calling through {@code shop}; returns the next step's number.
+   *
+   * @param governance the frontend's governance (installed from its {@code mse://} registry's client), which
+   *     reads {@value #RULES_DATA_ID}
+   */
+  int run(int first, DubboShop steps, ProductService shop, Governance governance) {
+    this.governance = governance;
     int step = first;
     steps.step(step++, "canary: publish " + RULES_DATA_ID + " with " + CANARY_PERCENT
         + "% of ProductService to release=v2");

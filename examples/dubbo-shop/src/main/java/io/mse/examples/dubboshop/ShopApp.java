@@ -2,7 +2,6 @@ package io.mse.examples.dubboshop;
 
 import io.mse.client.dubbo.governance.MseDubboGovernance;
 import io.mse.client.dubbo.registry.ClientSettings;
-import io.mse.client.governance.Governance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -91,15 +90,16 @@ final class ShopApp implements AutoCloseable {
   }
 
   /**
-   * The frontend: {@code shop-frontend} referring to {@link ProductService} through the registry, with
-   * the governance {@code governance} installed (mse-client's filters and router apply its rules to the
-   * reference's calls). Its {@code checkout} tells governance that an exception the method throws is a
-   * failure ({@value MseDubboGovernance#BIZ_FAILURE_KEY}); by default it counts as a success, the
-   * provider having answered.
+   * The frontend: {@code shop-frontend} referring to {@link ProductService} through the registry. Its
+   * governance is installed by the {@code mse://} registry itself, from the registry's own client, with
+   * the rules of {@code shop-frontend.governance.json} (mse-client's filters and router apply them to the
+   * reference's calls); nothing here installs one. Its {@code checkout} tells governance that an exception
+   * the method throws is a failure ({@value MseDubboGovernance#BIZ_FAILURE_KEY}); by default it counts as a
+   * success, the provider having answered.
    *
    * @param migrationStep Dubbo's {@code migration.step} of the reference; null for Dubbo's default
    */
-  static ShopApp frontend(Governance governance, ShopSettings settings, Path snapshots, String migrationStep) {
+  static ShopApp frontend(ShopSettings settings, Path snapshots, String migrationStep) {
     ShopApp app = new ShopApp("shop-frontend", settings, snapshots.resolve("shop-frontend"));
     ReferenceConfig<ProductService> reference = new ReferenceConfig<>();
     reference.setInterface(ProductService.class);
@@ -113,7 +113,6 @@ final class ShopApp implements AutoCloseable {
     checkout.setParameters(new HashMap<>(Map.of(MseDubboGovernance.BIZ_FAILURE_KEY, "true")));
     reference.setMethods(List.of(checkout));
     app.bootstrap.reference(reference);
-    MseDubboGovernance.install(app.model(), governance);
     app.reference = reference;
     return app;
   }

@@ -36,12 +36,9 @@ record ShopSettings(String serverAddr, String username, String password, String 
         env.get("MSE_PASSWORD"), env.get("MSE_NAMESPACE"));
   }
 
-  /** A client of the same server, credentials and namespace, for {@code application} (null: none). */
-  MseClient.Builder client(String application, Path snapshots) {
+  /** A client of the same server, credentials and namespace (the operator's, the demo's checks'). */
+  MseClient.Builder client(Path snapshots) {
     MseClient.Builder builder = MseClient.builder().serverAddr(serverAddr).snapshotDir(snapshots);
-    if (application != null) {
-      builder.applicationName(application);
-    }
     if (username != null) {
       builder.credentials(username, password);
     }

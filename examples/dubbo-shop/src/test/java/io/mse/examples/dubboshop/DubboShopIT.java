@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Dubbo providers and a consumer on loopback, found through the {@code mse://} registry (application
  * level, Dubbo 3's default, and interface level), and the frontend's calls governed from the config
  * center: the canary split, routing by tag with the tag reaching the provider, a rate-limited method
- * refused, a circuit breaker opening, the rules removed, unregistration before the protocol stops.
+ * refused, a circuit breaker opening, the rules removed, the registry's drain before the protocol stops; the
+ * frontend governed by the governance its mse:// registry installed, with no code of its own.
  */
 class DubboShopIT {
 
@@ -89,14 +90,15 @@ class DubboShopIT {
         .containsPattern("no rule left in force: stock\\(\\) answers again \\(\"v[12]: 7 x sku-42 in stock\"\\),"
             + " quote\\(\\) over 100 calls \\{v1=\\d+, v2=\\d+\\}");
 
-    assertThat(out).containsPattern("Dubbo unregistered catalog v2 at both levels in \\d+ ms; shop-frontend dropped it"
-        + " from its directory \\d+ ms after the unregistration began")
-        .containsPattern("then stopped it: as its triple protocol began to stop"
-            + " \\(\\d+ ms after the unregistration began\\), the registry read from the server listed:"
-            + " interface level \\[" + v1Port + "\\], application level \\[" + v1Port + "\\];"
+    assertThat(out).contains("=> shop-frontend is governed with no code of its own: its mse:// registry installed"
+        + " mse-client's governance from the registry's client, reading shop-frontend.governance.json");
+    assertThat(out).containsPattern("the mse registry drained it: [1-9]\\d* registrations removed, the server stopped"
+        + " listing them \\d+ ms after the first removal, drain done \\(push margin included\\) after \\d+ ms")
+        .containsPattern("as its triple protocol began to stop \\(\\d+ ms after the stop began\\), the registry read"
+            + " from the server listed: interface level \\[" + v1Port + "\\], application level \\[" + v1Port + "\\];"
             + " shop-frontend's directory held \\[" + v1Port + "\\]")
         .contains("=> catalog v2 left the mse registry (both levels) and shop-frontend let go of it before its protocol"
-            + " stopped");
+            + " stopped, with no wait in the application's code");
     assertThat(out).contains("every application and client closed; 0 mse-client thread(s) left running")
         .contains("done:");
   }

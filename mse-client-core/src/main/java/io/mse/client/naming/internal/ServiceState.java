@@ -40,7 +40,7 @@ final class ServiceState {
     List<Instance> up = new ArrayList<>();
     List<Instance> down = new ArrayList<>();
     for (Instance instance : all) {
-      if (instance.enabled() && instance.weight() > 0) {
+      if (instance.enabled() && instance.weight() > 0 && !instance.isConsumerRegistration()) {
         (instance.healthy() ? up : down).add(instance);
       }
     }
@@ -120,7 +120,7 @@ final class ServiceState {
     return all;
   }
 
-  /** Enabled, positive-weight instances whose health equals {@code healthy}; unmodifiable. */
+  /** Enabled, positive-weight instances with a port whose health equals {@code healthy}; unmodifiable. */
   List<Instance> select(boolean wantHealthy) {
     return wantHealthy ? healthy : unhealthy;
   }

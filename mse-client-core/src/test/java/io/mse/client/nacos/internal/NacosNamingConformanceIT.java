@@ -277,6 +277,47 @@ class NacosNamingConformanceIT {
         reader.naming().getAllInstances(svc, group).stream().anyMatch(i -> i.port() == 7601 && i.healthy()));
   }
 
+  /** A consumer's registration as Dubbo's Nacos registry makes it with register-consumer-url=true: port 0. */
+  private static Instance consumerRegistration() {
+    return Instance.builder().ip("127.0.0.1").port(0).metadata(Instance.SIDE_METADATA_KEY, Instance.CONSUMER_SIDE)
+        .metadata("category", "consumers").build();
+  }
+
+  @Test
+  void aConsumersPortZeroRegistrationIsListedAndRemovedButNeverSelected() {
+    MseClient client = client();
+    String svc = "consumers:" + service("consumer") + "::";
+    client.naming().registerInstance(svc, group, consumerRegistration());
+    client.naming().registerInstance(svc, group, Instance.of("127.0.0.1", 7801));
+
+    MseClient reader = client();
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(0, 7801)));
+    Instance listed = reader.naming().getAllInstances(svc, group).get(0);
+    assertThat(listed.metadata()).containsEntry("side", "consumer").containsEntry("category", "consumers");
+    assertThat(listed.healthy()).isTrue();
+    assertThat(reader.naming().selectInstances(svc, group, true)).extracting(Instance::port).containsExactly(7801);
+    for (int i = 0; i < 100; i++) {
+      assertThat(reader.naming().selectOneHealthyInstance(svc, group).port()).isEqualTo(7801);
+    }
+
+    client.naming().deregisterInstance(svc, group, consumerRegistration());
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(7801)));
+  }
+
+  @Test
+  @Tag("slow")
+  void beatsKeepAConsumersPortZeroRegistrationAliveAndHealthy() {
+    MseClient client = client();
+    String svc = "consumers:" + service("consumer-beats") + "::";
+    client.naming().registerInstance(svc, group, consumerRegistration());
+    MseClient reader = client();
+    await().atMost(VISIBLE).until(() -> ports(reader, svc, group).equals(List.of(0)));
+
+    // Without beats the server marks it unhealthy after 15 s: the beats of a port-0 instance are answered too.
+    await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() ->
+        reader.naming().getAllInstances(svc, group).stream().anyMatch(i -> i.port() == 0 && i.healthy()));
+  }
+
   @Test
   void metadataOverTheServersLimitIsRefusedBeforeAnyRequest() {
     MseClient client = client();

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.common.utils.NamedThreadFactory;
 import org.apache.dubbo.common.utils.UrlUtils;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code dubbo-registry-nacos} 3.3: providers are registered under {@code providers:interface:version:group}
  * in the Nacos group of the registry URL's {@code group} parameter ({@code DEFAULT_GROUP} by default),
  * their URL parameters as instance metadata (see {@link ProviderInstances}); consumers follow those names,
- * patterns included (see {@link DubboServiceName}).
+ * patterns included (see {@link DubboServiceName}). With {@code register-consumer-url=true}, consumers are
+ * registered too, as Dubbo's Nacos registry registers them: port 0, under {@code consumers:interface:version:group}.
  *
  * <p>Dubbo's {@link FailbackRegistry} retries a failed registration or subscription. Reads are served from
  * the client's memory after a service's first read, and nothing here is on Dubbo's invocation path.
@@ -65,7 +65,6 @@ final class MseRegistry extends FailbackRegistry {
   private final long scanSeconds;
   private final ExecutorService notifications;
   private final Map<URL, Map<NotifyListener, ProviderSubscription>> subscriptions = new ConcurrentHashMap<>();
-  private final AtomicBoolean portlessWarned = new AtomicBoolean();
   private final ApplicationModel application;
   private final ShutdownDrain.Settings drainSettings;
   private final Set<URL> drained = ConcurrentHashMap.newKeySet();
@@ -118,19 +117,17 @@ final class MseRegistry extends FailbackRegistry {
     return !lease.client().isClosed();
   }
 
+  /**
+   * Registers a provider URL, and a consumer URL when the registry has {@code register-consumer-url=true}, as
+   * Dubbo's Nacos registry does: a consumer URL as it is, port 0, in {@code consumers:interface:version:group},
+   * its parameters ({@code side=consumer}, {@code category=consumers}) as metadata. Such an instance is
+   * listed but never chosen as a call target ({@link Instance#isConsumerRegistration()}).
+   */
   @Override
   public void doRegister(URL url) {
     if (!registers(url)) {
       LOG.info("Not registering consumer {}: set register-consumer-url=true on the registry to register consumers",
           url.getServiceKey());
-      return;
-    }
-    if (url.getPort() == 0) {
-      // a consumer's URL has no port; mse-client's instances have one (1 to 65535)
-      if (portlessWarned.compareAndSet(false, true)) {
-        LOG.warn("Not registering {} {}: its URL has no port, and mse-client registers instances with a port"
-            + " (this and later port-less URLs are skipped)", url.getCategory(DEFAULT_CATEGORY), url.getServiceKey());
-      }
       return;
     }
     Instance instance = instance(url);
@@ -146,31 +143,37 @@ final class MseRegistry extends FailbackRegistry {
   }
 
   /**
-   * Deregisters {@code url}. When its application or module is stopping (Dubbo's shutdown), deregisters
-   * with it every other URL of this registry that is stopping too, then waits until the server no longer
-   * lists them (see {@link ShutdownDrain}), unless the application's {@code mse://} discovery deregisters
-   * next and waits for them with its own instance.
+   * Deregisters {@code url}. When a provider's application or module is stopping (Dubbo's shutdown),
+   * deregisters with it every other provider URL of this registry that is stopping too, then waits until the
+   * server no longer lists them (see {@link ShutdownDrain}), unless the application's {@code mse://} discovery
+   * deregisters next and waits for them with its own instance. A consumer URL is deregistered at once: nothing
+   * calls a consumer.
    */
   @Override
   public void doUnregister(URL url) {
-    if (!registers(url) || url.getPort() == 0 || drained.remove(url)) {
+    if (!registers(url) || drained.remove(url)) {
       return;
     }
-    if (application == null || drainSettings.timeout().isZero() || !ShutdownDrain.stopping(url, application)) {
+    if (!drains(url) || application == null || drainSettings.timeout().isZero()
+        || !ShutdownDrain.stopping(url, application)) {
       deregister(url, null);
       return;
     }
     ShutdownDrain drain = ShutdownDrain.of(application);
     deregister(url, drain);
     for (URL other : getRegistered()) {
-      if (registers(other) && other.getPort() != 0 && ShutdownDrain.stopping(other, application)
-          && drained.add(other)) {
+      if (registers(other) && drains(other) && ShutdownDrain.stopping(other, application) && drained.add(other)) {
         deregister(other, drain);
       }
     }
     if (!drain.discoveryHoldsInstance()) {
       drain.await(drainSettings);
     }
+  }
+
+  /** Whether deregistering {@code url} on shutdown waits for its removal: a provider's, which consumers call. */
+  private static boolean drains(URL url) {
+    return PROVIDER_SIDE.equals(url.getSide());
   }
 
   private void deregister(URL url, ShutdownDrain drain) {

@@ -16,14 +16,20 @@ import org.apache.dubbo.common.url.component.ServiceConfigURL;
  * The registry instance of a Dubbo URL and back, as {@code dubbo-registry-nacos} 3.3 writes and reads
  * them: the instance is the URL's host and port, weight 1, healthy, enabled, ephemeral, in the default
  * cluster, and its metadata is every parameter of the URL plus {@code category} (default
- * {@code providers}), {@code protocol} and {@code path}. Back, a URL is made of the instance's address
+ * {@code providers}), {@code protocol} and {@code path}. A consumer URL (port 0, {@code side=consumer}) makes
+ * a consumer's registration ({@link Instance#isConsumerRegistration()}). Back, a URL is made of the instance's address
  * and the metadata's protocol, path and parameters. Stateless and thread-safe.
  */
 final class ProviderInstances {
 
   private ProviderInstances() {}
 
-  /** Returns the instance registered for {@code url}. */
+  /**
+   * Returns the instance registered for {@code url}.
+   *
+   * @throws IllegalArgumentException when the URL's host, port or parameters make no valid instance (port 0
+   *     without {@code side=consumer}, for one)
+   */
   static Instance of(URL url) {
     Map<String, String> metadata = new LinkedHashMap<>(url.getParameters());
     metadata.put(CATEGORY_KEY, url.getCategory(DEFAULT_CATEGORY));

@@ -160,6 +160,72 @@ class DubboNacosInteropIT {
     awaitCall(consumer("nacos", FORCE_APPLICATION), "mse-provider", "application level, mse:// provider, nacos:// consumer");
   }
 
+  /**
+   * {@code register-consumer-url=true} on both kinds: each consumer registers its URL (port 0) in a Nacos group
+   * of its own (on one host, both would be the same instance, 127.0.0.1:0), and each is listed by the other
+   * kind's client under the same name with the same metadata; each one's shutdown removes it.
+   */
+  @Test
+  void consumersRegisteredByMseAndByNacosAreListedTheSameWayByTheOtherSide() throws Exception {
+    String name = "consumers:" + Greeter.class.getName() + ":1.0.0:";
+    String mseGroup = group + "-mse";
+    String nacosGroup = group + "-nacos";
+    DubboApp mseConsumer = start(DubboApp.named("it-consumer-" + run).registry(address("mse"), registryParameters("cm"))
+        .registryParameter("group", mseGroup).registryParameter("register-consumer-url", "true")
+        .consume("greeter", "1.0.0", null, FORCE_INTERFACE));
+    DubboApp nacosConsumer = start(DubboApp.named("it-consumer-" + run).registry(address("nacos"), registryParameters("cn"))
+        .registryParameter("group", nacosGroup).registryParameter("register-consumer-url", "true")
+        .consume("greeter", "1.0.0", null, FORCE_INTERFACE));
+    com.alibaba.nacos.api.naming.NamingService official = officialNaming();
+    try (MseClient client = operator()) {
+      // what mse:// registered, as the official client (Dubbo's nacos:// side) lists it
+      await().atMost(CALLABLE).until(() -> !official.getAllInstances(name, mseGroup).isEmpty());
+      com.alibaba.nacos.api.naming.pojo.Instance byMse = official.getAllInstances(name, mseGroup).get(0);
+      assertThat(byMse.getIp()).isEqualTo("127.0.0.1");
+      assertThat(byMse.getPort()).isZero();
+      assertThat(byMse.isHealthy()).isTrue();
+      // what nacos:// registered, as mse-client lists it
+      await().atMost(CALLABLE).until(() -> !client.naming().getAllInstances(name, nacosGroup).isEmpty());
+      Instance byNacos = client.naming().getAllInstances(name, nacosGroup).get(0);
+      assertThat(byNacos.address()).isEqualTo("127.0.0.1:0");
+      assertThat(byNacos.isConsumerRegistration()).isTrue();
+      assertThat(byNacos.isSelectable()).isFalse();
+      assertThat(byNacos.metadata()).containsEntry("side", "consumer").containsEntry("category", "consumers")
+          .containsEntry("protocol", "consumer").containsEntry("path", Greeter.class.getName())
+          .containsEntry("interface", Greeter.class.getName()).containsEntry("version", "1.0.0");
+      // the same metadata both ways, but for when each was made and each app's metadata-service port (the
+      // harness gives each app its own)
+      Map<String, String> mseWrote = new LinkedHashMap<>(byMse.getMetadata());
+      Map<String, String> nacosWrote = new LinkedHashMap<>(byNacos.metadata());
+      for (String differs : List.of("timestamp", "metadata-service-port")) {
+        assertThat(mseWrote.remove(differs)).isNotBlank();
+        assertThat(nacosWrote.remove(differs)).isNotBlank();
+      }
+      assertThat(mseWrote).hasSizeGreaterThan(15).isEqualTo(nacosWrote);
+      assertThat(client.naming().getAllInstances(name, mseGroup)).singleElement()
+          .satisfies(i -> assertThat(i.metadata()).isEqualTo(byMse.getMetadata()));
+
+      // each one's shutdown takes its registration out
+      mseConsumer.close();
+      await().atMost(CALLABLE).until(() -> official.getAllInstances(name, mseGroup).isEmpty());
+      nacosConsumer.close();
+      await().atMost(CALLABLE).until(() -> client.naming().getAllInstances(name, nacosGroup).isEmpty());
+    } finally {
+      official.shutDown();
+    }
+  }
+
+  /** The official Nacos client (gRPC), as Dubbo's nacos:// registry reads the server. */
+  private com.alibaba.nacos.api.naming.NamingService officialNaming() throws Exception {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("serverAddr", server.address());
+    if (server.auth()) {
+      properties.setProperty("username", server.username());
+      properties.setProperty("password", server.password());
+    }
+    return com.alibaba.nacos.api.NacosFactory.createNamingService(properties);
+  }
+
   @Test
   void mseOnBothSidesAtBothLevels() {
     DubboApp consumer = start(DubboApp.named("it-consumer-mse-" + run).registry(address("mse"), registryParameters("c"))

@@ -127,6 +127,29 @@ class MseNacosWireTest {
   }
 
   @Test
+  void aConsumerWithRegisterConsumerUrlIsRegisteredAsDubbosNacosRegistryRegistersIt() throws Exception {
+    String service = "DEFAULT_GROUP@@consumers:" + IFACE + ":1.0.0:";
+    try (DubboApp consumer = DubboApp.named("wire-consumer").registry(address(), registry("c"))
+        .registryParameter("register-consumer-url", "true")
+        .consume("greeter", "1.0.0", null, Map.of("migration.step", "FORCE_INTERFACE")).start()) {
+      Map<String, String> registration = registration(service);
+      assertThat(registration).containsEntry("groupName", "DEFAULT_GROUP").containsEntry("ip", "127.0.0.1")
+          .containsEntry("port", "0").containsEntry("ephemeral", "true").containsEntry("clusterName", "DEFAULT")
+          .containsEntry("weight", "1.0");
+      assertThat(metadata(registration)).containsEntry("side", "consumer").containsEntry("category", "consumers")
+          .containsEntry("protocol", "consumer").containsEntry("path", IFACE).containsEntry("interface", IFACE)
+          .containsEntry("version", "1.0.0").containsEntry("application", "wire-consumer");
+      // its beats name port 0 too (the server answers them as any other: code 10200)
+      await().atMost(Duration.ofSeconds(15)).until(() -> nacos.findAll(
+          com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(urlPathEqualTo(INSTANCE + "/beat"))
+              .withQueryParam("serviceName", equalTo(service)).withQueryParam("port", equalTo("0"))).size() > 0);
+      assertThat(consumer.greeter()).isNotNull();
+    }
+    assertThat(nacos.findAll(deleteRequestedFor(urlPathEqualTo(INSTANCE)).withQueryParam("serviceName", equalTo(service))))
+        .singleElement().satisfies(r -> assertThat(r.queryParameter("port").firstValue()).isEqualTo("0"));
+  }
+
+  @Test
   void aConsumerCallsAProviderListedAsDubbosNacosRegistryListsIt() {
     try (DubboApp provider = DubboApp.named("elsewhere").registry("N/A", Map.of()).provide("listed", "1.0.0", null)
         .start()) {

@@ -70,21 +70,36 @@ class InterfaceDiscoveryIT {
   }
 
   @Test
-  @SuppressWarnings("try") // apps held open for the test's duration
-  void aRegistryGroupIsTheNacosGroupAndAPortlessConsumerIsNotRegistered() {
+  void aRegistryGroupIsTheNacosGroupAndAConsumerIsRegisteredWithPortZeroAsDubbosNacosRegistryDoes() {
+    String consumers = "consumers:" + Greeter.class.getName() + ":1.0.0:blue";
     try (DubboApp provider = DubboApp.named("provider-app").registry("mse://embedded", registry("provider"))
-            .registryParameter("group", "DUBBO_IT").provide("p1", "1.0.0", "blue").start();
-        DubboApp consumer = DubboApp.named("consumer-app").registry("mse://embedded", registry("consumer"))
-            .registryParameter("group", "DUBBO_IT").registryParameter("register-consumer-url", "true")
-            .consume("greeter", "1.0.0", "blue", Map.of()).start()) {
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> consumer.greeter().greet("x").equals("p1:x"));
+        .registryParameter("group", "DUBBO_IT").provide("p1", "1.0.0", "blue").start()) {
+      try (DubboApp consumer = DubboApp.named("consumer-app").registry("mse://embedded", registry("consumer"))
+          .registryParameter("group", "DUBBO_IT").registryParameter("register-consumer-url", "true")
+          .consume("greeter", "1.0.0", "blue", Map.of()).start()) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> consumer.greeter().greet("x").equals("p1:x"));
+        assertThat(observer.naming().getAllInstances("providers:" + Greeter.class.getName() + ":1.0.0:blue", "DUBBO_IT"))
+            .hasSize(1);
+        assertThat(observer.naming().getAllInstances("providers:" + Greeter.class.getName() + ":1.0.0:blue",
+            "DEFAULT_GROUP")).isEmpty();
+        // the consumer URL as it is: port 0, its parameters as metadata, in its own category
+        await().atMost(Duration.ofSeconds(10)).until(() -> !observer.naming().getAllInstances(consumers, "DUBBO_IT").isEmpty());
+        assertThat(observer.naming().getAllInstances(consumers, "DUBBO_IT")).singleElement().satisfies(instance -> {
+          assertThat(instance.address()).isEqualTo("127.0.0.1:0");
+          assertThat(instance.isConsumerRegistration()).isTrue();
+          assertThat(instance.metadata()).containsEntry("side", "consumer").containsEntry("category", "consumers")
+              .containsEntry("protocol", "consumer").containsEntry("path", Greeter.class.getName())
+              .containsEntry("interface", Greeter.class.getName()).containsEntry("version", "1.0.0")
+              .containsEntry("group", "blue").containsEntry("application", "consumer-app");
+        });
+        assertThat(observer.naming().getServices("DUBBO_IT")).containsExactlyInAnyOrder(
+            "providers:" + Greeter.class.getName() + ":1.0.0:blue", consumers);
+        assertThat(provider.port()).isPositive();
+      }
+      // the consumer's shutdown took its registration out; the provider's stays
+      await().atMost(Duration.ofSeconds(10)).until(() -> observer.naming().getAllInstances(consumers, "DUBBO_IT").isEmpty());
       assertThat(observer.naming().getAllInstances("providers:" + Greeter.class.getName() + ":1.0.0:blue", "DUBBO_IT"))
           .hasSize(1);
-      assertThat(observer.naming().getAllInstances("providers:" + Greeter.class.getName() + ":1.0.0:blue",
-          "DEFAULT_GROUP")).isEmpty();
-      // Dubbo's consumer URL has port 0, which mse-client's instances cannot have: skipped, not retried
-      assertThat(observer.naming().getServices("DUBBO_IT"))
-          .containsExactly("providers:" + Greeter.class.getName() + ":1.0.0:blue");
     }
   }
 }

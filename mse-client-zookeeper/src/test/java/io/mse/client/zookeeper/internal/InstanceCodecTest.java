@@ -20,6 +20,15 @@ class InstanceCodecTest {
   }
 
   @Test
+  void roundTripsAConsumersPortZeroRegistrationAndRefusesPortZeroOtherwise() {
+    Instance consumer = Instance.builder().ip("10.0.0.7").port(0).metadata("side", "consumer").build();
+
+    assertThat(InstanceCodec.decode(InstanceCodec.encode(consumer), true)).isEqualTo(consumer);
+    assertThatThrownBy(() -> InstanceCodec.decode("{\"ip\":\"10.0.0.8\",\"port\":0}".getBytes(StandardCharsets.UTF_8),
+        true)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("side=consumer");
+  }
+
+  @Test
   void theZnodeKindDecidesWhetherAnInstanceIsEphemeral() {
     byte[] data = InstanceCodec.encode(Instance.builder().ip("10.0.0.7").port(1).ephemeral(false).build());
 
