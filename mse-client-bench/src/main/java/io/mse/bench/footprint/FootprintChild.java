@@ -49,6 +49,43 @@ public final class FootprintChild {
     System.exit(0);
   }
 
+  private static java.util.Map<String, long[]> lastHistogram = java.util.Map.of();
+
+  /**
+   * With {@code -Dfp.histo=N}: the N classes that grew most (bytes) since the last call, from a
+   * live-heap histogram (jcmd's GC.class_histogram through the DiagnosticCommand MBean), on standard
+   * error, to see what a cache holds.
+   */
+  private static void histogram(String when) {
+    int top = Integer.getInteger("fp.histo", 0);
+    if (top <= 0) {
+      return;
+    }
+    try {
+      String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {null}, new String[] {String[].class.getName()});
+      java.util.Map<String, long[]> now = new java.util.HashMap<>();
+      for (String line : text.lines().toList()) {
+        String[] parts = line.strip().split("\\s+");
+        if (parts.length >= 4 && parts[0].endsWith(":")) {
+          now.put(parts[3], new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+        }
+      }
+      java.util.Map<String, long[]> before = lastHistogram;
+      lastHistogram = now;
+      System.err.println("heap growth " + when + " (instances, bytes, class):");
+      now.entrySet().stream()
+          .map(e -> java.util.Map.entry(e.getKey(), new long[] {
+              e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+              e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+          .sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(top)
+          .forEach(e -> System.err.printf("  %9d %11d  %s%n", e.getValue()[0], e.getValue()[1], e.getKey()));
+    } catch (Exception e) {
+      System.err.println("no histogram: " + e);
+    }
+  }
+
   private static void result(String name, Object value) {
     System.out.println("RESULT " + name + " " + value);
     System.out.flush();
@@ -61,6 +98,7 @@ public final class FootprintChild {
     try (BenchClient client = BenchClient.create(who, addr, auth)) {
       client.subscribe(prefix + "-warm", group, ports -> { });
       long before = IdleCostHarness.usedHeapAfterGc(memory);
+      histogram("before");
       long start = System.nanoTime();
       for (int s = 0; s < services; s++) {
         client.subscribe(prefix + "-" + s, group, ports -> { });
@@ -83,6 +121,7 @@ public final class FootprintChild {
       result("naming_full_services", full);
       long after = IdleCostHarness.usedHeapAfterGc(memory);
       result("naming_heap_bytes", after - before);
+      histogram("with every list cached");
     }
   }
 
@@ -100,6 +139,7 @@ public final class FootprintChild {
       AtomicInteger delivered = new AtomicInteger();
       client.listen(keyPrefix + "-warm", group, content -> { });
       long before = IdleCostHarness.usedHeapAfterGc(memory);
+      histogram("before");
       long start = System.nanoTime();
       // 8 threads add the listeners, as an application starting many components might
       java.util.concurrent.ExecutorService adders = java.util.concurrent.Executors.newFixedThreadPool(8,
@@ -132,6 +172,11 @@ public final class FootprintChild {
       result("config_fill_seconds", String.format("%.1f", (System.nanoTime() - start) / 1e9));
       long after = IdleCostHarness.usedHeapAfterGc(memory);
       result("config_heap_bytes", after - before);
+      histogram("with every config listened");
+      String dump = System.getProperty("fp.dump");
+      if (dump != null) {
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).dumpHeap(dump, true);
+      }
       System.out.println("IDLE_READY");
       System.out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -57,7 +57,9 @@ public final class FootprintHarness {
   private static final int IMPORT_CHUNK = 2000;
   private static final String FIRST_READ = "fp-first-read";
   private static final List<String> WHO = List.of("ours", "theirs");
-  private static final List<String> CHILD_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+  private static final List<String> CHILD_JVM = System.getProperty("fp.histo") == null
+      ? List.of("-Xmx1g", "-XX:+UseG1GC")
+      : List.of("-Xmx1g", "-XX:+UseG1GC", "-Dfp.histo=" + System.getProperty("fp.histo"));
 
   private final int services = Integer.getInteger("services", 1000);
   private final int instances = Integer.getInteger("instances", 100);
@@ -70,22 +72,8 @@ public final class FootprintHarness {
   }
 
   public static void main(String[] args) throws Exception {
-    List<BenchEnv.Server> servers = BenchEnv.servers();
-    if (servers.isEmpty()) {
-      System.err.println("set MSE_BENCH_NACOS_V2=host:port and/or MSE_BENCH_NACOS_V3=host:port"
-          + " (+ MSE_BENCH_NACOS_V3_AUTH=user:pass)");
-      System.exit(2);
-    }
     FootprintHarness harness = new FootprintHarness();
-    long start = System.nanoTime();
-    for (BenchEnv.Server server : servers) {
-      harness.run(server);
-    }
-    Path out = BenchEnv.results().resolve("footprint.tsv");
-    harness.table.write(out);
-    System.out.println(harness.table.summary());
-    System.out.printf("footprint: %.0f s in all; rows in %s%n", (System.nanoTime() - start) / 1e9, out);
-    System.exit(0);
+    BenchEnv.runAll("footprint", harness::run, harness.table);
   }
 
   /** The 1 KiB content of config {@code i}: distinct per config. */

@@ -72,22 +72,8 @@ public final class SideBySidePropagation {
   }
 
   public static void main(String[] args) throws Exception {
-    List<BenchEnv.Server> servers = BenchEnv.servers();
-    if (servers.isEmpty()) {
-      System.err.println("set MSE_BENCH_NACOS_V2=host:port and/or MSE_BENCH_NACOS_V3=host:port"
-          + " (+ MSE_BENCH_NACOS_V3_AUTH=user:pass)");
-      System.exit(2);
-    }
     SideBySidePropagation harness = new SideBySidePropagation();
-    long start = System.nanoTime();
-    for (BenchEnv.Server server : servers) {
-      harness.run(server);
-    }
-    Path out = BenchEnv.results().resolve("propagation.tsv");
-    harness.table.write(out);
-    System.out.println(harness.table.summary());
-    System.out.printf("propagation: %.0f s in all; rows in %s%n", (System.nanoTime() - start) / 1e9, out);
-    System.exit(0);
+    BenchEnv.runAll("propagation", harness::run, harness.table);
   }
 
   /** One listener JVM and what it reported. */

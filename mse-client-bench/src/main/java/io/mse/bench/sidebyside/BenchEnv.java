@@ -86,4 +86,32 @@ public final class BenchEnv {
       return "?";
     }
   }
+
+  /** One server's measurements, adding rows to a table. */
+  public interface ServerRun {
+    void run(Server server) throws Exception;
+  }
+
+  /**
+   * The main of a side-by-side harness: runs {@code run} for each server of {@link #servers()}, writes
+   * {@code table} to {@code <results>/<name>.tsv}, prints its summary and exits the JVM (status 2 when
+   * no server is named, with a message).
+   */
+  public static void runAll(String name, ServerRun run, ResultTable table) throws Exception {
+    List<Server> servers = servers();
+    if (servers.isEmpty()) {
+      System.err.println("set MSE_BENCH_NACOS_V2=host:port and/or MSE_BENCH_NACOS_V3=host:port"
+          + " (+ MSE_BENCH_NACOS_V3_AUTH=user:pass)");
+      System.exit(2);
+    }
+    long start = System.nanoTime();
+    for (Server server : servers) {
+      run.run(server);
+    }
+    Path out = results().resolve(name + ".tsv");
+    table.write(out);
+    System.out.println(table.summary());
+    System.out.printf("%s: %.0f s in all; rows in %s%n", name, (System.nanoTime() - start) / 1e9, out);
+    System.exit(0);
+  }
 }
