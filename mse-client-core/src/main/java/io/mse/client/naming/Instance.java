@@ -17,7 +17,8 @@ import java.util.Map;
  * @param enabled whether the instance may receive traffic
  * @param ephemeral true: lives while its client's session/beats do; false: persistent until deregistered
  * @param clusterName the cluster, {@code DEFAULT} when null or blank
- * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map; null means empty
+ * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map that keeps the given
+ *     order; null means empty
  * @throws IllegalArgumentException if a field breaks its rule; the message names the value
  */
 public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
