@@ -212,7 +212,8 @@ public final class IdleCostHarness {
     return stats;
   }
 
-  private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
+  /** Used heap after five full GCs (the least seen), in bytes. */
+  public static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();

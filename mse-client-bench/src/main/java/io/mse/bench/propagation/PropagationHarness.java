@@ -153,7 +153,7 @@ public final class PropagationHarness {
    * The first server's base URL as the client addresses it: scheme (http by default), host:port (8848
    * by default) and the context path ({@code /nacos} by default, or the path of an http(s) address).
    */
-  static String baseUrl(String addr) {
+  public static String baseUrl(String addr) {
     String first = addr.replaceFirst("^nacos://", "").split(",")[0].strip();
     String scheme = "http://";
     if (first.startsWith("http://") || first.startsWith("https://")) {
@@ -177,47 +177,30 @@ public final class PropagationHarness {
     List<Long> latencies = new ArrayList<>();
     List<Long> withRead = new ArrayList<>();
     for (int i = 1; i <= rounds; i++) {
-      String current = i == 1 ? null : "f=" + (i - 1);
       if (i == 1) {
         client.config().publishConfig(dataId, GROUP, "f=0");
-        current = "f=0";
       }
-      awaitKey(serverHolds(client, dataId, current), 10);
-      String listening = dataId + "\u0002" + GROUP + "\u0002" + Md5.of(current) + "\u0001";
+      String previous = "f=" + (i - 1);
+      String current = "f=" + i;
+      awaitKey(serverHolds(client, dataId, previous), 10);
+      String listening = dataId + "\u0002" + GROUP + "\u0002" + Md5.of(previous) + "\u0001";
       // What the client sends: the token as the accessToken header (never in the URL).
       Request.Builder poll = new Request.Builder().url(base + "/v1/cs/configs/listener")
           .header("Long-Pulling-Timeout", "30000").header("User-Agent", USER_AGENT)
           .post(new FormBody.Builder().add("Listening-Configs", listening).build());
-      long[] answered = new long[2];
       Request.Builder read = new Request.Builder().url(base + "/v1/cs/configs?dataId=" + dataId + "&group=" + GROUP)
           .header("User-Agent", USER_AGENT);
       if (token != null) {
         poll.header("accessToken", token);
         read.header("accessToken", token);
       }
-      Thread poller = new Thread(() -> {
-        try (Response response = http.newCall(poll.build()).execute()) {
-          response.body().string();
-          answered[0] = System.nanoTime();
-          // what any v1 client must do next: read the changed key
-          try (Response content = http.newCall(read.build()).execute()) {
-            content.body().string();
-            answered[1] = System.nanoTime();
-          }
-        } catch (Exception e) {
-          answered[0] = -1;
-        }
-      });
-      poller.start();
-      Thread.sleep(300); // let the server start holding the poll
-      long start = System.nanoTime();
-      client.config().publishConfig(dataId, GROUP, "f=" + i);
-      poller.join(35_000);
+      long[] answered = heldPollAfterPublish(http, poll.build(), read.build(),
+          () -> client.config().publishConfig(dataId, GROUP, current));
       if (answered[0] > 0) {
-        latencies.add(answered[0] - start);
+        latencies.add(answered[0]);
       }
       if (answered[1] > 0) {
-        withRead.add(answered[1] - start);
+        withRead.add(answered[1]);
       }
     }
     report("server floor (held long poll answered after publish)", latencies, rounds, "");
@@ -225,11 +208,39 @@ public final class PropagationHarness {
     client.config().removeConfig(dataId, GROUP);
   }
 
+  /**
+   * Sends {@code poll} (a raw v1 long poll), lets the server hold it for 300 ms, runs {@code publish}
+   * and returns the nanoseconds from the publish to the poll's answer and to the end of {@code read}
+   * sent after it (what any v1 client must do next); -1 for one that did not come within 35 s.
+   */
+  static long[] heldPollAfterPublish(OkHttpClient http, Request poll, Request read, Runnable publish)
+      throws InterruptedException {
+    long[] answered = {-1, -1};
+    Thread poller = new Thread(() -> {
+      try (Response response = http.newCall(poll).execute()) {
+        response.body().string();
+        answered[0] = System.nanoTime();
+        try (Response content = http.newCall(read).execute()) {
+          content.body().string();
+          answered[1] = System.nanoTime();
+        }
+      } catch (Exception e) {
+        answered[0] = -1;
+      }
+    }, "raw-long-poll");
+    poller.start();
+    Thread.sleep(300); // let the server start holding the poll
+    long start = System.nanoTime();
+    publish.run();
+    poller.join(35_000);
+    return new long[] {answered[0] > 0 ? answered[0] - start : -1, answered[1] > 0 ? answered[1] - start : -1};
+  }
+
   private static java.util.function.BooleanSupplier serverHolds(MseClient client, String dataId, String content) {
     return () -> content.equals(client.config().getConfig(dataId, GROUP));
   }
 
-  private static String login(OkHttpClient http, String base, String user, String pass) throws Exception {
+  public static String login(OkHttpClient http, String base, String user, String pass) throws Exception {
     Request request = new Request.Builder().url(base + "/v1/auth/login")
         .post(new FormBody.Builder().add("username", user).add("password", pass).build()).build();
     try (Response response = http.newCall(request).execute()) {

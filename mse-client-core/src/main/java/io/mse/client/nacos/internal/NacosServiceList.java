@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mse.client.NameRules;
 import io.mse.client.naming.Instance;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +69,10 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
     List<Instance> hosts = null;
     if (hostsNode != null && hostsNode.isArray()) {
       hosts = new ArrayList<>(hostsNode.size());
+      // one String per distinct cluster name, metadata key and value of this list, not one per instance
+      Map<String, String> shared = new HashMap<>();
       for (JsonNode host : hostsNode) {
-        Instance instance = instance(name, host);
+        Instance instance = instance(name, host, shared);
         if (instance != null) {
           hosts.add(instance);
         }
@@ -80,15 +83,20 @@ record NacosServiceList(String name, List<Instance> hosts, long cacheMillis, lon
         root.path("lastRefTime").asLong(0), root.path("valid").asBoolean(true), "");
   }
 
-  private static Instance instance(String service, JsonNode host) {
+  private static String share(Map<String, String> shared, String value) {
+    return value == null ? null : shared.computeIfAbsent(value, v -> v);
+  }
+
+  private static Instance instance(String service, JsonNode host, Map<String, String> shared) {
     try {
       Map<String, String> metadata = new LinkedHashMap<>();
-      host.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
+      host.path("metadata").properties().forEach(e -> metadata.put(share(shared, e.getKey()),
+          share(shared, e.getValue().asText())));
       JsonNode id = host.get("instanceId");
       return new Instance(id == null || id.isNull() ? null : id.asText(), host.path("ip").asText(null),
           host.path("port").asInt(0), host.path("weight").asDouble(1.0), host.path("healthy").asBoolean(true),
           host.path("enabled").asBoolean(true), host.path("ephemeral").asBoolean(true),
-          host.path("clusterName").asText(null), metadata);
+          share(shared, host.path("clusterName").asText(null)), metadata);
     } catch (IllegalArgumentException e) {
       LOG.warn("Skipping an instance of '{}' the server sent that is not valid: {} ({})", service,
           NacosText.abbreviate(host.toString()), e.getMessage());
