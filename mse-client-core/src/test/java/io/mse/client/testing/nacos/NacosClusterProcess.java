@@ -61,21 +61,47 @@ public final class NacosClusterProcess implements AutoCloseable {
         "--ports", list, "--version", version).directory(folder.toFile()).redirectErrorStream(true)
         .redirectOutput(folder.resolve("start.log").toFile());
     builder.environment().put("TMPDIR", folder.toString());
+    // A patient database (see NacosServerProcess) and patient Raft elections: three nodes starting at
+    // once on a loaded 2-core host miss the default 5 s election timeout, and a node whose embedded
+    // storage has no Raft leader never finishes starting.
     builder.environment().put("SPRING_APPLICATION_JSON", "{\"db.pool.config.connectionTimeout\":\""
-        + NacosServerProcess.PATIENT_DATABASE.get("db.pool.config.connectionTimeout") + "\"}");
+        + NacosServerProcess.PATIENT_DATABASE.get("db.pool.config.connectionTimeout") + "\","
+        + "\"nacos.core.protocol.raft.data.election_timeout_ms\":\"15000\","
+        + "\"nacos.core.protocol.raft.data.rpc_request_timeout_ms\":\"15000\"}");
     Process process = builder.start();
     try {
       if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
         process.destroyForcibly();
         String log = Files.readString(folder.resolve("start.log"));
+        Path kept = keepLogs();
         close();
-        throw new IllegalStateException("could not start a Nacos " + version + " cluster on " + list + ": "
+        throw new IllegalStateException("could not start a Nacos " + version + " cluster on " + list
+            + " (the nodes' logs are kept in " + kept + "): "
             + (log.length() > 2000 ? log.substring(log.length() - 2000) : log));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Copies the nodes' logs out of the folder that {@link #close()} removes; returns where, or null. */
+  private Path keepLogs() {
+    try {
+      Path target = Files.createTempDirectory("mse-nacos-cluster-logs-");
+      try (var files = Files.walk(folder)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          String name = file.getFileName().toString();
+          if (Files.isRegularFile(file) && (name.endsWith(".log") || name.equals("start.log"))) {
+            Path copy = target.resolve(folder.relativize(file).toString().replace('/', '_'));
+            Files.copy(file, copy);
+          }
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      return null;
     }
   }
 
