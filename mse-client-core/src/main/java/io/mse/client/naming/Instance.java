@@ -18,7 +18,6 @@ import java.util.Map;
  * @param ephemeral true: lives while its client's session/beats do; false: persistent until deregistered
  * @param clusterName the cluster, {@code DEFAULT} when null or blank
  * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map; null means empty
- * @throws IllegalArgumentException if a field breaks its rule; the message names the value
  */
 public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
     boolean ephemeral, String clusterName, Map<String, String> metadata) {
@@ -31,6 +30,11 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
    */
   public static final String START_TIME_METADATA_KEY = "timestamp";
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException if a field breaks its rule; the message names the value
+   */
   public Instance {
     ip = NameRules.ip(ip);
     NameRules.port(port);
