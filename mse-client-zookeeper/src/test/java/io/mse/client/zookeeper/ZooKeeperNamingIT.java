@@ -54,7 +54,10 @@ class ZooKeeperNamingIT {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.naming().getAllInstances(service))
         .extracting(Instance::address).containsExactly("10.0.0.1:8080", "10.0.0.2:8080"));
-    assertThat(consumer.naming().getAllInstances(service).get(0).metadata()).containsEntry("version", "v2");
+    assertThat(consumer.naming().getAllInstances(service).get(0).metadata()).containsEntry("version", "v2")
+        .containsEntry(Instance.START_TIME_METADATA_KEY,   // announced by the provider's registration
+            Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))
+        .hasSize(2);
     assertThat(provider.naming().getAllInstances(service)).hasSize(2);
     assertThat(consumer.naming().selectOneHealthyInstance(service).port()).isEqualTo(8080);
   }
