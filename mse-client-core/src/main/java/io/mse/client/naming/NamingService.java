@@ -116,7 +116,9 @@ public interface NamingService {
 
   /**
    * Changes a registered instance in place: weight, enabled, healthy (persistent instances) and
-   * metadata, identified by ip, port and cluster.
+   * metadata, identified by ip, port and cluster. Its start time stays announced as in
+   * {@link #registerInstance(String, String, Instance)}: metadata without
+   * {@link Instance#START_TIME_METADATA_KEY} gets this JVM's start time.
    *
    * @throws UnsupportedOperationException when the engine cannot update in place
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached

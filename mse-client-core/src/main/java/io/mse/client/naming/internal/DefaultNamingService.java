@@ -147,10 +147,10 @@ public final class DefaultNamingService implements NamingService {
   @Override
   public void updateInstance(String serviceName, String group, Instance instance) {
     ServiceKey key = key(serviceName, group);
-    Objects.requireNonNull(instance, "instance");
-    engine.updateInstance(key, instance);
-    registered.computeIfPresent(registrationKey(key, instance),
-        (k, known) -> new RegisteredInstance(key, instance, known.registeredAt()));
+    Instance announced = withStartTime(Objects.requireNonNull(instance, "instance"));
+    engine.updateInstance(key, announced);
+    registered.computeIfPresent(registrationKey(key, announced),
+        (k, known) -> new RegisteredInstance(key, announced, known.registeredAt()));
   }
 
   /** Returns the instances this client registered and did not deregister, from memory. */
