@@ -209,15 +209,45 @@ class MetricsIT {
     });
     awaitHighest("mse.client.long.polls", null, null);
 
-    // https:// to the stub's plain port: a MisconfigurationException at once, counted as misconfigured.
-    try (MseClient misconfigured = MseClient.builder().serverAddr("https://" + stub.address())
-        .applicationName("misconfigured")
-        .snapshotDir(Files.createTempDirectory(snapshots, "misconfigured")).build()) {
+    // https:// to a port that answers in plain text: a MisconfigurationException at once, counted as misconfigured.
+    try (PlainTextPort plain = new PlainTextPort();
+         MseClient misconfigured = MseClient.builder().serverAddr("https://127.0.0.1:" + plain.port())
+             .applicationName("misconfigured").requestTimeout(Duration.ofSeconds(10))
+             .snapshotDir(Files.createTempDirectory(snapshots, "misconfigured")).build()) {
       new MseClientMetrics(misconfigured).bindTo(registry);
       assertThatThrownBy(() -> misconfigured.config().getConfig("metrics-it.properties", "DEFAULT_GROUP"))
           .isInstanceOf(MisconfigurationException.class);
       assertThat(misconfigured.stats().requests(ClientStats.RequestOutcome.MISCONFIGURED)).isPositive();
       awaitHighest("mse.client.requests", "outcome", "misconfigured");
+    }
+  }
+
+  /** A loopback port that answers every connection with a plain-text HTTP 400 and closes it. */
+  private static final class PlainTextPort implements AutoCloseable {
+    private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+    PlainTextPort() throws java.io.IOException {
+      Thread acceptor = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try (java.net.Socket connection = socket.accept()) {
+            connection.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+          } catch (java.io.IOException closed) {
+            // the socket was closed, or the client went away
+          }
+        }
+      }, "plain-text-port");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
     }
   }
 
