@@ -326,7 +326,11 @@ public interface Governance extends AutoCloseable {
   /** Removes a listener; unknown ones are ignored. */
   void removeListener(GovernanceListener listener);
 
-  /** Unsubscribes from the registry and config center; idempotent. Calls after it fail. */
+  /**
+   * Unsubscribes from the registry and config center and stops the timer thread of asynchronous
+   * attempts' timeouts (an asynchronous attempt still under way is then no longer timed out; its
+   * stage still completes the call); idempotent. Calls after it fail.
+   */
   @Override
   void close();
 
