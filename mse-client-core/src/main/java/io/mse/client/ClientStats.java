@@ -25,7 +25,12 @@ public interface ClientStats {
     /** A list without instances ({@code hosts}) or marked invalid by the server. */
     UNUSABLE,
     /** A list older than the one held ({@code lastRefTime}). */
-    STALE
+    STALE,
+    /**
+     * A datagram whose sender is not one of the client's servers (nor of {@code nacos.pushSources}):
+     * dropped unread and unacknowledged.
+     */
+    NOT_FROM_SERVER
   }
 
   /** How a request to the server ended. */
@@ -39,7 +44,13 @@ public interface ClientStats {
      */
     ERROR_STATUS,
     /** No server answered within the deadline (connection failures, timeouts, 5xx faults on every server). */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * Every server showed a fault of the client's settings that no retry can heal (a TLS or context
+     * path mismatch, an untrusted certificate): the request failed with a
+     * {@link MisconfigurationException}.
+     */
+    MISCONFIGURED
   }
 
   /** Why a held access token was replaced by a new login. */
@@ -74,7 +85,11 @@ public interface ClientStats {
   /** Returns the instance-list changes delivered to subscribers (one per change of a followed service). */
   long serviceChangesDelivered();
 
-  /** Returns the push packets received (every datagram). */
+  /**
+   * Returns the push packets received: every datagram, from a server or not. Each is either applied
+   * or counted once in {@link #pushesIgnored} with its reason, so the packets applied are this count
+   * less the sum of those.
+   */
   long pushesReceived();
 
   /** Returns the push acknowledgements sent back. */

@@ -23,9 +23,6 @@ import java.util.Map;
  * @param applicationName the name of the application using the client; null when not set
  * @param ticker the time source for every elapsed-time decision
  * @param properties engine-specific settings ({@code nacos.contextPath}...), unmodifiable
- * @throws IllegalArgumentException when a value breaks its rule (blank address or username, null
- *     password with a username, null directory, ticker or properties, non-positive timeout, invalid
- *     application name); the message names the value
  */
 public record MseClientConfig(String serverAddr, String namespace, String username, String password,
     Path snapshotDir, Path embeddedDataDir, Duration requestTimeout, boolean pushEmptyProtection,
@@ -34,6 +31,13 @@ public record MseClientConfig(String serverAddr, String namespace, String userna
   /** The address of the in-process ZooKeeper server, the default. */
   public static final String EMBEDDED = "embedded";
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException when a value breaks its rule (blank address or username, null
+   *     password with a username, null directory, ticker or properties, non-positive timeout, invalid
+   *     application name); the message names the value
+   */
   public MseClientConfig {
     if (serverAddr == null || serverAddr.isBlank()) {
       throw new IllegalArgumentException("serverAddr '" + serverAddr + "' is invalid: it must not be blank");

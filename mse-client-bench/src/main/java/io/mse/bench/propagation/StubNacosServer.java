@@ -120,6 +120,20 @@ public final class StubNacosServer implements AutoCloseable {
     return targets.size();
   }
 
+  /**
+   * As {@link #pushRaw}, but sent from a socket of its own bound to {@code source} (such as
+   * {@code 127.0.0.2}, another loopback address): a datagram from a host that is not this server.
+   */
+  public int pushRawFrom(InetAddress source, String groupedService, byte[] datagram) throws IOException {
+    Set<InetSocketAddress> targets = pushTargets.getOrDefault(groupedService, Set.of());
+    try (DatagramSocket stranger = new DatagramSocket(0, source)) {
+      for (InetSocketAddress target : targets) {
+        stranger.send(new DatagramPacket(datagram, datagram.length, target));
+      }
+    }
+    return targets.size();
+  }
+
   /** Returns {@code 127.0.0.1:<port>}. */
   public String address() {
     return "127.0.0.1:" + http.getAddress().getPort();

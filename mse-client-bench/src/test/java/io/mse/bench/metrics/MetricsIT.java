@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mse.bench.propagation.StubNacosServer;
 import io.mse.client.ClientStats;
+import io.mse.client.MisconfigurationException;
 import io.mse.client.MseClient;
 import io.mse.client.ServerUnavailableException;
 import io.mse.client.governance.BulkheadFullException;
@@ -24,6 +25,7 @@ import io.mse.client.naming.NoInstanceAvailableException;
 import io.mse.examples.quickstart.Quickstart;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +110,7 @@ class MetricsIT {
     List<DocumentedMeters> table = DocumentedMeters.read(METRICS_MD);
     assertThat(table).hasSizeGreaterThanOrEqualTo(19);
     assertThat(table).filteredOn(row -> row.name().equals("mse.client.push.ignored")).singleElement()
-        .satisfies(row -> assertThat(row.tagValues().get("reason")).hasSize(6));
+        .satisfies(row -> assertThat(row.tagValues().get("reason")).hasSize(7));
     assertThat(table).filteredOn(row -> row.name().equals("mse.governance.decisions")).singleElement()
         .satisfies(row -> assertThat(row.tagValues().get("outcome")).hasSize(5));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -206,6 +208,47 @@ class MetricsIT {
       return stats.tokenRenewals(ClientStats.TokenRenewal.EXPIRING) > 0;
     });
     awaitHighest("mse.client.long.polls", null, null);
+
+    // https:// to a port that answers in plain text: a MisconfigurationException at once, counted as misconfigured.
+    try (PlainTextPort plain = new PlainTextPort();
+         MseClient misconfigured = MseClient.builder().serverAddr("https://127.0.0.1:" + plain.port())
+             .applicationName("misconfigured").requestTimeout(Duration.ofSeconds(10))
+             .snapshotDir(Files.createTempDirectory(snapshots, "misconfigured")).build()) {
+      new MseClientMetrics(misconfigured).bindTo(registry);
+      assertThatThrownBy(() -> misconfigured.config().getConfig("metrics-it.properties", "DEFAULT_GROUP"))
+          .isInstanceOf(MisconfigurationException.class);
+      assertThat(misconfigured.stats().requests(ClientStats.RequestOutcome.MISCONFIGURED)).isPositive();
+      awaitHighest("mse.client.requests", "outcome", "misconfigured");
+    }
+  }
+
+  /** A loopback port that answers every connection with a plain-text HTTP 400 and closes it. */
+  private static final class PlainTextPort implements AutoCloseable {
+    private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+    PlainTextPort() throws java.io.IOException {
+      Thread acceptor = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try (java.net.Socket connection = socket.accept()) {
+            connection.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+          } catch (java.io.IOException closed) {
+            // the socket was closed, or the client went away
+          }
+        }
+      }, "plain-text-port");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
   }
 
   /** Subscribes to the provider's service and sends crafted datagrams to the client's push port. */
@@ -227,6 +270,11 @@ class MetricsIT {
           .until(() -> client.stats().pushesIgnored(datagram.getKey()) > 0);
     }
     assertThat(client.stats().pushesAcked()).isPositive();
+    // From 127.0.0.2, another loopback address, which is not one of the client's servers.
+    assertThat(stub.pushRawFrom(InetAddress.getByName("127.0.0.2"), GROUPED,
+        push(list(GROUPED, "[" + host + "]", 2, true)).getBytes(StandardCharsets.UTF_8))).isPositive();
+    await("NOT_FROM_SERVER").atMost(Duration.ofSeconds(10))
+        .until(() -> client.stats().pushesIgnored(ClientStats.PushIgnored.NOT_FROM_SERVER) > 0);
   }
 
   private static String list(String name, String hosts, long lastRefTime, boolean valid) {

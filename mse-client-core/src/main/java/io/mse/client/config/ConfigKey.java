@@ -10,10 +10,14 @@ import io.mse.client.NameRules;
  * @param group the group, {@code DEFAULT_GROUP} when null or blank; otherwise at most 128 ASCII
  *     letters, digits, {@code _ - . :}
  * @param dataId the config item's name: non-blank, at most 255 ASCII letters, digits, {@code _ - . :}
- * @throws IllegalArgumentException if a part breaks its rule; the message names the value
  */
 public record ConfigKey(String namespace, String group, String dataId) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException if a part breaks its rule; the message names the value
+   */
   public ConfigKey {
     namespace = NameRules.namespace(namespace);
     group = NameRules.group(group);

@@ -4,12 +4,15 @@ import io.mse.client.MseException;
 
 /**
  * An attempt was refused because its resource's bulkhead was full: {@link BulkheadRule#maxConcurrentCalls()}
- * attempts were running and none finished within {@link BulkheadRule#maxWait()}. Nothing was sent.
+ * attempts were running and none finished within {@link BulkheadRule#maxWait()} (at once for
+ * {@link Governance#callAsync}, which never waits). Nothing was sent. When the waiting thread was
+ * interrupted, its cause is the {@link InterruptedException} (and it was not counted as a refusal).
  */
 public class BulkheadFullException extends MseException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The refusing bulkhead's limit at the time. */
   private final int maxConcurrentCalls;
 
   /**

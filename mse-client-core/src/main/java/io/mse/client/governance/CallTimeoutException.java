@@ -8,6 +8,7 @@ public class CallTimeoutException extends MseException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The timeout the attempt exceeded. */
   private final Duration timeout;
 
   /**

@@ -23,6 +23,11 @@ public record CircuitBreakerRule(String resource, double failureRateThreshold, d
     Duration slowCallDurationThreshold, int minimumNumberOfCalls, SlidingWindowType slidingWindowType,
     int slidingWindowSize, Duration waitDurationInOpenState, int permittedNumberOfCallsInHalfOpenState) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public CircuitBreakerRule {
     resource = RuleChecks.nonBlank("resource", resource);
     RuleChecks.percent("failureRateThreshold", failureRateThreshold);

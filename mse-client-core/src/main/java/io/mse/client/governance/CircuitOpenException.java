@@ -7,6 +7,7 @@ public class CircuitOpenException extends MseException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The state of the circuit that refused the attempt. */
   private final CircuitState state;
 
   /**

@@ -24,7 +24,10 @@ public interface Decision {
   /** Returns the attempt's time limit in nanoseconds by the timeout rule; 0 when there is none. */
   long timeoutNanos();
 
-  /** Returns the nanoseconds since the decision, by the client's ticker. */
+  /**
+   * Returns the nanoseconds since the decision's attempt started (once every permit was taken, after
+   * any wait for a bulkhead place), by the client's ticker.
+   */
   long elapsedNanos();
 
   /**

@@ -11,6 +11,11 @@ import java.util.Map;
  */
 public record Destination(Map<String, String> subset, int weight) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public Destination {
     subset = RuleChecks.map("subset", subset);
     RuleChecks.range("weight", weight, 0, 100);

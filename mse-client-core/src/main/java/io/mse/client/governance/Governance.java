@@ -59,9 +59,10 @@ public interface Governance extends AutoCloseable {
    * {@linkplain GovernedRequest#idempotent() idempotent} is retried only after a failure showing it
    * was never sent (a connection refused or a host not resolved); requests are idempotent by default.
    *
-   * <p>The timeout is measured with the ticker around each attempt: a result that comes later than
-   * the timeout is discarded and a {@link CallTimeoutException} recorded (and thrown if no retry
-   * follows). {@code call} runs on the caller's thread and governance cannot stop it: a call that
+   * <p>The timeout is measured with the ticker around each attempt, from when its permits are taken
+   * (a wait for a bulkhead place, and a service's first read of the registry, are not the call's
+   * time): a result that comes later than the timeout is discarded and a {@link CallTimeoutException}
+   * recorded (and thrown if no retry follows). {@code call} runs on the caller's thread and governance cannot stop it: a call that
    * hangs holds the caller until it returns by itself. Bound its I/O by {@link #timeoutOf} (as the
    * OkHttp interceptor does), or use {@link #callCancellable}, which cancels an attempt at its
    * timeout.
@@ -70,7 +71,8 @@ public interface Governance extends AutoCloseable {
    * @throws RateLimitedException when the resource's rate limit rejects the call
    * @throws CircuitOpenException when the resource's circuit is open on the first attempt
    * @throws BulkheadFullException when the resource's bulkhead is full on the first attempt (after
-   *     waiting up to its {@code maxWait})
+   *     waiting up to its {@code maxWait}; when the thread is interrupted during the wait, one whose
+   *     cause is the {@link InterruptedException}, the interrupt flag set again)
    * @throws io.mse.client.naming.NoInstanceAvailableException when no instance can be chosen on
    *     the first attempt
    * @throws CallTimeoutException when the last attempt timed out
@@ -81,24 +83,40 @@ public interface Governance extends AutoCloseable {
 
   /**
    * Runs an asynchronous call through governance, as {@link #call} does a blocking one: one
-   * rate-limit permit, then for each attempt a route, an instance, a circuit-breaker permit, the
-   * call's stage and its outcome recorded when the stage completes; a failed attempt is retried on
-   * another instance while the retry rule's attempts and budget (and the request's idempotency)
-   * allow. The next attempt starts on the thread that completed the previous one. Nothing blocks
-   * but a service's first call, which reads the registry once on the calling thread (as
-   * {@link #call} does): an adapter on an event loop makes that first call elsewhere.
+   * rate-limit permit, then for each attempt a route, an instance, a circuit-breaker permit, a place
+   * in the bulkhead, the call's stage and its outcome recorded when the stage completes; a failed
+   * attempt is retried on another instance while the retry rule's attempts and budget (and the
+   * request's idempotency) allow. The next attempt starts on the thread that completed the previous
+   * one's stage, or on the governance's timer thread ({@code mse-governance-timeouts-N}, one daemon
+   * thread made on the first timed asynchronous attempt, stopped by {@link #close()}) after a
+   * timeout.
    *
-   * <p>The timeout is measured as in {@link #call} (a result later than it is a failure, a
-   * {@link CallTimeoutException}); governance does not cancel a late stage: bound its I/O with
-   * {@link #timeoutOf}, and fail the stage with a {@link CallTimeoutException} to have it counted
-   * as a timeout.
+   * <p>Nothing blocks but a service's first call, which reads the registry once on the calling
+   * thread (as {@link #call} does): an adapter on an event loop makes that first call elsewhere. In
+   * particular a bulkhead's {@code maxWait} does not apply: an attempt that finds the bulkhead full
+   * is refused at once with a {@link BulkheadFullException} (counted as {@code bulkhead_full}), on
+   * the first attempt as on a retry.
+   *
+   * <p><b>Timeouts cancel.</b> With a timeout rule, each attempt is timed from when its permits are
+   * taken: at the timeout (in real time, on the timer thread) governance records a
+   * {@link CallTimeoutException} (a failure for the breaker and outlier detection), gives the
+   * attempt's breaker permit and bulkhead place back, cancels the stage
+   * ({@code stage.toCompletableFuture().cancel(true)}: a {@link CompletableFuture} returned by
+   * {@link AsyncGovernedCall#call} is cancelled, with whatever its producer attached to that, such
+   * as an HTTP client aborting its exchange) and retries as the rules allow. Work that ignores the
+   * cancellation (a stage whose {@code toCompletableFuture()} is a copy, a supplier already
+   * running) runs on in the background without its bulkhead place; its late outcome is discarded
+   * and touches neither the next attempt nor the counts. A stage that completes in time but late
+   * by the ticker is a timeout too, as in {@link #call}.
    *
    * <p>Cancelling the returned future (before it completes) cancels the attempt under way (see
    * {@link AsyncGovernedCall#call}), gives its permits back, records no outcome and starts no
-   * further attempt.
+   * further attempt. A stage that completes with a {@link java.util.concurrent.CancellationException}
+   * (cancelled by its owner) records no outcome either and ends the call with that exception.
    *
    * @return a future completed with the successful attempt's result, or exceptionally with what
-   *     {@link #call} would throw: a {@link RateLimitedException}, {@link CircuitOpenException} or
+   *     {@link #call} would throw: a {@link RateLimitedException}, {@link CircuitOpenException},
+   *     {@link BulkheadFullException} (at once, never after a wait) or
    *     {@link io.mse.client.naming.NoInstanceAvailableException} refusing the first attempt, a
    *     {@link CallTimeoutException}, or the last attempt's failure (unwrapped from a
    *     {@link java.util.concurrent.CompletionException}), with the refusal of a retry suppressed
@@ -127,10 +145,20 @@ public interface Governance extends AutoCloseable {
    * }</pre>
    *
    * @return the result of the successful attempt
-   * @throws InterruptedException when the caller's thread is interrupted while it waits: the attempt
-   *     is cancelled, nothing recorded, no retry made, and the thread's interrupt flag is set again
-   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
-   *     NoInstanceAvailableException, CallTimeoutException as {@link #call}
+   * @throws InterruptedException when the caller's thread is interrupted while it waits, for the
+   *     attempt's future or for a place in the bulkhead: the attempt is cancelled (or not started),
+   *     nothing recorded, no retry made, and the thread's interrupt flag is set again
+   * @throws RateLimitedException when the resource's rate limit rejects the call
+   * @throws CircuitOpenException when the resource's circuit is open on the first attempt
+   * @throws BulkheadFullException when the resource's bulkhead is full on the first attempt (after
+   *     waiting up to its {@code maxWait}; an interrupt during that wait is thrown as an
+   *     {@link InterruptedException}, see above)
+   * @throws io.mse.client.naming.NoInstanceAvailableException when no instance can be chosen on
+   *     the first attempt
+   * @throws CallTimeoutException when the last attempt timed out
+   * @throws java.util.concurrent.CancellationException when an attempt's future was cancelled by
+   *     someone else (its owner, not governance): not the instance's failure, so nothing is recorded
+   *     (the permits are given back) and no retry is made
    * @throws Exception the last attempt's failure: what {@code start} threw, or the cause the future
    *     failed with (the {@code ExecutionException} itself when that cause is not an Exception)
    */
@@ -139,10 +167,16 @@ public interface Governance extends AutoCloseable {
   /**
    * Makes one decision without calling: rate-limit permit, route, load balance, circuit-breaker
    * permit, a place in the bulkhead. Reads memory only (after a service's first use); waits only for
-   * a bulkhead with a {@code maxWait}. Report the outcome on the result, which gives the place back.
+   * a bulkhead with a {@code maxWait}. The decision's time (its {@linkplain Decision#elapsedNanos()
+   * elapsed time}, for the timeout and the breaker's slow calls) starts once every permit is taken,
+   * after any such wait. Report the outcome on the result, which gives the place back.
    *
-   * @throws RateLimitedException, CircuitOpenException, BulkheadFullException,
-   *     NoInstanceAvailableException as {@link #call}
+   * @throws RateLimitedException when the resource's rate limit rejects the call
+   * @throws CircuitOpenException when the resource's circuit is open
+   * @throws BulkheadFullException when the resource's bulkhead is full (after waiting up to its
+   *     {@code maxWait}); when the thread is interrupted during that wait, one whose cause is the
+   *     {@link InterruptedException}, not counted as a refusal, the thread's interrupt flag set again
+   * @throws io.mse.client.naming.NoInstanceAvailableException when no instance can be chosen
    */
   Decision decide(GovernedRequest request);
 
@@ -227,7 +261,14 @@ public interface Governance extends AutoCloseable {
   /** Returns the rules in force: baseline, overridden by the application's, overridden by local ones. */
   GovernanceRules rules();
 
-  /** Returns the state of a resource's circuit breaker; null when it has none (yet). */
+  /**
+   * Returns the state of the circuit breaker that applies to {@code resource} (named as by
+   * requests whose resource and service are both {@code resource}: its rule, else the {@code *}
+   * rule); null when no breaker rule applies. Reads memory only, with no side effect: a resource
+   * that was never called gets no breaker, counters or meters by being asked; for it the answer is
+   * the state its breaker would start in ({@link CircuitState#CLOSED}, or {@link CircuitState#OPEN}
+   * while a replaced breaker of the same key is open).
+   */
   CircuitState circuitState(String resource);
 
   /**
@@ -285,7 +326,11 @@ public interface Governance extends AutoCloseable {
   /** Removes a listener; unknown ones are ignored. */
   void removeListener(GovernanceListener listener);
 
-  /** Unsubscribes from the registry and config center; idempotent. Calls after it fail. */
+  /**
+   * Unsubscribes from the registry and config center and stops the timer thread of asynchronous
+   * attempts' timeouts (an asynchronous attempt still under way is then no longer timed out; its
+   * stage still completes the call); idempotent. Calls after it fail.
+   */
   @Override
   void close();
 

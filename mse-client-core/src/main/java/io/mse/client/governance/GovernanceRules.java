@@ -28,7 +28,6 @@ import java.util.function.Function;
  * @param retries at most one per resource
  * @param timeouts at most one per resource
  * @param bulkheads at most one per resource
- * @throws IllegalArgumentException when the version is not 1 or a resource has two rules of a kind
  */
 public record GovernanceRules(int version, List<RouteRule> routes, Map<String, LoadBalancerRule> loadBalancers,
     Map<String, OutlierDetectionRule> outlierDetection, List<RateLimitRule> rateLimits,
@@ -41,6 +40,11 @@ public record GovernanceRules(int version, List<RouteRule> routes, Map<String, L
   /** A document with no rule at all. */
   public static final GovernanceRules EMPTY = builder().build();
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException when the version is not 1 or a resource has two rules of a kind
+   */
   public GovernanceRules {
     if (version != VERSION) {
       throw new RuleValueException("version", version, "the supported version is " + VERSION);

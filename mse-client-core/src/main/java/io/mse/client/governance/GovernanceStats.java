@@ -25,7 +25,8 @@ public interface GovernanceStats {
    * Turns on what only monitoring needs, at a small cost per decision: the count of route subset
    * choices ({@link ServiceStats#choices}), and the timing of one decision in
    * {@value #DECISION_SAMPLE_RATE} (chosen at random), from the decision's start (its rate-limit
-   * permit) to its end (an instance chosen and every permit taken), by the client's ticker. Without
+   * permit) to its end (an instance chosen and every permit taken), by the client's ticker, less
+   * the waits a decision may make (for a bulkhead place, for a service's first registry read). Without
    * it, neither is counted and decisions cost what they did. Idempotent; it cannot be turned off.
    */
   void observe();

@@ -11,6 +11,7 @@ public final class InvalidRulesException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** What is wrong with the document, one entry per problem. */
   private final List<String> problems;
 
   /** @param problems one line per problem, each starting with the JSON path; not empty */

@@ -17,6 +17,11 @@ import java.time.Duration;
  */
 public record LoadBalancerRule(LoadBalancerType type, String hashKey, Duration warmup) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public LoadBalancerRule {
     RuleChecks.required("type", type);
     if (hashKey != null) {

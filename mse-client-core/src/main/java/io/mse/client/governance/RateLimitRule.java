@@ -18,6 +18,11 @@ public record RateLimitRule(String resource, int limitForPeriod, Duration period
   /** The period of {@link #perSecond}, and of a document's {@code limitForPeriod} given without one: 1 s. */
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public RateLimitRule {
     resource = RuleChecks.nonBlank("resource", resource);
     RuleChecks.positive("limitForPeriod", limitForPeriod);

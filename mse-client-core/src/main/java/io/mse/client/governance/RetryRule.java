@@ -18,6 +18,11 @@ import java.time.Duration;
  */
 public record RetryRule(String resource, int maxAttempts, int budgetPercent, Duration budgetWindow, int minRetries) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public RetryRule {
     resource = RuleChecks.nonBlank("resource", resource);
     RuleChecks.positive("maxAttempts", maxAttempts);

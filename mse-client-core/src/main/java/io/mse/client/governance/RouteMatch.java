@@ -20,6 +20,11 @@ public record RouteMatch(Map<String, String> headers, StringMatch path, String m
   /** A match with no condition: every request. */
   public static final RouteMatch ANY = new RouteMatch(null, null, null, null, null);
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public RouteMatch {
     Map<String, String> lower = new LinkedHashMap<>();
     RuleChecks.map("headers", headers).forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));

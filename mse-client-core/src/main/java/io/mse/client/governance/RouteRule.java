@@ -12,10 +12,14 @@ import java.util.List;
  * @param destinations one or more, weights adding up to 100
  * @param fallback what to do when the chosen destination has no instance; null means
  *     {@link RouteFallback#ALL_INSTANCES}
- * @throws IllegalArgumentException naming the field and value when a rule is broken
  */
 public record RouteRule(String service, RouteMatch match, List<Destination> destinations, RouteFallback fallback) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException naming the field and value when a rule is broken
+   */
   public RouteRule {
     service = RuleChecks.nonBlank("service", service);
     match = match == null ? RouteMatch.ANY : match;

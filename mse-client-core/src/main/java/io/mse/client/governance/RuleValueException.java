@@ -16,8 +16,10 @@ public final class RuleValueException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The rejected field, relative to the rule object. */
   private final String field;
   private final transient Object value;
+  /** The rule the value breaks. */
   private final String reason;
 
   /**

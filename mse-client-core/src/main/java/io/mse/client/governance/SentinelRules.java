@@ -46,7 +46,8 @@ public final class SentinelRules {
 
   /**
    * Converts the QPS rules ({@code grade} 1) of a JSON array of Sentinel flow rules; its
-   * thread-count rules are {@link #bulkheadsFromFlowRules}'s.
+   * thread-count rules are {@link #bulkheadsFromFlowRules}'s: left out here, with one WARN naming
+   * their resources and pointing to {@link #bulkheadsFromFlowRules} (per call that leaves some out).
    *
    * @param json the array; null is rejected as not an array
    * @return one rate limit per resource, in order of first appearance; empty for an array without

@@ -9,10 +9,14 @@ import java.util.regex.Pattern;
  * @param exact the whole value; nullable
  * @param prefix the start of the value; nullable
  * @param regex a {@link Pattern} the whole value must match; nullable
- * @throws IllegalArgumentException when not exactly one is set, or the regex does not compile
  */
 public record StringMatch(String exact, String prefix, String regex) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException when not exactly one is set, or the regex does not compile
+   */
   public StringMatch {
     int set = (exact != null ? 1 : 0) + (prefix != null ? 1 : 0) + (regex != null ? 1 : 0);
     if (set != 1) {

@@ -10,6 +10,11 @@ import java.time.Duration;
  */
 public record TimeoutRule(String resource, Duration timeout) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws RuleValueException naming the field and its value when a component breaks its rule
+   */
   public TimeoutRule {
     resource = RuleChecks.nonBlank("resource", resource);
     RuleChecks.positive("timeout", timeout);

@@ -16,6 +16,11 @@ import java.util.Objects;
  */
 public record FollowedService(ServiceKey service, int instances, int healthy, int listeners, Instant lastChanged) {
 
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException when {@code service} is null
+   */
   public FollowedService {
     Objects.requireNonNull(service, "service");
   }

@@ -22,8 +22,6 @@ import java.util.Map;
  * @param clusterName the cluster, {@code DEFAULT} when null or blank
  * @param metadata labels such as {@code version=v2}; copied into an unmodifiable map that keeps the given
  *     order; null means empty
- * @throws IllegalArgumentException if a field breaks its rule (port 0 without {@code side=consumer}
- *     metadata included); the message names the value
  */
 public record Instance(String instanceId, String ip, int port, double weight, boolean healthy, boolean enabled,
     boolean ephemeral, String clusterName, Map<String, String> metadata) {
@@ -42,6 +40,12 @@ public record Instance(String instanceId, String ip, int port, double weight, bo
   /** The {@value #SIDE_METADATA_KEY} value of a consumer's registration, the one instance that may have port 0: {@value}. */
   public static final String CONSUMER_SIDE = "consumer";
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException if a field breaks its rule (port 0 without {@code side=consumer}
+   *     metadata included); the message names the value
+   */
   public Instance {
     ip = NameRules.ip(ip);
     NameRules.weight(weight);

@@ -13,6 +13,11 @@ import java.util.List;
 public record NamingEvent(ServiceKey service, List<Instance> instances, List<Instance> added,
     List<Instance> removed) {
 
+  /**
+   * Copies the lists into unmodifiable ones.
+   *
+   * @throws NullPointerException when a list is null or holds null
+   */
   public NamingEvent {
     instances = List.copyOf(instances);
     added = List.copyOf(added);

@@ -27,12 +27,23 @@ import java.util.List;
  */
 public interface NamingService {
 
-  /** Registers {@code instance} in {@code serviceName} of {@code DEFAULT_GROUP}. */
+  /**
+   * Registers {@code instance} in {@code serviceName} of {@code DEFAULT_GROUP}, as
+   * {@link #registerInstance(String, String, Instance)} does (its start time announced).
+   */
   void registerInstance(String serviceName, Instance instance);
 
   /**
    * Registers an instance. Registering the same ip, port and cluster again replaces it. An ephemeral
    * instance lives while this client does; a persistent one until deregistered.
+   *
+   * <p>The instance announces when its provider started, so that callers ramp its weight from that
+   * time (warm-up): when its metadata has no {@link Instance#START_TIME_METADATA_KEY} ({@value
+   * Instance#START_TIME_METADATA_KEY}), the key is added with the start time of this JVM (decimal
+   * epoch milliseconds, {@code RuntimeMXBean.getStartTime()}), the same on every registration of
+   * the process; a value the instance carries is kept as is (the Spring adapter writes its
+   * application context's start, Dubbo its provider URL's {@code timestamp}). The rest of the
+   * metadata is registered unchanged.
    *
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
    * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
@@ -40,7 +51,10 @@ public interface NamingService {
    */
   void registerInstance(String serviceName, String group, Instance instance);
 
-  /** Registers a default instance ({@code Instance.of(ip, port)}) in {@code DEFAULT_GROUP}. */
+  /**
+   * Registers a default instance ({@code Instance.of(ip, port)}) in {@code DEFAULT_GROUP}, as
+   * {@link #registerInstance(String, String, Instance)} does (its start time announced).
+   */
   void registerInstance(String serviceName, String ip, int port);
 
   /** Deregisters the instance with {@code instance}'s ip, port and cluster from {@code DEFAULT_GROUP}. */
@@ -109,7 +123,9 @@ public interface NamingService {
 
   /**
    * Changes a registered instance in place: weight, enabled, healthy (persistent instances) and
-   * metadata, identified by ip, port and cluster.
+   * metadata, identified by ip, port and cluster. Its start time stays announced as in
+   * {@link #registerInstance(String, String, Instance)}: metadata without
+   * {@link Instance#START_TIME_METADATA_KEY} gets this JVM's start time.
    *
    * @throws UnsupportedOperationException when the engine cannot update in place
    * @throws io.mse.client.ServerUnavailableException when the server cannot be reached

@@ -13,6 +13,11 @@ import java.util.Objects;
  */
 public record RegisteredInstance(ServiceKey service, Instance instance, Instant registeredAt) {
 
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException when a component is null
+   */
   public RegisteredInstance {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(instance, "instance");

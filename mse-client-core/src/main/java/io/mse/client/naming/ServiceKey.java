@@ -9,10 +9,14 @@ import io.mse.client.NameRules;
  *     are normalized to "")
  * @param group the group, {@code DEFAULT_GROUP} when null or blank
  * @param service the service name: non-blank, at most 512 letters, digits, {@code _ - . :}, no {@code @@}
- * @throws IllegalArgumentException if a part breaks its rule; the message names the value
  */
 public record ServiceKey(String namespace, String group, String service) {
 
+  /**
+   * Checks and normalizes the components, as described above.
+   *
+   * @throws IllegalArgumentException if a part breaks its rule; the message names the value
+   */
   public ServiceKey {
     namespace = NameRules.namespace(namespace);
     group = NameRules.group(group);

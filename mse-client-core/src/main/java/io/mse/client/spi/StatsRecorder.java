@@ -46,18 +46,22 @@ public final class StatsRecorder implements ClientStats {
 
   // ---- recording (cache layer) ----
 
+  /** A config read was served from the snapshot because no server could be reached. */
   public void configSnapshotRead() {
     configSnapshotReads.increment();
   }
 
+  /** A service's first read was served from the snapshot because no server could be reached. */
   public void serviceSnapshotRead() {
     serviceSnapshotReads.increment();
   }
 
+  /** A change of a config key with listeners was delivered to them. */
   public void configChangeDelivered() {
     configChanges.increment();
   }
 
+  /** A change of a followed service was delivered to its subscribers. */
   public void serviceChangeDelivered() {
     serviceChanges.increment();
   }
@@ -70,30 +74,37 @@ public final class StatsRecorder implements ClientStats {
     longPollNanos.add(Math.max(0, nanos));
   }
 
+  /** A UDP datagram arrived on the push port (from a server or not); counted before it is read. */
   public void pushReceived() {
     pushesReceived.increment();
   }
 
+  /** A push acknowledgement was sent back. */
   public void pushAcked() {
     pushesAcked.increment();
   }
 
+  /** A received datagram was not applied, for {@code reason}; at most once per datagram. */
   public void pushIgnored(PushIgnored reason) {
     pushesIgnored.get(reason).increment();
   }
 
+  /** A request moved on to another server after a failure or a server fault. */
   public void serverFailover() {
     failovers.increment();
   }
 
+  /** A login obtained an access token (or found the server needs none). */
   public void login() {
     logins.increment();
   }
 
+  /** A login replaced a held token, for {@code why}. */
   public void tokenRenewal(TokenRenewal why) {
     renewals.get(why).increment();
   }
 
+  /** A request to the server ended with {@code outcome}; once per request. */
   public void request(RequestOutcome outcome) {
     requests.get(outcome).increment();
   }

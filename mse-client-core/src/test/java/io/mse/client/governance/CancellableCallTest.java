@@ -215,6 +215,28 @@ class CancellableCallTest {
     assertThat(g.counters("inv").timeouts()).isEqualTo(1);
   }
 
+  @Test
+  void aFutureCancelledByItsOwnerIsNoFailureOfTheInstanceAndIsNotRetried() {
+    naming.set("inv", instance("10.0.0.1"), instance("10.0.0.2"));
+    Governance g = governance(GovernanceRules.builder().timeout("inv", TIMEOUT).retry(RetryRule.of("inv", 3))
+        .circuitBreaker(CircuitBreakerRule.builder("inv").minimumNumberOfCalls(1)
+            .slidingWindow(SlidingWindowType.COUNT_BASED, 1).build()).build());
+    java.util.List<String> tried = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> g.callCancellable(GovernedRequest.of("inv"), instance -> {
+      tried.add(instance.ip());
+      CompletableFuture<String> f = new CompletableFuture<>();
+      f.cancel(true);   // the application gave the call up itself
+      return f;
+    })).isInstanceOf(java.util.concurrent.CancellationException.class);
+
+    assertThat(tried).hasSize(1);
+    GovernanceCounters c = g.counters("inv");
+    assertThat(c.failures() + c.successes() + c.retries()).isZero();
+    assertThat(g.circuitState("inv")).isEqualTo(CircuitState.CLOSED);   // one failure would have opened it
+    assertThat(g.ejectedInstances("inv")).isEmpty();
+  }
+
   static void awaitUninterruptibly(CountDownLatch latch) {
     boolean interrupted = false;
     while (true) {

@@ -81,6 +81,56 @@ class ResilienceTest {
   }
 
   @Test
+  void askingForTheCircuitStateOfAResourceNeverCalledMakesNothing() {
+    Governance g = governance(GovernanceRules.builder().circuitBreaker(CircuitBreakerRule.builder("*")
+        .minimumNumberOfCalls(1).slidingWindow(SlidingWindowType.COUNT_BASED, 1).build()).build());
+    List<String> added = new ArrayList<>();
+    g.addListener(new GovernanceListener() {
+      @Override
+      public void onResourceAdded(ResourceStats resource) {
+        added.add(resource.resource());
+      }
+    });
+
+    assertThat(g.circuitState("never-called")).isEqualTo(CircuitState.CLOSED);   // the state it would start in
+    assertThat(g.circuitState("never-called")).isEqualTo(CircuitState.CLOSED);
+
+    assertThat(added).isEmpty();
+    assertThat(g.stats().resources()).isEmpty();
+    assertThat(g.circuitStates()).isEmpty();
+    // Once called, the resource's own breaker answers.
+    g.decide(request).onError(new IOException("opens it"));
+    assertThat(g.circuitState("inv")).isEqualTo(CircuitState.OPEN);
+    assertThat(added).containsExactly("inv");
+  }
+
+  @Test
+  void theCircuitStateOfAResourceWithoutABreakerRuleIsNull() {
+    Governance g = governance(GovernanceRules.EMPTY);
+
+    assertThat(g.circuitState("inv")).isNull();
+    assertThat(g.stats().resources()).isEmpty();
+  }
+
+  @Test
+  void aRetryRefusedByTheBreakerIsNotCountedAsMade() {
+    Governance g = governance(GovernanceRules.builder()
+        .retry(new RetryRule("inv", 2, 100, Duration.ofSeconds(10), 10))
+        .circuitBreaker(CircuitBreakerRule.builder("inv").minimumNumberOfCalls(1)
+            .slidingWindow(SlidingWindowType.COUNT_BASED, 1).build()).build());
+
+    assertThatThrownBy(() -> g.call(request, i -> {
+      throw new IOException("opens the circuit");
+    })).isInstanceOf(IOException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(CircuitOpenException.class));
+
+    GovernanceCounters c = g.counters("inv");
+    assertThat(c.retries()).isZero();
+    assertThat(c.circuitOpen()).isEqualTo(1);
+    assertThat(c.calls()).isEqualTo(1);
+  }
+
+  @Test
   void breakerOpensOnFailureRateThenProbesAndCloses() {
     Governance g = governance(GovernanceRules.builder().circuitBreaker(CircuitBreakerRule.builder("inv")
         .failureRateThreshold(50).minimumNumberOfCalls(4).slidingWindow(SlidingWindowType.COUNT_BASED, 4)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import io.mse.client.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class SentinelRulesTest {
@@ -72,6 +73,24 @@ class SentinelRulesTest {
     assertThat(SentinelRules.bulkheadsFromFlowRules(flow)).containsExactly(
         new BulkheadRule("inventory", 5, Duration.ZERO), new BulkheadRule("payment", 12, Duration.ZERO));
     assertThat(SentinelRules.fromFlowRules(flow)).extracting(RateLimitRule::resource).containsExactly("GET:/orders");
+  }
+
+  @Test
+  void fromFlowRulesNamesTheThreadCountRulesItLeavesOutInOneWarning() {
+    String flow = """
+        [{"resource": "GET:/orders", "grade": 1, "count": 20},
+         {"resource": "inventory", "grade": 0, "count": 8},
+         {"resource": "payment", "grade": 0, "count": 12}]
+        """;
+    try (LogCapture logs = LogCapture.start()) {
+      assertThat(SentinelRules.fromFlowRules(flow)).extracting(RateLimitRule::resource).containsExactly("GET:/orders");
+
+      assertThat(logs.lines("WARN")).singleElement().satisfies(line -> assertThat(line)
+          .contains("'inventory', 'payment'").contains("grade 0").contains("SentinelRules.bulkheadsFromFlowRules"));
+      logs.clear();
+      SentinelRules.fromFlowRules("[{\"resource\": \"GET:/orders\", \"grade\": 1, \"count\": 20}]");
+      assertThat(logs.lines("WARN")).as("nothing left out, nothing logged").isEmpty();
+    }
   }
 
   @Test

@@ -103,7 +103,8 @@ class MseClientMetricsTest {
         "mse.client.logins"}) {
       assertThat(value(name)).as(name + " (the fake engine has no such protocol)").isZero();
     }
-    assertThat(registry.find("mse.client.push.ignored").meters()).hasSize(6);
+    assertThat(registry.find("mse.client.push.ignored").meters()).hasSize(7);
+    assertThat(registry.find("mse.client.requests").meters()).hasSize(4);
     assertThat(registry.find("mse.client.token.renewals").meters()).hasSize(2);
     assertThat(registry.get("mse.client.long.polls").functionTimer().count()).isZero();
   }

@@ -65,6 +65,24 @@ class NamingServiceTest {
   }
 
   @Test
+  void aRegisteredInstanceAnnouncesTheStartTimeOfThisProcessUnlessItHasOne() {
+    String jvmStart = Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+    naming.registerInstance("inventory", "DEFAULT_GROUP", Instance.builder().ip("10.0.0.1").port(8080)
+        .metadata("version", "v2").build());
+    naming.registerInstance("inventory", "DEFAULT_GROUP", Instance.builder().ip("10.0.0.2").port(8080)
+        .metadata(Instance.START_TIME_METADATA_KEY, "1700000000000").build());
+
+    assertThat(naming.getAllInstances("inventory")).extracting(Instance::metadata).containsExactly(
+        java.util.Map.of("version", "v2", Instance.START_TIME_METADATA_KEY, jvmStart),
+        java.util.Map.of(Instance.START_TIME_METADATA_KEY, "1700000000000"));
+    // A second registration announces the same start: the instance is unchanged.
+    naming.registerInstance("inventory", "DEFAULT_GROUP", Instance.builder().ip("10.0.0.1").port(8080)
+        .metadata("version", "v2").build());
+    assertThat(naming.getAllInstances("inventory").get(0).metadata())
+        .containsEntry(Instance.START_TIME_METADATA_KEY, jvmStart);
+  }
+
+  @Test
   void cachedListFollowsRegistrationsAndDeregistrations() {
     naming.registerInstance("inventory", "10.0.0.1", 8080);
     assertThat(naming.getAllInstances("inventory")).hasSize(1);

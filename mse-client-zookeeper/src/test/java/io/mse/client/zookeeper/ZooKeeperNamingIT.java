@@ -54,7 +54,10 @@ class ZooKeeperNamingIT {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.naming().getAllInstances(service))
         .extracting(Instance::address).containsExactly("10.0.0.1:8080", "10.0.0.2:8080"));
-    assertThat(consumer.naming().getAllInstances(service).get(0).metadata()).containsEntry("version", "v2");
+    assertThat(consumer.naming().getAllInstances(service).get(0).metadata()).containsEntry("version", "v2")
+        .containsEntry(Instance.START_TIME_METADATA_KEY,   // announced by the provider's registration
+            Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))
+        .hasSize(2);
     assertThat(provider.naming().getAllInstances(service)).hasSize(2);
     assertThat(consumer.naming().selectOneHealthyInstance(service).port()).isEqualTo(8080);
   }
@@ -78,10 +81,11 @@ class ZooKeeperNamingIT {
     await().atMost(WAIT).until(() -> events.size() >= 4);
 
     assertThat(events).hasSize(4);
-    assertThat(events.get(1).added()).containsExactly(first);
-    assertThat(events.get(2).added()).containsExactly(second);
-    assertThat(events.get(3).removed()).containsExactly(first);
-    assertThat(events.get(3).instances()).containsExactly(second);
+    // Compared by address: the registered instances also announce the provider's start time.
+    assertThat(events.get(1).added()).extracting(Instance::address).containsExactly(first.address());
+    assertThat(events.get(2).added()).extracting(Instance::address).containsExactly(second.address());
+    assertThat(events.get(3).removed()).extracting(Instance::address).containsExactly(first.address());
+    assertThat(events.get(3).instances()).extracting(Instance::address).containsExactly(second.address());
   }
 
   @Test
@@ -93,6 +97,8 @@ class ZooKeeperNamingIT {
 
     provider.naming().updateInstance(service, "DEFAULT_GROUP", instance.toBuilder().weight(5).build());
     await().atMost(WAIT).until(() -> consumer.naming().getAllInstances(service).get(0).weight() == 5);
+    assertThat(consumer.naming().getAllInstances(service).get(0).metadata())
+        .as("the start time stays announced").containsKey(Instance.START_TIME_METADATA_KEY);
 
     provider.naming().registerInstance(service, instance.toBuilder().enabled(false).build());
     await().atMost(WAIT).until(() -> !consumer.naming().getAllInstances(service).get(0).enabled());

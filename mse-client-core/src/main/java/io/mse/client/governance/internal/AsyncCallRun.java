@@ -4,17 +4,25 @@ import io.mse.client.Ticker;
 import io.mse.client.governance.AsyncGovernedCall;
 import io.mse.client.governance.CallTimeoutException;
 import io.mse.client.governance.GovernedRequest;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One asynchronous governed call ({@link DefaultGovernance#callAsync}) and the future it completes:
- * the retry loop of {@link DefaultGovernance#call}, each attempt started when the previous one's
- * stage completed. What an attempt holds (its decision's permits, the stage under way) is guarded
- * by this object's monitor, so that the stage's completion and a cancellation, on any threads,
- * report the decision exactly once; the future is completed outside the monitor, so that dependent
- * stages never run under it. Thread-safe.
+ * the retry loop of {@link DefaultGovernance#call}, each attempt started when the previous one ended:
+ * its stage completed, or its timeout fired (on the governance's timer thread, which then cancels the
+ * stage). Nothing here waits: a full bulkhead refuses at once.
+ *
+ * <p>What an attempt holds (its decision's permits, the stage under way, its timeout) is guarded by
+ * this object's monitor, so that the stage's completion, its timeout and a cancellation, on any
+ * threads, report the decision exactly once; each is tied to its attempt's number, so that a stage
+ * completing after its attempt timed out touches nothing of the next attempt. No decision is made,
+ * no user code run and no future completed under the monitor (only permits given back). Thread-safe.
  */
 final class AsyncCallRun<T> extends CompletableFuture<T> {
 
@@ -23,16 +31,19 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
   private final GovernedRequest request;
   private final AsyncGovernedCall<T> call;
   private final DecisionImpl decision;
-  // Written by one attempt's completion and read by the next one's, which may run on other threads:
+  // Written by one attempt's end and read by the next one's, which may run on other threads:
   // volatile, as nothing else orders them for every kind of stage.
   private volatile ResourcePolicy policy;
+  /** The number of the attempt under way (or last made); written under the monitor. */
   private volatile int attempt;
   /** The failure of the last failed attempt; null before one failed. */
   private volatile Exception last;
-  /** Whether an attempt's decision is filled and not yet reported; guarded by this. */
+  /** Whether attempt {@link #attempt}'s decision is filled and not yet reported; guarded by this. */
   private boolean attemptOpen;
   /** The stage of the attempt under way; null when none; guarded by this. */
   private CompletionStage<T> inFlight;
+  /** The timeout of the attempt under way; null when none; guarded by this. */
+  private ScheduledFuture<?> timer;
 
   AsyncCallRun(DefaultGovernance governance, Ticker ticker, GovernedRequest request, AsyncGovernedCall<T> call) {
     this.governance = governance;
@@ -56,27 +67,36 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
     next(decision.startNanos, null);
   }
 
-  /** Decides and starts attempt number {@code attempt + 1}, avoiding {@code previous} when it can. */
+  /** Decides and starts the next attempt, avoiding {@code previous} when it can. */
   private void next(long now, Endpoint previous) {
-    attempt = attempt + 1; // attempts follow one another: never two threads at once
-    RuntimeException refused = null;
-    synchronized (this) {
-      if (isDone()) {
-        return; // cancelled between two attempts
-      }
-      try {
-        governance.attempt(request, policy, decision, previous, now);
-        attemptOpen = true;
-      } catch (RuntimeException rejection) {
-        refused = rejection;
-      }
+    if (isDone()) {
+      return; // cancelled between two attempts
     }
-    if (refused != null) {
+    int n = attempt + 1; // attempts follow one another: never two threads at once
+    try {
+      governance.attempt(request, policy, decision, previous, now, false);   // never waits for a place
+    } catch (RuntimeException refused) {
       if (last != null) {
         last.addSuppressed(refused);
       }
       completeExceptionally(last != null ? last : refused);
       return;
+    }
+    boolean started;
+    synchronized (this) {
+      attempt = n;
+      started = !isDone();
+      if (started) {
+        attemptOpen = true;
+      } else {
+        decision.release();   // cancelled while the attempt was decided
+      }
+    }
+    if (!started) {
+      return;
+    }
+    if (n > 1) {
+      policy.counters.retries.increment();   // a retry is counted once it is under way
     }
     CompletionStage<T> stage;
     try {
@@ -85,49 +105,108 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
         throw new NullPointerException("the AsyncGovernedCall returned a null stage");
       }
     } catch (Exception | Error e) {
-      onAttemptDone(null, e);
+      onAttemptDone(n, null, e);
       return;
     }
+    boolean open;
     synchronized (this) {
-      if (attemptOpen) {
+      open = attemptOpen && attempt == n;
+      if (open) {
         inFlight = stage;
       }
+    }
+    if (open) {
+      scheduleTimeout(n, stage);
     }
     if (isCancelled()) {
       cancelStage(stage);
     }
-    stage.whenComplete(this::onAttemptDone);
+    stage.whenComplete((result, error) -> onAttemptDone(n, result, error));
   }
 
-  /** Reports the attempt's outcome, then completes the future or starts the next attempt. */
-  private void onAttemptDone(T result, Throwable error) {
-    Throwable failure;
+  /**
+   * Arms the timeout of attempt {@code n}, if its rule has one, at what is left of it by the ticker
+   * (the timer waits in real time).
+   */
+  private void scheduleTimeout(int n, CompletionStage<T> stage) {
+    long timeoutNanos = decision.timeoutNanos();
+    if (timeoutNanos <= 0) {
+      return;
+    }
+    long delay = Math.max(0, timeoutNanos - decision.elapsedNanos());
+    ScheduledFuture<?> scheduled;
+    try {
+      scheduled = governance.timeoutTimer().schedule(() -> onTimeout(n, stage), delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException | IllegalStateException closed) {
+      return;   // the governance is closed: the attempt is no longer timed
+    }
     synchronized (this) {
-      if (!attemptOpen) {
-        return; // cancelled: the decision was released
+      if (attemptOpen && attempt == n) {
+        timer = scheduled;
+        return;
+      }
+    }
+    scheduled.cancel(false);   // the attempt ended meanwhile
+  }
+
+  /** Attempt {@code n} outlived its timeout: recorded as timed out, its stage cancelled, maybe retried. */
+  private void onTimeout(int n, CompletionStage<T> stage) {
+    CallTimeoutException timeout;
+    synchronized (this) {
+      if (!attemptOpen || attempt != n) {
+        return; // ended in time, or cancelled
       }
       attemptOpen = false;
       inFlight = null;
+      timer = null;
+      timeout = decision.timedOut();
+    }
+    cancelStage(stage);   // its late completion finds the attempt closed
+    failed(timeout);
+  }
+
+  /** Reports attempt {@code n}'s outcome, then completes the future or starts the next attempt. */
+  private void onAttemptDone(int n, T result, Throwable error) {
+    Throwable failure;
+    ScheduledFuture<?> armed;
+    synchronized (this) {
+      if (!attemptOpen || attempt != n) {
+        return; // timed out or cancelled: the decision was reported or released
+      }
+      attemptOpen = false;
+      inFlight = null;
+      armed = timer;
+      timer = null;
       failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       if (failure == null) {
         failure = decision.onSuccess();
+      } else if (failure instanceof CancellationException) {
+        decision.release(); // cancelled by its owner, not failed by the instance: no outcome, not retried
       } else if (failure instanceof Exception) {
         decision.onError(failure);
       } else {
         decision.release(); // an Error: not the instance's fault, and not retried
       }
     }
+    if (armed != null) {
+      armed.cancel(false);
+    }
     if (failure == null) {
       complete(result);
       return;
     }
-    if (!(failure instanceof Exception)) {
+    if (!(failure instanceof Exception) || failure instanceof CancellationException) {
       completeExceptionally(failure);
       return;
     }
-    last = (Exception) failure;
-    if (isDone() || !Retrying.mayRetry(ticker, request, policy, last, attempt, Retrying.maxAttempts(policy))) {
-      completeExceptionally(last);
+    failed((Exception) failure);
+  }
+
+  /** The attempt under way failed with {@code failure} (reported): retried when the rules allow, else the end. */
+  private void failed(Exception failure) {
+    last = failure;
+    if (isDone() || !Retrying.mayRetry(ticker, request, policy, failure, attempt, Retrying.maxAttempts(policy))) {
+      completeExceptionally(failure);
       return;
     }
     next(ticker.read(), decision.endpoint);
@@ -138,6 +217,7 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     if (cancelled) {
       CompletionStage<T> stage;
+      ScheduledFuture<?> armed;
       synchronized (this) {
         if (attemptOpen) {
           attemptOpen = false;
@@ -145,6 +225,11 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
         }
         stage = inFlight;
         inFlight = null;
+        armed = timer;
+        timer = null;
+      }
+      if (armed != null) {
+        armed.cancel(false);
       }
       if (stage != null) {
         cancelStage(stage);

@@ -24,9 +24,19 @@ interface AttemptRunner<T> {
    *
    * @return the result of a successful, timely call
    * @throws Interrupted when the caller's wait was interrupted (the decision released, no retry)
+   * @throws CancellationException when the call's own future was cancelled by someone else (the
+   *     decision released, no outcome recorded: not the instance's failure; no retry)
    * @throws Exception the attempt's failure (reported), a {@link CallTimeoutException} when late
    */
   T run(DecisionImpl decision) throws Exception;
+
+  /**
+   * Returns whether the caller is to learn of an interrupt as an {@link InterruptedException} (a
+   * bulkhead wait cut short included), rather than as the refusal the interrupt caused.
+   */
+  default boolean interruptible() {
+    return false;
+  }
 
   /** The caller's thread was interrupted while it waited for the attempt: not retried. */
   final class Interrupted extends Exception {
@@ -71,40 +81,52 @@ interface AttemptRunner<T> {
    * {@code cancel(true)} and the attempt recorded as timed out.
    */
   static <T> AttemptRunner<T> cancellable(CancellableCall<T> call) {
-    return decision -> {
-      Future<T> future = reported(decision, () -> call.start(decision.endpoint.instance));
-      if (future == null) {
-        NullPointerException e = new NullPointerException("the CancellableCall of '" + decision.resource()
-            + "' returned no future");
-        decision.onError(e);
-        throw e;
+    return new AttemptRunner<>() {
+      @Override
+      public T run(DecisionImpl decision) throws Exception {
+        return awaitCancellable(call, decision);
       }
-      T result;
-      try {
-        long timeout = decision.timeoutNanos();
-        result = timeout > 0 ? future.get(Math.max(0, timeout - decision.elapsedNanos()), TimeUnit.NANOSECONDS)
-            : future.get();
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        throw decision.timedOut();
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        decision.onError(cause);
-        throw cause instanceof Exception failure ? failure : e;
-      } catch (CancellationException e) {
-        decision.onError(e);   // cancelled by someone else: the call did not complete
-        throw e;
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        decision.release();
-        Thread.currentThread().interrupt();
-        throw new Interrupted(e);
+
+      @Override
+      public boolean interruptible() {
+        return true;
       }
-      CallTimeoutException late = decision.onSuccess();   // in time in real time, late by the ticker
-      if (late != null) {
-        throw late;
-      }
-      return result;
     };
+  }
+
+  private static <T> T awaitCancellable(CancellableCall<T> call, DecisionImpl decision) throws Exception {
+    Future<T> future = reported(decision, () -> call.start(decision.endpoint.instance));
+    if (future == null) {
+      NullPointerException e = new NullPointerException("the CancellableCall of '" + decision.resource()
+          + "' returned no future");
+      decision.onError(e);
+      throw e;
+    }
+    T result;
+    try {
+      long timeout = decision.timeoutNanos();
+      result = timeout > 0 ? future.get(Math.max(0, timeout - decision.elapsedNanos()), TimeUnit.NANOSECONDS)
+          : future.get();
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw decision.timedOut();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      decision.onError(cause);
+      throw cause instanceof Exception failure ? failure : e;
+    } catch (CancellationException e) {
+      decision.release();   // cancelled by its owner, not failed by the instance: no outcome, no retry
+      throw e;
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      decision.release();
+      Thread.currentThread().interrupt();
+      throw new Interrupted(e);
+    }
+    CallTimeoutException late = decision.onSuccess();   // in time in real time, late by the ticker
+    if (late != null) {
+      throw late;
+    }
+    return result;
   }
 }

@@ -34,8 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultGovernance implements Governance {
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultGovernance.class);
+  /** Numbers the timer threads of the governances of this JVM. */
+  private static final java.util.concurrent.atomic.AtomicInteger TIMER_THREADS = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Ticker ticker;
   private final GovernanceEvents events = new GovernanceEvents();
@@ -62,6 +66,9 @@ final class DefaultGovernance implements Governance {
   private final ConcurrentHashMap<String, ResourceCounters> counters = new ConcurrentHashMap<>();
   private final GovernanceStatsView stats;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Fires the timeouts of asynchronous attempts; made on the first one, stopped by close(). */
+  private volatile ScheduledThreadPoolExecutor timeoutTimer;
+  private final Object timerLock = new Object();
   volatile RuleSnapshot snapshot = new RuleSnapshot(GovernanceRules.EMPTY);
   private long lastVersion; // guarded by this
 
@@ -107,18 +114,24 @@ final class DefaultGovernance implements Governance {
     Endpoint previous = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        attempt(request, policy, decision, previous, attempt == 1 ? now : ticker.read());
+        attempt(request, policy, decision, previous, attempt == 1 ? now : ticker.read(), true);
       } catch (RuntimeException rejection) {
+        if (runner.interruptible() && interruptedWait(rejection)) {
+          throw new AttemptRunner.Interrupted((InterruptedException) rejection.getCause());
+        }
         if (last == null) {
           throw rejection;
         }
         last.addSuppressed(rejection);
         throw last;
       }
+      if (attempt > 1) {
+        policy.counters.retries.increment();   // a retry is counted once it is under way
+      }
       try {
         return runner.run(decision);
-      } catch (AttemptRunner.Interrupted e) {
-        throw e;
+      } catch (AttemptRunner.Interrupted | CancellationException e) {
+        throw e;   // not the instance's failure (the decision released): not retried
       } catch (Exception e) {
         last = e;   // reported by the runner
       }
@@ -127,6 +140,11 @@ final class DefaultGovernance implements Governance {
       }
       previous = decision.endpoint;
     }
+  }
+
+  /** Returns whether {@code rejection} is a bulkhead wait cut short by an interrupt. */
+  private static boolean interruptedWait(RuntimeException rejection) {
+    return rejection instanceof BulkheadFullException && rejection.getCause() instanceof InterruptedException;
   }
 
   @Override
@@ -152,11 +170,39 @@ final class DefaultGovernance implements Governance {
     return Retrying.attempts(ticker, request, policy, attempt);
   }
 
+  /**
+   * Returns the timer of asynchronous attempts' timeouts: one daemon thread, {@code mse-governance-timeouts-N},
+   * made on first use and stopped by {@link #close()}.
+   *
+   * @throws IllegalStateException when this governance is closed
+   */
+  ScheduledThreadPoolExecutor timeoutTimer() {
+    ScheduledThreadPoolExecutor timer = timeoutTimer;
+    if (timer != null) {
+      return timer;   // after close() it refuses new tasks
+    }
+    synchronized (timerLock) {
+      checkOpen();
+      if (timeoutTimer == null) {
+        timer = new ScheduledThreadPoolExecutor(1, task -> {
+          Thread thread = new Thread(task, "mse-governance-timeouts-" + TIMER_THREADS.incrementAndGet());
+          thread.setDaemon(true);
+          thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Uncaught failure on thread '{}'", t.getName(), e));
+          return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);   // attempts that end in time leave nothing behind
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timeoutTimer = timer;
+      }
+      return timeoutTimer;
+    }
+  }
+
   @Override
   public Decision decide(GovernedRequest request) {
     DecisionImpl decision = new DecisionImpl(this, ticker);
     ResourcePolicy policy = admit(request, decision);
-    attempt(request, policy, decision, null, decision.startNanos);
+    attempt(request, policy, decision, null, decision.startNanos, true);
     return decision;
   }
 
@@ -170,7 +216,7 @@ final class DefaultGovernance implements Governance {
       throw new IllegalStateException("decision for '" + d.resource() + "' has not been reported yet");
     }
     ResourcePolicy policy = admit(request, d);
-    attempt(request, policy, d, null, d.startNanos);
+    attempt(request, policy, d, null, d.startNanos, true);
   }
 
   @Override
@@ -209,7 +255,8 @@ final class DefaultGovernance implements Governance {
   /**
    * Starts an attempt on the endpoint of a candidate runtime at {@code host:port} (a detached one when
    * the runtime lists none there): takes the breaker permit and a place in the bulkhead
-   * ({@link #takeBreakerPermit}) and returns the decision to report on.
+   * ({@link #takeBreakerPermit}) and returns the decision to report on. The attempt's time starts
+   * after any wait for the place.
    */
   Decision decideOn(GovernedRequest request, ServiceRuntime runtime, String host, int port) {
     ResourcePolicy policy = policy(request);
@@ -218,7 +265,9 @@ final class DefaultGovernance implements Governance {
     if (endpoint == null) {
       endpoint = new Endpoint(Instance.builder().ip(host).port(port).build(), Endpoint.WARM, -1);
     }
-    takeBreakerPermit(policy);
+    if (takeBreakerPermit(policy, true)) {
+      now = ticker.read();   // the call starts after the wait for a place
+    }
     policy.counters.calls.increment();
     DecisionImpl decision = new DecisionImpl(this, ticker);
     decision.fill(policy, runtime, endpoint, false, now);
@@ -265,20 +314,41 @@ final class DefaultGovernance implements Governance {
 
   /**
    * Takes a permit of the policy's circuit breaker, if it has one, then a place in its bulkhead, if
-   * it has one (waiting up to the bulkhead's {@code maxWait}); when the bulkhead refuses, the breaker
-   * permit is given back. The decision that follows releases both when its outcome is reported.
+   * it has one: waiting up to the bulkhead's {@code maxWait} when {@code mayWait}, else only if one
+   * is free now; when the bulkhead refuses, the breaker permit is given back. The decision that
+   * follows releases both when its outcome is reported.
    *
+   * @return whether the place was taken by a call that may have waited (the ticker is to be read
+   *     again); false when no wait could happen
    * @throws CircuitOpenException when the breaker refuses
-   * @throws BulkheadFullException when the bulkhead refuses
+   * @throws BulkheadFullException when the bulkhead refuses; one whose cause is an
+   *     {@link InterruptedException} (not counted, the thread's interrupt flag set again) when the
+   *     thread was interrupted while it waited
    */
-  private void takeBreakerPermit(ResourcePolicy policy) {
+  private boolean takeBreakerPermit(ResourcePolicy policy, boolean mayWait) {
     Resilience4jBreaker breaker = policy.breaker;
     if (breaker != null && !breaker.tryAcquirePermission()) {
       policy.counters.circuitOpen.increment();
       throw new CircuitOpenException(policy.resource, breaker.state());
     }
     Resilience4jBulkhead bulkhead = policy.bulkhead;
-    if (bulkhead != null && !bulkhead.tryAcquire()) {
+    if (bulkhead == null) {
+      return false;
+    }
+    boolean waits = mayWait && bulkhead.mayWait();
+    boolean placed;
+    try {
+      placed = waits ? bulkhead.acquire() : bulkhead.tryAcquire();
+    } catch (InterruptedException e) {
+      if (breaker != null) {
+        breaker.releasePermission();
+      }
+      Thread.currentThread().interrupt();
+      BulkheadFullException interrupted = new BulkheadFullException(policy.resource, bulkhead.maxConcurrentCalls());
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+    if (!placed) {
       if (breaker != null) {
         breaker.releasePermission();
       }
@@ -286,18 +356,30 @@ final class DefaultGovernance implements Governance {
       events.bulkheadFull(policy.resource);
       throw new BulkheadFullException(policy.resource, bulkhead.maxConcurrentCalls());
     }
+    return waits;
   }
 
   /**
    * Routes, balances and takes a breaker permit and a bulkhead place for one attempt starting at the
-   * ticker reading {@code now}, filling {@code decision}.
+   * ticker reading {@code now}, filling {@code decision}. The attempt's time (its timeout, the
+   * breaker's slow calls, the outlier statistics) starts after the waits a decision may make: a
+   * service's first use (the registry) and, when {@code mayWait}, a bulkhead's {@code maxWait}; the
+   * sampled decision time leaves both out. Without a bulkhead that may wait, no ticker read is added.
+   *
+   * @param mayWait whether a full bulkhead with a {@code maxWait} is waited for (blocking calls), or
+   *     refuses at once (asynchronous calls, which must not block)
    */
-  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now) {
+  void attempt(GovernedRequest request, ResourcePolicy policy, DecisionImpl decision, Endpoint exclude, long now,
+      boolean mayWait) {
+    long decisionStart = decision.startNanos;
+    long waited = 0;
     ServiceRuntime service = policy.service;
     if (service == null || !service.service.equals(request.service()) || !service.group.equals(request.group())) {
       service = services.get(request.group(), request.service());
       policy.service = service;
+      long before = now;
       now = ticker.read(); // a service's first use waits for the registry: the call starts after it
+      waited = now - before;
     }
     RouteTable table = service.table;
     if (now >= table.nextEventNanos) {
@@ -311,7 +393,15 @@ final class DefaultGovernance implements Governance {
           + "' for " + request + (pool == null ? " (its route's fallback is FAIL)" : ""));
     }
     Endpoint endpoint = pool.pick(request, now, exclude);
-    takeBreakerPermit(policy);
+    boolean timeWait = decision.timed && mayWait && policy.bulkhead != null && policy.bulkhead.mayWait();
+    long beforePlace = timeWait ? ticker.read() : 0;
+    if (takeBreakerPermit(policy, mayWait)) {
+      long placed = ticker.read();   // the call starts after the wait for a place
+      if (timeWait) {
+        waited += placed - beforePlace;
+      }
+      now = placed;
+    }
     boolean tracked = pool.balancer.tracksOutstanding;
     if (tracked) {
       endpoint.outstanding.incrementAndGet();
@@ -323,7 +413,7 @@ final class DefaultGovernance implements Governance {
     decision.fill(policy, service, endpoint, tracked, now);
     if (decision.timed) {
       decision.timed = false;   // the first allowed attempt only
-      stats.timed(ticker.read() - decision.startNanos);
+      stats.timed(ticker.read() - decisionStart - waited);
     }
   }
 
@@ -420,14 +510,11 @@ final class DefaultGovernance implements Governance {
   public CircuitState circuitState(String resource) {
     RuleSnapshot s = snapshot;
     ResourcePolicy policy = s.cachedPolicy(resource, resource);
-    if (policy == null) {
-      CircuitBreakerRule rule = RuleSnapshot.lookup(s.breakers, resource, resource);
-      if (rule == null) {
-        return null;
-      }
-      policy = resolve(s, resource, resource);
+    if (policy != null) {
+      return policy.breaker == null ? null : policy.breaker.state();
     }
-    return policy.breaker == null ? null : policy.breaker.state();
+    CircuitBreakerRule rule = RuleSnapshot.lookup(s.breakers, resource, resource);
+    return rule == null ? null : guards.breakerState(guardKey(rule.resource(), resource), rule);
   }
 
   @Override
@@ -483,6 +570,11 @@ final class DefaultGovernance implements Governance {
     }
     sources.stop();
     services.close();
+    synchronized (timerLock) {
+      if (timeoutTimer != null) {
+        timeoutTimer.shutdownNow();   // asynchronous attempts under way are no longer timed
+      }
+    }
     LOG.debug("Governance closed");
   }
 }

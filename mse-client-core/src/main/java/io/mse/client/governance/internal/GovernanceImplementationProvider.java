@@ -12,12 +12,17 @@ import io.mse.client.naming.NamingService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link GovernanceImplementation} of mse-client-core, registered in
  * {@code META-INF/services}: the only public type of this package. Stateless; thread-safe.
  */
 public final class GovernanceImplementationProvider implements GovernanceImplementation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GovernanceImplementationProvider.class);
 
   /** For {@link java.util.ServiceLoader}. */
   public GovernanceImplementationProvider() {}
@@ -34,9 +39,20 @@ public final class GovernanceImplementationProvider implements GovernanceImpleme
     return RulesParser.parse(json);
   }
 
+  /**
+   * Converts the QPS rules; the thread-count rules (grade 0) of the array are left out, named in
+   * one WARN pointing to {@link io.mse.client.governance.SentinelRules#bulkheadsFromFlowRules},
+   * which imports them.
+   */
   @Override
   public List<RateLimitRule> fromFlowRules(String json) {
-    return SentinelRulesImporter.fromFlowRules(json).rateLimits();
+    SentinelRulesImporter.FlowLimits limits = SentinelRulesImporter.fromFlowRules(json);
+    if (!limits.bulkheads().isEmpty()) {
+      LOG.warn("Sentinel flow rules: the thread-count rules (grade 0) of {} are not rate limits and were left out of"
+          + " fromFlowRules; import them as bulkheads with SentinelRules.bulkheadsFromFlowRules",
+          limits.bulkheads().stream().map(b -> "'" + b.resource() + "'").collect(Collectors.joining(", ")));
+    }
+    return limits.rateLimits();
   }
 
   @Override

@@ -127,6 +127,22 @@ final class GuardRegistry {
     return budget;
   }
 
+  /**
+   * Returns the state of the breaker {@code rule} makes under {@code key}, without making one: the
+   * kept breaker's state when it is of {@code rule}; else the state a breaker made now would start
+   * in ({@link CircuitState#OPEN} after an open one of an older rule, else {@link CircuitState#CLOSED}).
+   */
+  synchronized CircuitState breakerState(String key, CircuitBreakerRule rule) {
+    Kept<CircuitBreakerRule, Resilience4jBreaker> kept = breakers.get(key);
+    if (kept == null) {
+      return CircuitState.CLOSED;
+    }
+    if (kept.rule.equals(rule)) {
+      return kept.object.state();
+    }
+    return kept.object.isOpen() ? CircuitState.OPEN : CircuitState.CLOSED;
+  }
+
   /** Returns the state of every kept circuit breaker, by key, sorted. */
   synchronized Map<String, CircuitState> breakerStates() {
     Map<String, CircuitState> states = new TreeMap<>();

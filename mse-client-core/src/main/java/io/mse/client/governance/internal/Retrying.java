@@ -43,7 +43,9 @@ final class Retrying {
     Exception last = null;
     for (int n = 1; ; n++) {
       try {
-        return attempt.attempt(n);
+        T result = attempt.attempt(n);
+        countRetry(policy, n);
+        return result;
       } catch (RateLimitedException | CircuitOpenException | BulkheadFullException
           | NoInstanceAvailableException refusal) {
         if (last == null) {
@@ -52,6 +54,7 @@ final class Retrying {
         last.addSuppressed(refusal);
         throw last;
       } catch (Exception e) {
+        countRetry(policy, n);
         last = e;
       }
       if (!mayRetry(ticker, request, policy, last, n, maxAttempts)) {
@@ -63,7 +66,9 @@ final class Retrying {
   /**
    * Returns whether attempt {@code attempt} of {@code maxAttempts}, which failed with {@code last},
    * is to be retried: attempts are left, the request is idempotent or {@code last} shows it was
-   * never sent, and the retry budget has a retry left (which is taken and counted).
+   * never sent, and the retry budget has a retry left (which is taken). The retry is counted
+   * ({@code RETRIED}) by the loop once it is made, not here: a retry the breaker, the bulkhead or
+   * routing then refuses is not counted as made.
    */
   static boolean mayRetry(Ticker ticker, GovernedRequest request, ResourcePolicy policy, Exception last,
       int attempt, int maxAttempts) {
@@ -79,8 +84,14 @@ final class Retrying {
       LOG.debug("Not retrying '{}': its retry budget is spent", policy.resource);
       return false;
     }
-    policy.counters.retries.increment();
     return true;
+  }
+
+  /** Counts attempt {@code n} as a retry when it is one: once it was made, not when it was refused. */
+  private static void countRetry(ResourcePolicy policy, int n) {
+    if (n > 1) {
+      policy.counters.retries.increment();
+    }
   }
 
   /**

@@ -140,10 +140,12 @@ final class Failover {
   }
 
   /**
-   * Returns {@code fault}, a request's permanent fault on every server, after noting it as a fault
-   * episode (the servers cannot be talked to as configured; {@link #status()} says so).
+   * Returns {@code fault}, a request's permanent fault on every server, after counting the request
+   * as {@code MISCONFIGURED} and noting it as a fault episode (the servers cannot be talked to as
+   * configured; {@link #status()} says so).
    */
   io.mse.client.MisconfigurationException misconfigured(io.mse.client.MisconfigurationException fault) {
+    stats.request(ClientStats.RequestOutcome.MISCONFIGURED);
     Fault current = this.fault;
     this.fault = new Fault(current == null ? ticker.read() : current.sinceNanos(), fault.getMessage());
     LOG.debug("{}", fault.getMessage());

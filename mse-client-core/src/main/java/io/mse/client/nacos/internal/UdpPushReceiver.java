@@ -98,6 +98,7 @@ final class UdpPushReceiver implements AutoCloseable {
       } else {
         LOG.debug("Ignoring a UDP datagram from {}, not a server of this client", packet.getSocketAddress());
       }
+      stats.pushIgnored(ClientStats.PushIgnored.NOT_FROM_SERVER);
       return;
     }
     String text;

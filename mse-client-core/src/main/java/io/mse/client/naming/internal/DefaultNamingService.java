@@ -8,6 +8,7 @@ import io.mse.client.naming.NamingService;
 import io.mse.client.naming.RegisteredInstance;
 import io.mse.client.naming.ServiceKey;
 import io.mse.client.spi.NamingEngine;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +34,12 @@ public final class DefaultNamingService implements NamingService {
   /** The instances this client registered and did not deregister, by service and endpoint. */
   private final ConcurrentHashMap<String, RegisteredInstance> registered = new ConcurrentHashMap<>();
 
+  /**
+   * @param namespace the client's namespace id ("" for the public one)
+   * @param cache the service cache reads are served from
+   * @param engine the engine registrations and first reads go to
+   * @param requestTimeout the longest wait for a service's first read
+   */
   public DefaultNamingService(String namespace, ServiceCache cache, NamingEngine engine, Duration requestTimeout) {
     this.namespace = namespace;
     this.cache = cache;
@@ -48,10 +55,27 @@ public final class DefaultNamingService implements NamingService {
   @Override
   public void registerInstance(String serviceName, String group, Instance instance) {
     ServiceKey key = key(serviceName, group);
-    Objects.requireNonNull(instance, "instance");
-    engine.registerInstance(key, instance);
-    registered.put(registrationKey(key, instance), new RegisteredInstance(key, instance, Instant.now()));
-    LOG.info("Registered {} in '{}'", instance.address(), key);
+    Instance announced = withStartTime(Objects.requireNonNull(instance, "instance"));
+    engine.registerInstance(key, announced);
+    registered.put(registrationKey(key, announced), new RegisteredInstance(key, announced, Instant.now()));
+    LOG.info("Registered {} in '{}'", announced.address(), key);
+  }
+
+  /**
+   * Returns {@code instance} announcing when this process started, under
+   * {@link Instance#START_TIME_METADATA_KEY}, unless it announces a start time already (then it is
+   * returned as is, as is the rest of its metadata in any case).
+   */
+  static Instance withStartTime(Instance instance) {
+    if (instance.metadata().containsKey(Instance.START_TIME_METADATA_KEY)) {
+      return instance;
+    }
+    return instance.toBuilder().metadata(Instance.START_TIME_METADATA_KEY, ProcessStart.EPOCH_MILLIS).build();
+  }
+
+  /** The start time of this JVM, as callers read it: decimal epoch milliseconds. */
+  private static final class ProcessStart {
+    static final String EPOCH_MILLIS = Long.toString(ManagementFactory.getRuntimeMXBean().getStartTime());
   }
 
   @Override
@@ -123,10 +147,10 @@ public final class DefaultNamingService implements NamingService {
   @Override
   public void updateInstance(String serviceName, String group, Instance instance) {
     ServiceKey key = key(serviceName, group);
-    Objects.requireNonNull(instance, "instance");
-    engine.updateInstance(key, instance);
-    registered.computeIfPresent(registrationKey(key, instance),
-        (k, known) -> new RegisteredInstance(key, instance, known.registeredAt()));
+    Instance announced = withStartTime(Objects.requireNonNull(instance, "instance"));
+    engine.updateInstance(key, announced);
+    registered.computeIfPresent(registrationKey(key, announced),
+        (k, known) -> new RegisteredInstance(key, announced, known.registeredAt()));
   }
 
   /** Returns the instances this client registered and did not deregister, from memory. */

@@ -105,6 +105,8 @@ class NacosMisconfigurationTest {
       MisconfigurationException e = failsBeforeTheDeadline(() -> client.config().getConfig("a.properties", "G"));
       assertThat(e.setting()).isEqualTo("serverAddr");
       assertThat(e).hasMessageContaining("does not speak TLS").hasMessageContaining("use http://");
+      assertThat(client.stats().requests(io.mse.client.ClientStats.RequestOutcome.MISCONFIGURED)).isPositive();
+      assertThat(client.stats().requests(io.mse.client.ClientStats.RequestOutcome.UNAVAILABLE)).isZero();
     }
   }
 

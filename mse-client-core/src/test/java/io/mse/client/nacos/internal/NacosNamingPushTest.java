@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mse.client.ClientStats;
 import io.mse.client.MseClient;
 import io.mse.client.MseClientConfig;
 import io.mse.client.Ticker;
@@ -135,10 +136,17 @@ class NacosNamingPushTest {
       assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
       assertThat(client.naming().getAllInstances("push-svc2")).isEmpty();
       assertThat(logs.lines("WARN", "127.0.0.2", "not a server of this client")).hasSize(1);
+      ClientStats stats = client.stats();
+      assertThat(stats.pushesReceived()).isEqualTo(2);
+      assertThat(stats.pushesIgnored(ClientStats.PushIgnored.NOT_FROM_SERVER)).isEqualTo(2);
 
       nacos.push(port, PUSH_SVC2_DATAGRAM, false); // the server itself, from 127.0.0.1
       assertThat(nacos.receive()).isEqualTo(PUSH_SVC2_ACK);
       assertThat(events.poll(5, TimeUnit.SECONDS).instances()).extracting(Instance::port).containsExactly(9101);
+      // received = applied + ignored: one applied, two ignored
+      assertThat(stats.pushesReceived()).isEqualTo(3);
+      assertThat(java.util.Arrays.stream(ClientStats.PushIgnored.values()).mapToLong(stats::pushesIgnored).sum())
+          .isEqualTo(2);
     }
   }
 
