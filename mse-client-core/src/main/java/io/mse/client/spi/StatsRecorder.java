@@ -185,4 +185,48 @@ public final class StatsRecorder implements ClientStats {
   public long requests(RequestOutcome outcome) {
     return requests.get(outcome).sum();
   }
+
+  /**
+   * Returns the counts in one line, for logs and a quick look: the gauges, then every counter that is
+   * not 0 (by outcome or reason where it has them), e.g. {@code ClientStats{configsListened=3,
+   * servicesSubscribed=1, requests{OK=42}, longPolls=7, configChangesDelivered=2}}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("ClientStats{configsListened=").append(configsListened())
+        .append(", servicesSubscribed=").append(servicesSubscribed());
+    appendByKey(out, "requests", RequestOutcome.values(), this::requests);
+    appendIfNotZero(out, "longPolls", longPolls());
+    appendIfNotZero(out, "configChangesDelivered", configChangesDelivered());
+    appendIfNotZero(out, "serviceChangesDelivered", serviceChangesDelivered());
+    appendIfNotZero(out, "pushesReceived", pushesReceived());
+    appendIfNotZero(out, "pushesAcked", pushesAcked());
+    appendByKey(out, "pushesIgnored", PushIgnored.values(), this::pushesIgnored);
+    appendIfNotZero(out, "serverFailovers", serverFailovers());
+    appendIfNotZero(out, "logins", logins());
+    appendByKey(out, "tokenRenewals", TokenRenewal.values(), this::tokenRenewals);
+    appendIfNotZero(out, "configSnapshotReads", configSnapshotReads());
+    appendIfNotZero(out, "serviceSnapshotReads", serviceSnapshotReads());
+    return out.append('}').toString();
+  }
+
+  private static void appendIfNotZero(StringBuilder out, String name, long value) {
+    if (value != 0) {
+      out.append(", ").append(name).append('=').append(value);
+    }
+  }
+
+  private static <K extends Enum<K>> void appendByKey(StringBuilder out, String name, K[] keys,
+      java.util.function.ToLongFunction<K> count) {
+    StringBuilder counts = new StringBuilder();
+    for (K key : keys) {
+      long value = count.applyAsLong(key);
+      if (value != 0) {
+        counts.append(counts.length() == 0 ? "" : ", ").append(key.name()).append('=').append(value);
+      }
+    }
+    if (counts.length() > 0) {
+      out.append(", ").append(name).append('{').append(counts).append('}');
+    }
+  }
 }

@@ -105,6 +105,17 @@ class ResilienceTest {
   }
 
   @Test
+  void statsReadAsOneLineNamingEachResourcesOutcomes() {
+    Governance g = governance(GovernanceRules.builder()
+        .circuitBreaker(CircuitBreakerRule.builder("inv").minimumNumberOfCalls(1)
+            .slidingWindow(SlidingWindowType.COUNT_BASED, 1).build()).build());
+    g.decide(request).onError(new IOException("opens it"));
+
+    assertThat(g.stats().toString()).startsWith("GovernanceStats{resources=[inv{ALLOWED=1")
+        .contains("FAILED=1").contains("circuit=OPEN").contains("DEFAULT_GROUP@@inv{ejected=0").doesNotContain("StatsView");
+  }
+
+  @Test
   void theCircuitStateOfAResourceWithoutABreakerRuleIsNull() {
     Governance g = governance(GovernanceRules.EMPTY);
 

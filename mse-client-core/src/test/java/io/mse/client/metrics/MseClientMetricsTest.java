@@ -191,6 +191,13 @@ class MseClientMetricsTest {
   }
 
   @Test
+  void clientStatsReadAsOneLine() {
+    client.config().addListener("one-line.properties", "DEFAULT_GROUP", event -> { });
+    assertThat(client.stats().toString()).startsWith("ClientStats{configsListened=")
+        .doesNotContain("configsListened=0,").doesNotContain("StatsRecorder").endsWith("}");
+  }
+
+  @Test
   void withoutABinderNothingIsObservedAndDecisionsAreNotTimed() {
     Governance governance = client.governance();
     for (int i = 0; i < 2000; i++) {

@@ -71,4 +71,17 @@ final class GovernanceStatsView implements GovernanceStats {
   public long timedDecisionNanos() {
     return timedNanos.sum();
   }
+
+  /** Returns every resource's counts and every followed service's ejections and subsets, in one line. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("GovernanceStats{resources=").append(resources()).append(", services=[");
+    String separator = "";
+    for (ServiceStats service : services()) {
+      out.append(separator).append(service.group()).append("@@").append(service.service()).append("{ejected=")
+          .append(service.ejectedInstances()).append(", subsets=").append(service.subsets()).append('}');
+      separator = ", ";
+    }
+    return out.append("]}").toString();
+  }
 }

@@ -70,4 +70,23 @@ final class ResourceCounters implements ResourceStats {
         a.noInstance() + b.noInstance(), a.bulkheadFull() + b.bulkheadFull(), a.retries() + b.retries(),
         a.retriesDenied() + b.retriesDenied(), a.ejections() + b.ejections(), a.readmissions() + b.readmissions());
   }
+
+  /** Returns the resource and its outcomes that are not 0, e.g. {@code inventory{ALLOWED=12, SUCCEEDED=11, FAILED=1}}. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder(resource()).append('{');
+    String separator = "";
+    for (CallOutcome outcome : CallOutcome.values()) {
+      long value = count(outcome);
+      if (value != 0) {
+        out.append(separator).append(outcome.name()).append('=').append(value);
+        separator = ", ";
+      }
+    }
+    CircuitState state = circuitState();
+    if (state != null) {
+      out.append(separator).append("circuit=").append(state);
+    }
+    return out.append('}').toString();
+  }
 }
