@@ -572,10 +572,18 @@ public class MseProperties {
     /**
      * The most attempts of load-balanced RestTemplate and RestClient calls under a timeout rule sent
      * at the same time, each on a thread of its own so that the caller's wait ends at the rule's
-     * timeout; when all are busy, further calls run on their callers' threads, timed but not cut off.
-     * Calls without a timeout rule use none. 1 to 10000.
+     * timeout (an attempt that outlives its timeout keeps its thread until its exchange ends); when
+     * all are busy, a call waits for one up to its timeout and is then refused with a
+     * TimeoutThreadsBusyException, nothing sent. Calls without a timeout rule use none. 1 to 10000.
      */
     private int maxTimeoutThreads = 200;
+
+    /**
+     * The most of those threads one service's calls may hold at once, so that a service whose
+     * provider hangs cannot take the threads of the others; used up to max-timeout-threads. 1 to
+     * 10000.
+     */
+    private int maxTimeoutThreadsPerService = 50;
 
     public boolean isEnabled() {
       return enabled;
@@ -619,10 +627,24 @@ public class MseProperties {
       this.maxTimeoutThreads = maxTimeoutThreads;
     }
 
+    public int getMaxTimeoutThreadsPerService() {
+      return maxTimeoutThreadsPerService;
+    }
+
+    /** Sets the most threads one service's calls under a timeout rule may hold; 1 to 10000. */
+    public void setMaxTimeoutThreadsPerService(int maxTimeoutThreadsPerService) {
+      if (maxTimeoutThreadsPerService < 1 || maxTimeoutThreadsPerService > 10_000) {
+        throw new IllegalArgumentException("mse.loadbalancer.max-timeout-threads-per-service "
+            + maxTimeoutThreadsPerService + " is invalid: it must be 1 to 10000");
+      }
+      this.maxTimeoutThreadsPerService = maxTimeoutThreadsPerService;
+    }
+
     @Override
     public String toString() {
       return "LoadBalancer[enabled=" + enabled + ", resourceNaming=" + resourceNaming + ", retryNonIdempotent="
-          + retryNonIdempotent + ", maxTimeoutThreads=" + maxTimeoutThreads + "]";
+          + retryNonIdempotent + ", maxTimeoutThreads=" + maxTimeoutThreads + ", maxTimeoutThreadsPerService="
+          + maxTimeoutThreadsPerService + "]";
     }
   }
 

@@ -89,7 +89,8 @@ public class MseLoadBalancerAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     BlockingCallTimeouts mseBlockingCallTimeouts(MseProperties properties) {
-      return new BlockingCallTimeouts(properties.getLoadbalancer().getMaxTimeoutThreads());
+      return new BlockingCallTimeouts(properties.getLoadbalancer().getMaxTimeoutThreads(),
+          properties.getLoadbalancer().getMaxTimeoutThreadsPerService());
     }
 
     /** The governed interceptor, with Spring Cloud's request transformers. */
@@ -132,6 +133,29 @@ public class MseLoadBalancerAutoConfiguration {
         ObjectProvider<? extends BlockingLoadBalancerInterceptor> provider) {
       // An ObjectProvider only hands objects out: one of a subtype is one of the type.
       return (ObjectProvider<BlockingLoadBalancerInterceptor>) provider;
+    }
+  }
+
+  /**
+   * Apache HttpClient 5 request factories built by Spring Boot 4 ({@code spring.http.clients.*}, its
+   * first choice when httpclient5 is present): {@link HttpComponentsAbort} first in their exec chain,
+   * so that an attempt cut off at its timeout aborts its exchange. Stands back on Spring Boot 3.5
+   * (no such customizer) and without httpclient5.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+      "org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder",
+      "org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer",
+      "org.springframework.http.client.ClientHttpRequestInterceptor"})
+  static class HttpComponentsTimeouts {
+
+    /** Adds {@link HttpComponentsAbort} to the HttpClient 5 clients Boot's factory builder makes. */
+    @Bean
+    @ConditionalOnMissingBean(name = "mseHttpComponentsAbortCustomizer")
+    org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer<
+        org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder>
+        mseHttpComponentsAbortCustomizer() {
+      return builder -> builder.withHttpClientCustomizer(HttpComponentsAbort::install);
     }
   }
 

@@ -44,7 +44,9 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *       timeout rule sends each attempt on one of its threads and the caller's wait ends at the
  *       rule's timeout: the attempt is cancelled (its exchange aborted where the request factory
  *       allows, see {@link BlockingCallTimeouts}), recorded as a timeout, and retried per the rules,
- *       else the call fails with {@link io.mse.client.governance.CallTimeoutException}. The timeout
+ *       else the call fails with {@link io.mse.client.governance.CallTimeoutException}. When no
+ *       thread is free within the timeout the call is refused with a
+ *       {@link TimeoutThreadsBusyException}, nothing sent or recorded: it never runs uncut. The timeout
  *       covers the attempt until its response's status and headers have arrived; the body is read
  *       afterwards, bounded by the request factory's read timeout. A call without a timeout rule
  *       runs whole on the caller's thread. Without {@link BlockingCallTimeouts} (the three-argument
@@ -60,8 +62,17 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *
  * <p>Each attempt continues the rest of the interceptor chain with the request's URI rewritten to
  * the instance ({@code https} when its metadata says {@code secure=true}) and Spring Cloud's
- * {@link LoadBalancerRequestTransformer}s applied. Register it last among a client's interceptors
- * (Spring Cloud's bean post-processors and customizers do). Thread-safe.
+ * {@link LoadBalancerRequestTransformer}s applied. Interceptors after this one run once per attempt
+ * and, under a timeout rule, on a thread of {@link BlockingCallTimeouts}, not the caller's. Spring
+ * Cloud adds it last to {@code @LoadBalanced RestTemplate} beans (its customizer), but to a
+ * {@code @LoadBalanced RestClient.Builder} when the builder bean is made: interceptors the application
+ * adds to that builder afterwards (e.g. Spring Security's {@code OAuth2ClientHttpRequestInterceptor})
+ * come after it. On that thread they see the caller's context only as far as
+ * {@link BlockingCallTimeouts} carries it: with Micrometer's context-propagation library present,
+ * the thread-locals of every {@code ThreadLocalAccessor} registered in its {@code ContextRegistry}
+ * (Spring Security's {@code SecurityContextHolder}, SLF4J's MDC, Micrometer's observation when their
+ * accessors are registered), set around the attempt and restored after it; nothing else (no
+ * {@code InheritableThreadLocal}, no {@code RequestContextHolder} unless registered). Thread-safe.
  */
 public class MseLoadBalancerInterceptor implements BlockingLoadBalancerInterceptor {
 
@@ -117,8 +128,9 @@ public class MseLoadBalancerInterceptor implements BlockingLoadBalancerIntercept
       throws IOException {
     GovernedRequest governed = requests.of(request.getMethod().name(), request.getURI(), request.getHeaders(),
         request.getAttributes(), TagContext.current());
-    if (timeouts != null && governance.timeoutOf(governed) != null) {
-      return timeouts.call(governance, governed, instance -> {
+    java.time.Duration timeout = timeouts == null ? null : governance.timeoutOf(governed);
+    if (timeout != null) {
+      return timeouts.call(governance, governed, timeout, instance -> {
         HttpRequest attempt = attemptRequest(request, governed, instance);
         return () -> execution.execute(attempt, body);
       });

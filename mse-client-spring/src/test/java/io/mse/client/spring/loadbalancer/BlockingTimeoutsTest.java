@@ -34,6 +34,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -47,8 +49,10 @@ import org.springframework.web.client.RestTemplate;
  * the rule's timeout (bounds below are generous for a loaded 2-core machine: the feature's absence
  * would take the provider's 3 s), the attempt is counted as a timeout and retried on a fast
  * instance, and where the request factory aborts on interrupt the slow provider sees the connection
- * closed before its answer. Once per factory: the one Boot detects on this class path (Reactor
- * Netty), the JDK HttpClient, and the Simple one ({@code HttpURLConnection}), which cannot be aborted.
+ * closed before its answer. Once per factory, each pinned with {@code spring.http.clients.imperative.factory}
+ * (Boot would detect Apache HttpClient 5 on this class path) and checked: Apache HttpClient 5 (aborted
+ * by {@link HttpComponentsAbort}), Reactor Netty, the JDK HttpClient, and the Simple one
+ * ({@code HttpURLConnection}), which cannot be aborted.
  */
 class BlockingTimeoutsTest {
 
@@ -64,9 +68,17 @@ class BlockingTimeoutsTest {
 
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  class WithTheFactoryBootDetects extends Scenarios {
-    WithTheFactoryBootDetects() {
-      super(ReactorClientHttpRequestFactory.class, true);
+  class WithApacheHttpClient5 extends Scenarios {
+    WithApacheHttpClient5() {
+      super(HttpComponentsClientHttpRequestFactory.class, true, "spring.http.clients.imperative.factory=http-components");
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WithReactorNetty extends Scenarios {
+    WithReactorNetty() {
+      super(ReactorClientHttpRequestFactory.class, true, "spring.http.clients.imperative.factory=reactor");
     }
   }
 
@@ -95,32 +107,75 @@ class BlockingTimeoutsTest {
     }
 
     @Test
-    void anAttemptRunsOnTheCallersThreadUntilAThreadIsFree() throws Exception {
+    void aCallFindingNoFreeThreadIsRefusedAtItsTimeoutAndNeverRunsOnTheCallersThread() throws Exception {
+      assertThat(caller.getBean(ClientHttpRequestFactory.class)).isInstanceOf(SimpleClientHttpRequestFactory.class);
       SlowProvider slow = slowProvider();
       TestProvider fast = TestProvider.start("fast");
       providers.add(fast);
       String slowService = service(slow.instance());
       String fastService = service(fast.instance());
-      governance.setLocalRules(GovernanceRules.builder().timeout("*", Duration.ofSeconds(10))
-          .timeout(slowService, TIMEOUT).build());
+      governance.setLocalRules(GovernanceRules.builder().timeout("*", TIMEOUT).build());
 
       // HttpURLConnection cannot be aborted: the only thread stays in its read after the timeout
       assertThatThrownBy(() -> timed(() -> restClient.get().uri("http://" + slowService + "/who").retrieve()
           .body(String.class))).isInstanceOf(CallTimeoutException.class);
-      assertThat(restClient.get().uri("http://" + fastService + "/who").retrieve().body(String.class))
-          .isEqualTo("fast");
-      String me = Thread.currentThread().getName();
-      assertThat(RecordingFactory.THREADS).hasSize(2).endsWith(me);
-      assertThat(RecordingFactory.THREADS.get(0)).startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX);
+      assertThatThrownBy(() -> timed(() -> restClient.get().uri("http://" + fastService + "/who").retrieve()
+          .body(String.class))).isInstanceOf(TimeoutThreadsBusyException.class);
+      assertThat(RecordingFactory.THREADS).hasSize(1)
+          .allMatch(t -> t.startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX));
+      assertThat(governance.counters(fastService).calls()).isZero();   // refused before governance: not counted
+      assertThat(fast.hits).hasValue(0);
 
       // once the slow answer came (and was discarded), the thread takes calls again
       await().atMost(WAIT).untilAsserted(() -> assertThat(slow.answered).hasValue(1));
-      await().atMost(WAIT).until(() -> {
-        restTemplate.getForObject("http://" + fastService + "/who", String.class);
-        return RecordingFactory.THREADS.get(RecordingFactory.THREADS.size() - 1)
-            .startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX);
-      });
+      await().atMost(WAIT).untilAsserted(() -> assertThat(restTemplate.getForObject("http://" + fastService + "/who",
+          String.class)).isEqualTo("fast"));
+      assertThat(RecordingFactory.THREADS).allMatch(t -> t.startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX));
       assertThat(governance.counters(fastService).failures()).isZero();
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class InterceptorsAddedAfterOurs extends Caller {
+    InterceptorsAddedAfterOurs() {
+      super(JdkClientHttpRequestFactory.class, "spring.http.clients.imperative.factory=jdk");
+    }
+
+    @Test
+    void runOnThePoolThreadWithTheCallersRegisteredContextAndNoInheritedThreadLocals() throws Exception {
+      TestProvider provider = TestProvider.start("plain");
+      providers.add(provider);
+      String service = service(provider.instance());
+      governance.setLocalRules(GovernanceRules.builder().timeout(service, Duration.ofSeconds(5)).build());
+      ThreadLocal<String> user = new ThreadLocal<>();
+      InheritableThreadLocal<String> inherited = new InheritableThreadLocal<>();
+      String key = "mse-test-security-" + SERVICES.incrementAndGet();
+      io.micrometer.context.ContextRegistry.getInstance().registerThreadLocalAccessor(key, user);
+      List<String> seen = new CopyOnWriteArrayList<>();
+      RestClient client = caller.getBean(RestClient.Builder.class).clone().requestInterceptor((request, body, next) -> {
+        seen.add(Thread.currentThread().getName() + " user=" + user.get() + " inherited=" + inherited.get());
+        return next.execute(request, body);
+      }).build();
+      try {
+        Thread a = new Thread(() -> {
+          inherited.set("A");
+          user.set("alice");
+          client.get().uri("http://" + service + "/who").retrieve().body(String.class);
+        }, "caller-a");
+        a.start();
+        a.join(WAIT.toMillis());
+        Thread b = new Thread(() -> client.get().uri("http://" + service + "/who").retrieve().body(String.class),
+            "caller-b");
+        b.start();
+        b.join(WAIT.toMillis());
+      } finally {
+        io.micrometer.context.ContextRegistry.getInstance().removeThreadLocalAccessor(key);
+      }
+
+      assertThat(seen).hasSize(2).allMatch(s -> s.startsWith(BlockingCallTimeouts.THREAD_NAME_PREFIX));
+      assertThat(seen.get(0)).endsWith("user=alice inherited=null");
+      assertThat(seen.get(1)).endsWith("user=null inherited=null");
     }
   }
 
@@ -206,6 +261,41 @@ class BlockingTimeoutsTest {
     @Test
     void theCallerGetsTheFactoryUnderTest() {
       assertThat(caller.getBean(ClientHttpRequestFactory.class)).isInstanceOf(factory);
+    }
+
+    @Test
+    void lateAndCancelledResponsesAreClosed() throws Exception {
+      SlowProvider slow = slowProvider();
+      String service = service(slow.instance());
+      governance.setLocalRules(GovernanceRules.builder().timeout(service, TIMEOUT).build());
+      int closedBefore = RecordingFactory.CLOSED.get();
+      int openedBefore = RecordingFactory.OPENED.get();
+
+      assertThatThrownBy(() -> timed(() -> restTemplate.getForObject("http://" + service + "/who", String.class)))
+          .isInstanceOf(CallTimeoutException.class);
+
+      if (aborts) {
+        assertThat(RecordingFactory.OPENED.get()).isEqualTo(openedBefore);   // no response ever came
+      } else {   // the slow answer arrives after the timeout, into a response nobody reads: closed
+        await().atMost(WAIT).untilAsserted(() -> assertThat(RecordingFactory.CLOSED.get() - closedBefore)
+            .isEqualTo(RecordingFactory.OPENED.get() - openedBefore).isEqualTo(1));
+      }
+    }
+
+    @Test
+    void aFactoryThatCannotAbortIsNamedInAWarning() throws Exception {
+      TestProvider provider = TestProvider.start("plain");
+      providers.add(provider);
+      String service = service(provider.instance());
+      governance.setLocalRules(GovernanceRules.builder().timeout(service, Duration.ofSeconds(5)).build());
+
+      // the factory's own responses, not the counting wrapper's
+      RestTemplate unwrapped = new RestTemplate(caller.getBean(ClientHttpRequestFactory.class));
+      unwrapped.setInterceptors(List.of(caller.getBean(MseLoadBalancerInterceptor.class)));
+      assertThat(unwrapped.getForObject("http://" + service + "/who", String.class)).isEqualTo("plain");
+
+      assertThat(caller.getBean(BlockingCallTimeouts.class).unabortableFactoriesWarned())
+          .hasSize(aborts ? 0 : 1);
     }
 
     @Test
@@ -303,6 +393,9 @@ class BlockingTimeoutsTest {
   /** Delegates, noting the name of the thread each request is created (and sent) on. */
   static final class RecordingFactory implements ClientHttpRequestFactory {
     static final List<String> THREADS = new CopyOnWriteArrayList<>();
+    /** Responses received, and closed. */
+    static final AtomicInteger OPENED = new AtomicInteger();
+    static final AtomicInteger CLOSED = new AtomicInteger();
     private final ClientHttpRequestFactory delegate;
 
     RecordingFactory(ClientHttpRequestFactory delegate) {
@@ -312,7 +405,79 @@ class BlockingTimeoutsTest {
     @Override
     public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
       THREADS.add(Thread.currentThread().getName());
-      return delegate.createRequest(uri, httpMethod);
+      ClientHttpRequest request = delegate.createRequest(uri, httpMethod);
+      return new CountingRequest(request);
+    }
+  }
+
+  /** Counts the responses of its request, and their closing. */
+  static final class CountingRequest implements ClientHttpRequest {
+    private final ClientHttpRequest delegate;
+
+    CountingRequest(ClientHttpRequest delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ClientHttpResponse execute() throws IOException {
+      ClientHttpResponse response = delegate.execute();
+      RecordingFactory.OPENED.incrementAndGet();
+      return new ClientHttpResponse() {
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        public org.springframework.http.HttpStatusCode getStatusCode() throws IOException {
+          return response.getStatusCode();
+        }
+
+        @Override
+        public String getStatusText() throws IOException {
+          return response.getStatusText();
+        }
+
+        @Override
+        public void close() {
+          response.close();
+          if (closed.compareAndSet(false, true)) {
+            RecordingFactory.CLOSED.incrementAndGet();
+          }
+        }
+
+        @Override
+        public java.io.InputStream getBody() throws IOException {
+          return response.getBody();
+        }
+
+        @Override
+        public org.springframework.http.HttpHeaders getHeaders() {
+          return response.getHeaders();
+        }
+      };
+    }
+
+    @Override
+    public java.io.OutputStream getBody() throws IOException {
+      return delegate.getBody();
+    }
+
+    @Override
+    public HttpMethod getMethod() {
+      return delegate.getMethod();
+    }
+
+    @Override
+    public URI getURI() {
+      return delegate.getURI();
+    }
+
+    @Override
+    public org.springframework.http.HttpHeaders getHeaders() {
+      return delegate.getHeaders();
+    }
+
+    @Override
+    public java.util.Map<String, Object> getAttributes() {
+      return delegate.getAttributes();
     }
   }
 }

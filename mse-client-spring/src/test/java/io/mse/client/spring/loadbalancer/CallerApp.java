@@ -10,6 +10,7 @@ import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -26,7 +27,8 @@ public class CallerApp {
   @Bean
   @LoadBalanced
   RestClient.Builder loadBalancedRestClientBuilder() {
-    return RestClient.builder();
+    // pinned: Spring would pick Apache HttpClient 5, which is on the test class path for BlockingTimeoutsTest
+    return RestClient.builder().requestFactory(new ReactorClientHttpRequestFactory());
   }
 
   @Bean

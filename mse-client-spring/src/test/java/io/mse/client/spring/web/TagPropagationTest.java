@@ -38,6 +38,7 @@ import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -206,7 +207,8 @@ class TagPropagationTest {
     @Bean
     @LoadBalanced
     RestClient.Builder loadBalancedRestClientBuilder() {
-      return RestClient.builder();
+      // pinned: Spring would pick Apache HttpClient 5, which is on the test class path for BlockingTimeoutsTest
+    return RestClient.builder().requestFactory(new ReactorClientHttpRequestFactory());
     }
   }
 
@@ -270,7 +272,8 @@ class TagPropagationTest {
     @Bean
     @LoadBalanced
     RestClient.Builder loadBalancedRestClientBuilder() {
-      return RestClient.builder();
+      // pinned: Spring would pick Apache HttpClient 5, which is on the test class path for BlockingTimeoutsTest
+    return RestClient.builder().requestFactory(new ReactorClientHttpRequestFactory());
     }
   }
 

@@ -1,0 +1,39 @@
+package io.mse.client.spring.loadbalancer;
+
+import io.mse.client.governance.CallTimeoutException;
+import java.time.Duration;
+
+/**
+ * A load-balanced RestTemplate / RestClient call under a timeout rule found no thread of
+ * {@link BlockingCallTimeouts} free within its timeout: its service's share
+ * ({@code mse.loadbalancer.max-timeout-threads-per-service}) or all of them
+ * ({@code mse.loadbalancer.max-timeout-threads}) were busy, usually with attempts that outlived their
+ * timeout on a request factory that cannot abort them. Thrown for a call's first attempt before
+ * governance is asked, so nothing is sent and nothing is recorded against any instance; a retry that
+ * finds no thread is recorded as that attempt's timeout. A {@link CallTimeoutException}: the caller
+ * waited its timeout and has no answer.
+ */
+public class TimeoutThreadsBusyException extends CallTimeoutException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String message;
+
+  /**
+   * @param resource the call's resource
+   * @param service the call's service
+   * @param timeout how long the call waited for a thread (its timeout rule)
+   * @param busy what was full, e.g. "all 4 threads of service 'x''s share"
+   */
+  public TimeoutThreadsBusyException(String resource, String service, Duration timeout, String busy) {
+    super(resource, timeout, timeout);
+    this.message = "call to '" + resource + "' not sent: no thread free within its timeout of " + timeout.toMillis()
+        + " ms (" + busy + " busy with attempts of service '" + service
+        + "', likely still running after their timeout on a request factory that cannot abort them)";
+  }
+
+  @Override
+  public String getMessage() {
+    return message;
+  }
+}
