@@ -63,6 +63,10 @@ class MseConfigImportNacosIT {
 
   private void publish(String dataId, String content) {
     assertThat(publisher.config().publishConfig(dataId, null, content)).isTrue();
+    // A real server serves a published config only after its dump (tens of ms; a 2.x under load, more):
+    // an application started before would find the required import missing.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+        () -> content.equals(publisher.config().getConfig(dataId, null, java.time.Duration.ofSeconds(3))));
   }
 
   private ConfigurableApplicationContext start(String imports) {

@@ -46,6 +46,9 @@ final class ScaStyleScenario {
     String app = "sca-demo-" + UUID.randomUUID().toString().substring(0, 8);
     String dataId = app + ".yaml";
     publisher.config().publishConfig(dataId, GROUP, "shop:\n  greeting: hello\n");
+    // served by a real server only after its dump: the application's required import must find it
+    await().atMost(WAIT).until(() -> "shop:\n  greeting: hello\n".equals(
+        publisher.config().getConfig(dataId, GROUP, java.time.Duration.ofSeconds(3))));
     List<String> args = new ArrayList<>(List.of("--spring.config.location=optional:classpath:/sca-app/",
         "--APP_NAME=" + app, "--NACOS_SERVER_ADDR=" + address, "--mse.snapshot-dir=" + snapshots.resolve(app)));
     if (username != null) {
