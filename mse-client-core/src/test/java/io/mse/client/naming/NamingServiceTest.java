@@ -230,7 +230,9 @@ class NamingServiceTest {
       assertThat(naming.selectOneHealthyInstance("consumers:org.foo.Demo::").port()).isEqualTo(80);
     }
     naming.registerInstance("consumers:org.foo.Other::", null, consumer);
-    assertThat(naming.getAllInstances("consumers:org.foo.Other::")).containsExactly(consumer);
+    assertThat(naming.getAllInstances("consumers:org.foo.Other::")).singleElement()
+        .satisfies(listed -> assertThat(listed.address()).isEqualTo(consumer.address()))
+        .satisfies(listed -> assertThat(listed.metadata()).containsAllEntriesOf(consumer.metadata()));
     assertThatThrownBy(() -> naming.selectOneHealthyInstance("consumers:org.foo.Other::"))
         .isInstanceOf(NoInstanceAvailableException.class);
   }
