@@ -59,8 +59,12 @@ class NacosBadInputIT {
     try (FaultProxy proxy = FaultProxy.start(Integer.parseInt(server.address().split(":")[1]));
          MseClient client = server.clientBuilder(dir).serverAddr(proxy.address()).build()) {
       assertThat(client.config().publishConfig(dataId, "DEFAULT_GROUP", "v=1")).isTrue();
+      // served only after the server's dump: wait for it, then listen once (a listener added while the
+      // server still answered "not found" would be told of v=1 as a change)
       await().atMost(Duration.ofSeconds(10)).until(() -> "v=1".equals(
-          client.config().getConfigAndAddListener(dataId, "DEFAULT_GROUP", Duration.ofSeconds(5), events::add)));
+          client.config().getConfig(dataId, "DEFAULT_GROUP", Duration.ofSeconds(5))));
+      assertThat(client.config().getConfigAndAddListener(dataId, "DEFAULT_GROUP", Duration.ofSeconds(5), events::add))
+          .isEqualTo("v=1");
       long publishes = proxy.count("POST", "/nacos/v1/cs/configs");
 
       String oneByteTooMany = contentFor(dataId, LIMIT + 1);
