@@ -39,18 +39,31 @@ import org.slf4j.LoggerFactory;
  * <p>A snapshot directory that cannot be written (read-only, full, not a directory) never fails the
  * client, which keeps everything in memory: the first failed write of an episode is logged at WARN,
  * the next ones at DEBUG, and the first write that works again at INFO. Thread-safe.
+ *
+ * <p>Config snapshots are plain bytes; only instance lists go through Jackson, whose mapper is made on
+ * the first instance-list write or read, so that a client's start-up and first config read load none
+ * of Jackson's classes.
  */
 public final class SnapshotStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final Set<String> WINDOWS_RESERVED = Set.of("con", "prn", "aux", "nul", "com1", "com2",
       "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
       "lpt7", "lpt8", "lpt9");
 
   private static final int MAX_SEGMENT = 150;
   private static final int KEPT_PREFIX = 100;
+
+  /**
+   * The JSON mapper of instance-list snapshots, made on first use (holder idiom): building an
+   * {@link ObjectMapper} loads some 370 classes, a large share of a client's start-up, and a client that
+   * only reads configs never needs it.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final TypeReference<List<Instance>> INSTANCES = new TypeReference<>() {};
+  }
 
   private final Path base;
   private final Path root;
@@ -100,7 +113,7 @@ public final class SnapshotStore {
   /** Stores a service's instance list. */
   public void writeInstances(ServiceKey key, List<Instance> instances) {
     try {
-      write(serviceFile(key), JSON.writeValueAsBytes(instances));
+      write(serviceFile(key), Json.MAPPER.writeValueAsBytes(instances));
     } catch (IOException e) {
       LOG.warn("Could not encode the snapshot of '{}'", key, e);
     }
@@ -110,7 +123,7 @@ public final class SnapshotStore {
   public Optional<List<Instance>> readInstances(ServiceKey key) {
     return read(serviceFile(key)).flatMap(bytes -> {
       try {
-        return Optional.of(List.copyOf(JSON.readValue(bytes, new TypeReference<List<Instance>>() {})));
+        return Optional.of(List.copyOf(Json.MAPPER.readValue(bytes, Json.INSTANCES)));
       } catch (IOException | IllegalArgumentException e) {
         LOG.warn("Ignoring the unreadable snapshot of '{}': {}", key, e.toString());
         return Optional.empty();

@@ -4,6 +4,7 @@ import io.mse.client.MseClientConfig;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Makes the JDK {@link HttpClient} of a Nacos transport: HTTP/1.1, no redirects, the connect timeout
@@ -23,9 +24,11 @@ final class NacosHttpClients {
   /**
    * Makes the HTTP client for a client's settings and their already parsed {@code address}: for
    * {@code https://} servers the trust store of the {@code nacos.tls.*} properties when one is set
-   * (see {@link NacosTls}; host names are verified); when none of the servers is {@code https://},
-   * the JVM's default TLS context (its trust store read from disk) is not loaded at all, which takes
-   * a good part of a client's start-up.
+   * (see {@link NacosTls}; host names are verified); when none of the servers is {@code https://}
+   * and no trust store is set, the JVM's default TLS context made on first use
+   * ({@link NacosTls#lazyDefault()}, never over http), so that no JSSE class is loaded: building the
+   * default context (provider, cipher suites, trust store read from disk) takes a good part of a
+   * client's start-up.
    *
    * @throws IllegalArgumentException when the trust store cannot be read
    */
@@ -33,9 +36,10 @@ final class NacosHttpClients {
     HttpClient.Builder builder = builder(settings.requestTimeout());
     SSLContext tls = NacosTls.sslContext(settings);
     if (tls == null && address.servers().stream().noneMatch(server -> server.startsWith("https://"))) {
-      tls = NacosTls.plainHttpOnly();
-    }
-    if (tls != null) {
+      // The default context made on first use (never, over http), and parameters given here so that the
+      // HTTP client does not ask the context for its defaults: no JSSE class is loaded at all.
+      builder.sslContext(NacosTls.lazyDefault()).sslParameters(new SSLParameters());
+    } else if (tls != null) {
       builder.sslContext(tls);
     }
     return builder.build();
