@@ -144,7 +144,7 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
     ShutdownDrain drain = ShutdownDrain.of(applicationModel);
     drain.releaseInstance(this);
     ScopeModel stopping = ShutdownDrain.stoppingScope(registryURL, applicationModel);
-    boolean draining = stopping != null && !drainSettings.timeout().isZero() && drain.enabled(drainSettings);
+    boolean draining = stopping != null && drain.enabled(drainSettings);
     try {
       if (deregisteredForDrain != null && deregisteredForDrain.getAddress().equals(serviceInstance.getAddress())) {
         LOG.debug("{} was deregistered from '{}' at the last module's stop", serviceInstance.getAddress(),

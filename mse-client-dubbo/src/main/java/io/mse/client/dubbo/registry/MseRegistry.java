@@ -162,7 +162,7 @@ final class MseRegistry extends FailbackRegistry {
     }
     ScopeModel stopping = drains(url) && application != null ? ShutdownDrain.stoppingScope(url, application) : null;
     ShutdownDrain drain = stopping == null ? null : ShutdownDrain.of(application);
-    if (drain == null || drainSettings.timeout().isZero() || !drain.enabled(drainSettings)) {
+    if (drain == null || !drain.enabled(drainSettings)) {
       deregister(url, null, null);
       return;
     }
