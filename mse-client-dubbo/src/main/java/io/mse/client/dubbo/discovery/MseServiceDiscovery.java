@@ -31,6 +31,7 @@ import org.apache.dubbo.registry.client.ServiceInstance;
 import org.apache.dubbo.registry.client.event.ServiceInstancesChangedEvent;
 import org.apache.dubbo.registry.client.event.listener.ServiceInstancesChangedListener;
 import org.apache.dubbo.rpc.model.ApplicationModel;
+import org.apache.dubbo.rpc.model.ScopeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
   private final ExecutorService notifications;
   private final Map<String, AppListener> followed = new ConcurrentHashMap<>();
   private final ShutdownDrain.Settings drainSettings;
+  /** The instance the registry's drain deregistered at the last module's stop; null when none. */
+  private volatile ServiceInstance deregisteredForDrain;
 
   /**
    * @param applicationModel the application
@@ -101,28 +104,63 @@ final class MseServiceDiscovery extends AbstractServiceDiscovery {
   @Override
   protected void doRegister(ServiceInstance serviceInstance) {
     naming.registerInstance(serviceInstance.getServiceName(), group, ServiceInstances.toInstance(serviceInstance));
-    ShutdownDrain.of(applicationModel).discoveryHoldsInstance(true);
+    deregisteredForDrain = null;
+    ShutdownDrain.of(applicationModel).holdInstance(this, this::deregisterForDrain);
     LOG.debug("Registered {} in '{}'", serviceInstance.getAddress(), serviceInstance.getServiceName());
+  }
+
+  /**
+   * Deregisters the registered instance for the stop of the application's last public module (called by the
+   * registry's drain, see {@link ShutdownDrain}), watching it for the drain's wait; Dubbo's own
+   * unregistration of it later does not deregister it again.
+   */
+  private void deregisterForDrain(ScopeModel stopping) {
+    ServiceInstance registered = this.serviceInstance;
+    if (registered == null) {
+      return;
+    }
+    Instance instance = ServiceInstances.toInstance(registered);
+    ShutdownDrain.of(applicationModel).watch(naming, this::serverReachable, registered.getServiceName(), group,
+        instance, stopping);
+    naming.deregisterInstance(registered.getServiceName(), group, instance);
+    deregisteredForDrain = registered;
+    LOG.debug("Deregistered {} from '{}' at its last module's stop", registered.getAddress(),
+        registered.getServiceName());
+  }
+
+  private boolean serverReachable() {
+    return lease.client().serverStatus().reachable();
   }
 
   /**
    * Deregisters the instance. When the application is stopping (Dubbo's shutdown), then waits until the
    * server no longer lists it, nor the interface-level URLs the registry deregistered just before (see
-   * {@link ShutdownDrain}).
+   * {@link ShutdownDrain}). An instance the registry's drain deregistered already at the last module's stop
+   * is not deregistered again.
    */
   @Override
   protected void doUnregister(ServiceInstance serviceInstance) {
     Instance instance = ServiceInstances.toInstance(serviceInstance);
     ShutdownDrain drain = ShutdownDrain.of(applicationModel);
-    drain.discoveryHoldsInstance(false);
-    boolean draining = !drainSettings.timeout().isZero() && ShutdownDrain.stopping(registryURL, applicationModel);
-    if (draining) {
-      drain.watch(naming, serviceInstance.getServiceName(), group, instance, drainSettings);
-    }
-    naming.deregisterInstance(serviceInstance.getServiceName(), group, instance);
-    LOG.debug("Deregistered {} from '{}'", serviceInstance.getAddress(), serviceInstance.getServiceName());
-    if (draining) {
-      drain.await(drainSettings);
+    drain.releaseInstance(this);
+    ScopeModel stopping = ShutdownDrain.stoppingScope(registryURL, applicationModel);
+    boolean draining = stopping != null && drain.enabled(drainSettings);
+    try {
+      if (deregisteredForDrain != null && deregisteredForDrain.getAddress().equals(serviceInstance.getAddress())) {
+        LOG.debug("{} was deregistered from '{}' at the last module's stop", serviceInstance.getAddress(),
+            serviceInstance.getServiceName());
+        return;
+      }
+      if (draining) {
+        drain.watch(naming, this::serverReachable, serviceInstance.getServiceName(), group, instance, stopping);
+      }
+      naming.deregisterInstance(serviceInstance.getServiceName(), group, instance);
+      LOG.debug("Deregistered {} from '{}'", serviceInstance.getAddress(), serviceInstance.getServiceName());
+    } finally {
+      deregisteredForDrain = null;
+      if (draining) {
+        drain.await(drainSettings, stopping);
+      }
     }
   }
 

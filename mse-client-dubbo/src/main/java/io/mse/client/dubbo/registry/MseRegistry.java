@@ -30,6 +30,8 @@ import org.apache.dubbo.registry.NotifyListener;
 import org.apache.dubbo.registry.support.FailbackRegistry;
 import org.apache.dubbo.registry.support.SkipFailbackWrapperException;
 import org.apache.dubbo.rpc.model.ApplicationModel;
+import org.apache.dubbo.rpc.model.ModuleModel;
+import org.apache.dubbo.rpc.model.ScopeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,29 +147,60 @@ final class MseRegistry extends FailbackRegistry {
   /**
    * Deregisters {@code url}. When a provider's application or module is stopping (Dubbo's shutdown),
    * deregisters with it every other provider URL of this registry that is stopping too, then waits until the
-   * server no longer lists them (see {@link ShutdownDrain}), unless the application's {@code mse://} discovery
-   * deregisters next and waits for them with its own instance. A consumer URL is deregistered at once: nothing
-   * calls a consumer.
+   * server no longer lists them (see {@link ShutdownDrain}), unless the application itself is stopping and its
+   * {@code mse://} discovery deregisters next and waits for them with its own instance. When only a module
+   * stops, the wait is here, before Dubbo unexports the module's services; when that module is the
+   * application's last public one, the discovery's application-level instance is deregistered first and
+   * waited for in the same wait. Another URL that fails to deregister is logged and left registered, so
+   * that Dubbo's own unregistration of it tries again. A consumer URL is deregistered at once: nothing calls
+   * a consumer.
    */
   @Override
   public void doUnregister(URL url) {
     if (!registers(url) || drained.remove(url)) {
       return;
     }
-    if (!drains(url) || application == null || drainSettings.timeout().isZero()
-        || !ShutdownDrain.stopping(url, application)) {
-      deregister(url, null);
+    ScopeModel stopping = drains(url) && application != null ? ShutdownDrain.stoppingScope(url, application) : null;
+    ShutdownDrain drain = stopping == null ? null : ShutdownDrain.of(application);
+    if (drain == null || !drain.enabled(drainSettings)) {
+      deregister(url, null, null);
       return;
     }
-    ShutdownDrain drain = ShutdownDrain.of(application);
-    deregister(url, drain);
-    for (URL other : getRegistered()) {
-      if (registers(other) && drains(other) && ShutdownDrain.stopping(other, application) && drained.add(other)) {
-        deregister(other, drain);
+    try {
+      deregister(url, drain, stopping);
+      for (URL other : getRegistered()) {
+        if (registers(other) && drains(other) && ShutdownDrain.stopping(other, application)
+            && !drained.contains(other)) {
+          deregisterForDrain(other, drain, stopping);
+        }
+      }
+    } finally {
+      boolean moduleStop = stopping instanceof ModuleModel;
+      if (moduleStop && ShutdownDrain.lastPublicModule((ModuleModel) stopping)) {
+        drain.deregisterApplicationInstances(stopping);
+      }
+      if (moduleStop || !drain.discoveryHoldsInstance()) {
+        drain.await(drainSettings, stopping);
       }
     }
-    if (!drain.discoveryHoldsInstance()) {
-      drain.await(drainSettings);
+  }
+
+  private void deregisterForDrain(URL other, ShutdownDrain drain, ScopeModel stopping) {
+    deregisterOther(other, drained, () -> deregister(other, drain, stopping));
+  }
+
+  /**
+   * Runs {@code deregistration} of {@code other}, a stopping URL deregistered along with the one Dubbo
+   * unregisters, and adds it to {@code drained} (so that Dubbo's own unregistration of it does nothing) only
+   * when it succeeded; a failure is logged once and leaves it out, so that Dubbo's unregistration tries again.
+   */
+  static void deregisterOther(URL other, Set<URL> drained, Runnable deregistration) {
+    try {
+      deregistration.run();
+      drained.add(other);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not deregister {} at shutdown ({}); Dubbo's own unregistration of it will try again",
+          other.getServiceKey(), e.toString());
     }
   }
 
@@ -176,15 +209,19 @@ final class MseRegistry extends FailbackRegistry {
     return PROVIDER_SIDE.equals(url.getSide());
   }
 
-  private void deregister(URL url, ShutdownDrain drain) {
+  private void deregister(URL url, ShutdownDrain drain, ScopeModel stopping) {
     Instance instance = instance(url);
     for (String service : serviceNames(url)) {
       if (drain != null) {
-        drain.watch(naming, service, group, instance, drainSettings);
+        drain.watch(naming, this::serverReachable, service, group, instance, stopping);
       }
       naming.deregisterInstance(service, group, instance);
       LOG.debug("Deregistered {} from '{}'", instance.address(), service);
     }
+  }
+
+  private boolean serverReachable() {
+    return lease.client().serverStatus().reachable();
   }
 
   @Override
@@ -258,6 +295,7 @@ final class MseRegistry extends FailbackRegistry {
     } finally {
       subscriptions.values().forEach(byListener -> byListener.values().forEach(ProviderSubscription::stop));
       subscriptions.clear();
+      drained.clear();
       synchronized (this) {
         if (scanner != null) {
           scanner.shutdownNow();

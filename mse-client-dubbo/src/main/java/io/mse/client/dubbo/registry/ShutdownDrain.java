@@ -6,12 +6,16 @@ import io.mse.client.naming.NamingListener;
 import io.mse.client.naming.NamingService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.common.config.ConfigurationUtils;
 import org.apache.dubbo.common.deploy.Deployer;
@@ -26,17 +30,26 @@ import org.slf4j.LoggerFactory;
  * {@code mse://} registry and service discovery deregister its instances and then wait, on the stopping
  * thread, until the server no longer lists them (the client's own subscription to each service shows it
  * gone) and {@value #PUSH_MARGIN_MILLIS} more, so that the server's push of the removal has reached the
- * consumers before Dubbo closes the protocol servers. Dubbo calls the registry's {@code unregister} and the
- * discovery's before it destroys the protocols (a lone application's triple server closes right after), so
- * waiting there is what keeps consumers from calling a closed server.
+ * consumers before Dubbo closes the protocol servers and unexports the services.
  *
- * <p>All waits of one shutdown share one deadline: {@value #DRAIN_TIMEOUT_MILLIS} (default 10 000 ms, 0
- * turns the drain off) from the first deregistration, and never later than Dubbo's own shutdown budget
- * ({@code dubbo.service.shutdown.wait}, which {@code dubbo.application.shutwait} sets; counted from the start
- * of Dubbo's shutdown hook when that runs it). When the deadline passes, the drain stops waiting (one WARN)
- * and the shutdown goes on. A registry that deregisters interface-level URLs while the application's
- * {@code mse://} discovery still holds an application-level instance leaves the waiting to the discovery,
- * which Dubbo calls next: one wait covers both.
+ * <p>Dubbo stops in one of two orders. When the <b>application</b> stops ({@code DubboBootstrap.stop()},
+ * Dubbo's shutdown hook), it unregisters every interface-level URL, then the application-level instance,
+ * then destroys the protocols: the registry leaves the wait to the application's {@code mse://} discovery
+ * when that holds an instance, which waits for all of them at once. When a <b>module</b> stops
+ * ({@code ModuleModel.destroy()}, what Dubbo's Spring integration calls on context close), Dubbo unregisters
+ * the module's interface-level URLs, unexports its services, and only after that, when it was the last
+ * public module, stops the application: so the registry waits itself before the unexport, and when the
+ * module is the application's last public one it first deregisters the application-level instance of the
+ * discovery too ({@link #deregisterApplicationInstances}): one wait covers both.
+ *
+ * <p>Deadline: each shutdown (the application's stop, or one module's) has one deadline, started when its
+ * first wait takes the deregistered instances, and shared by every later wait of the same shutdown (another
+ * {@code mse://} registry or discovery): {@value #DRAIN_TIMEOUT_MILLIS} (default 10 000 ms, 0 turns the
+ * drain off), capped by Dubbo's own shutdown wait ({@code dubbo.service.shutdown.wait}, 0 there meaning no
+ * wait, as it does for Dubbo's servers; counted from the start of Dubbo's shutdown hook when that runs the
+ * stop). When the deadline passes before the removals show, the drain stops waiting (one WARN) and the
+ * shutdown goes on. An instance deregistered once the deadline has passed, or while the server is known to
+ * be unreachable, is not followed (no blocking first read).
  *
  * <p>One object per application, a bean of its {@link ApplicationModel}. Thread-safe.
  */
@@ -52,9 +65,12 @@ public final class ShutdownDrain {
 
   private final ApplicationModel application;
   private final List<Removal> pending = new ArrayList<>();
-  private long deadlineNanos;
+  private final Map<Object, Consumer<ScopeModel>> instanceHolders = new LinkedHashMap<>();
+  private ScopeModel deadlineOf;
   private long startNanos;
-  private boolean discoveryHoldsInstance;
+  private long deadlineNanos;
+  private Duration budget = Duration.ZERO;
+  private int skipped;
   private volatile Report lastReport;
 
   private ShutdownDrain(ApplicationModel application) {
@@ -104,72 +120,158 @@ public final class ShutdownDrain {
   }
 
   /**
-   * What a drain did; durations from the first deregistration of the shutdown.
+   * What a drain did; durations from the start of the shutdown's deadline.
    *
    * @param removals how many instances were waited for
    * @param removalSeen when the last removal showed; null when not every removal showed in time
    * @param total the whole drain
-   * @param timedOut whether the deadline ended it
+   * @param timedOut whether the deadline passed before every removal showed (a push margin cut short by the
+   *     deadline is not a time-out)
+   * @param budget the shutdown's whole budget: the setting, capped by Dubbo's shutdown wait
    */
-  public record Report(int removals, Duration removalSeen, Duration total, boolean timedOut) {}
+  public record Report(int removals, Duration removalSeen, Duration total, boolean timedOut, Duration budget) {}
 
   /**
    * Returns true when {@code url}'s application or module is stopping (Dubbo's deployer says so), that is
    * when an unregistration is part of a shutdown rather than of Dubbo's {@code offline} or a re-export.
    */
   public static boolean stopping(URL url, ApplicationModel fallback) {
+    return stoppingScope(url, fallback) != null;
+  }
+
+  /**
+   * Returns what is stopping for {@code url}: its application when the application's own deployer is
+   * stopping; else its module when the module's deployer is; else null (no shutdown).
+   */
+  public static ScopeModel stoppingScope(URL url, ApplicationModel fallback) {
     ScopeModel model = url.getScopeModel();
-    if (model instanceof ModuleModel module) {
-      return stopping(module.getDeployer()) || stopping(module.getApplicationModel().getDeployer());
+    ApplicationModel app = model instanceof ModuleModel module ? module.getApplicationModel()
+        : model instanceof ApplicationModel a ? a : fallback;
+    if (app != null && stopping(app.getDeployer())) {
+      return app;
     }
-    ApplicationModel app = model instanceof ApplicationModel a ? a : fallback;
-    return app != null && stopping(app.getDeployer());
+    return model instanceof ModuleModel module && stopping(module.getDeployer()) ? module : null;
+  }
+
+  /**
+   * Returns true when no public module of {@code module}'s application but {@code module} is still running:
+   * its stop is followed by the application's.
+   */
+  public static boolean lastPublicModule(ModuleModel module) {
+    return !module.isInternal() && module.getApplicationModel().getPubModuleModels().stream()
+        .allMatch(m -> m == module || m.isDestroyed() || stopping(m.getDeployer())
+            || (m.getDeployer() != null && m.getDeployer().isStopped()));
   }
 
   private static boolean stopping(Deployer<?> deployer) {
     return deployer != null && deployer.isStopping();
   }
 
-  /** Notes whether this application's {@code mse://} discovery holds a registered instance. */
-  public synchronized void discoveryHoldsInstance(boolean holds) {
-    discoveryHoldsInstance = holds;
-  }
-
-  /** Returns true when the application's {@code mse://} discovery will deregister (and drain) after the registry. */
-  public synchronized boolean discoveryHoldsInstance() {
-    return discoveryHoldsInstance;
+  /**
+   * Returns true when a shutdown of this application drains with {@code settings}: a drain timeout above
+   * 0 and a Dubbo shutdown wait above 0 ({@code dubbo.service.shutdown.wait=0} means no wait to Dubbo).
+   */
+  public boolean enabled(Settings settings) {
+    return !budget(settings).isZero();
   }
 
   /**
-   * Starts following {@code service} to see {@code instance} leave it; call before deregistering it. The
-   * first watch of a shutdown starts its deadline.
+   * Notes that {@code holder}, an {@code mse://} discovery of this application, holds a registered
+   * application-level instance; {@code deregisterForDrain} watches ({@link #watch}) and deregisters it for
+   * the given stopping scope.
    */
-  public void watch(NamingService naming, String service, String group, Instance instance, Settings settings) {
-    Removal removal = new Removal(naming, service, group, instance);
+  public synchronized void holdInstance(Object holder, Consumer<ScopeModel> deregisterForDrain) {
+    instanceHolders.put(Objects.requireNonNull(holder, "holder"), Objects.requireNonNull(deregisterForDrain,
+        "deregisterForDrain"));
+  }
+
+  /** Notes that {@code holder} no longer holds a registered instance. */
+  public synchronized void releaseInstance(Object holder) {
+    instanceHolders.remove(holder);
+  }
+
+  /** Returns true when an {@code mse://} discovery of this application holds a registered instance. */
+  public synchronized boolean discoveryHoldsInstance() {
+    return !instanceHolders.isEmpty();
+  }
+
+  /**
+   * Has every discovery that holds an instance watch and deregister it now, for {@code stopping} (the last
+   * public module's stop, which Dubbo follows by unexporting before it stops the application). A failure
+   * is logged and the others go on.
+   */
+  public void deregisterApplicationInstances(ScopeModel stopping) {
+    List<Consumer<ScopeModel>> holders;
     synchronized (this) {
-      if (pending.isEmpty() && deadlineNanos == 0) {
-        startNanos = System.nanoTime();
-        deadlineNanos = startNanos + budget(settings).toNanos();
+      holders = new ArrayList<>(instanceHolders.values());
+      instanceHolders.clear();
+    }
+    for (Consumer<ScopeModel> holder : holders) {
+      try {
+        holder.accept(stopping);
+      } catch (RuntimeException e) {
+        LOG.warn("Could not deregister the application-level instance of Dubbo application '{}' at its last"
+            + " module's stop: {}", name(), e.toString());
       }
+    }
+  }
+
+  /**
+   * Starts following {@code service} to see {@code instance} leave it; call before deregistering it for a
+   * shutdown of {@code stopping}, and call {@link #await} after. Not followed (nothing waited for) when the
+   * server is unreachable ({@code serverReachable} false) or the shutdown's deadline has passed: the first
+   * read of a subscription could block up to a request timeout.
+   */
+  public void watch(NamingService naming, BooleanSupplier serverReachable, String service, String group,
+      Instance instance, ScopeModel stopping) {
+    synchronized (this) {
+      if (deadlineOf == stopping && System.nanoTime() - deadlineNanos >= 0) {
+        skipped++;
+        return;
+      }
+    }
+    if (!serverReachable.getAsBoolean()) {
+      synchronized (this) {
+        skipped++;
+      }
+      return;
+    }
+    Removal removal = new Removal(naming, service, group, instance);
+    removal.start();
+    synchronized (this) {
       pending.add(removal);
     }
-    removal.start();
   }
 
   /**
-   * Waits until every watched removal is visible and then the push margin, or until the deadline; then
-   * forgets them. Returns at once when nothing is watched. An interrupt ends the wait (the flag is kept).
+   * Waits until every watched removal is visible and then the push margin, or until the deadline of the
+   * shutdown of {@code stopping} (started by its first wait, kept by the later ones); then forgets them.
+   * Returns null at once when nothing is watched. An interrupt ends the wait (the flag is kept).
    */
-  public Report await(Settings settings) {
+  public Report await(Settings settings, ScopeModel stopping) {
     List<Removal> removals;
     long start;
     long deadline;
+    Duration shutdownBudget;
+    int notFollowed;
     synchronized (this) {
       removals = new ArrayList<>(pending);
       pending.clear();
+      notFollowed = skipped;
+      skipped = 0;
+      if (!removals.isEmpty() && deadlineOf != stopping) {
+        deadlineOf = stopping;
+        budget = budget(settings);
+        startNanos = System.nanoTime();
+        deadlineNanos = startNanos + budget.toNanos();
+      }
       start = startNanos;
       deadline = deadlineNanos;
-      deadlineNanos = 0;
+      shutdownBudget = budget;
+    }
+    if (notFollowed > 0) {
+      LOG.warn("Drain of Dubbo application '{}': not waiting for {} deregistered instance(s), the server being"
+          + " unreachable or the shutdown's deadline passed", name(), notFollowed);
     }
     if (removals.isEmpty()) {
       return null;
@@ -178,20 +280,23 @@ public final class ShutdownDrain {
       CompletableFuture<?> all = CompletableFuture.allOf(removals.stream().map(r -> r.gone).toArray(CompletableFuture[]::new));
       boolean seen = waitUntil(all, deadline);
       Duration removalSeen = seen ? Duration.ofNanos(System.nanoTime() - start) : null;
-      boolean timedOut = !seen;
+      long marginLeft = 0;
       if (seen) {
         long marginEnd = System.nanoTime() + settings.pushMargin().toNanos();
+        marginLeft = Math.min(marginEnd, deadline) - System.nanoTime();
         waitUntil(new CompletableFuture<>(), Math.min(marginEnd, deadline)); // nothing completes it: a timed wait
-        timedOut = marginEnd > deadline;
       }
-      Report report = new Report(removals.size(), removalSeen, Duration.ofNanos(System.nanoTime() - start), timedOut);
+      Report report = new Report(removals.size(), removalSeen, Duration.ofNanos(System.nanoTime() - start), !seen,
+          shutdownBudget);
       lastReport = report;
-      if (timedOut) {
-        LOG.warn("Drain of Dubbo application '{}' ended by its deadline ({} ms, {}, or Dubbo's shutdown wait): {}",
-            name(), settings.timeout().toMillis(), DRAIN_TIMEOUT_MILLIS, report);
+      if (!seen) {
+        LOG.warn("Drain of Dubbo application '{}' ended by its deadline: the server still listed some of {}"
+            + " instance(s) after the shutdown's budget of {} ms ({} or Dubbo's shutdown wait, whichever is less)",
+            name(), removals.size(), shutdownBudget.toMillis(), DRAIN_TIMEOUT_MILLIS);
       } else {
-        LOG.info("Drained Dubbo application '{}': {} instance(s) gone from the registry after {} ms, drain {} ms",
-            name(), removals.size(), removalSeen.toMillis(), report.total().toMillis());
+        LOG.info("Drained Dubbo application '{}': {} instance(s) gone from the registry after {} ms, push margin"
+            + " {} ms, drain {} ms", name(), removals.size(), removalSeen.toMillis(),
+            Math.max(0, TimeUnit.NANOSECONDS.toMillis(marginLeft)), report.total().toMillis());
       }
       return report;
     } finally {
@@ -212,11 +317,10 @@ public final class ShutdownDrain {
     }
   }
 
-  /** The drain's budget: the setting, capped by what Dubbo's shutdown leaves (its shutdown wait). */
+  /** The drain's budget: the setting, capped by what Dubbo's shutdown leaves (its shutdown wait; 0: none). */
   private Duration budget(Settings settings) {
-    long dubboMillis = ConfigurationUtils.getServerShutdownTimeout(application);
-    return dubboMillis > 0 && dubboMillis < settings.timeout().toMillis() ? Duration.ofMillis(dubboMillis)
-        : settings.timeout();
+    long dubboMillis = Math.max(0, ConfigurationUtils.getServerShutdownTimeout(application));
+    return Duration.ofMillis(Math.min(dubboMillis, settings.timeout().toMillis()));
   }
 
   /** Waits for {@code future} until {@code deadlineNanos}; true when it completed. */

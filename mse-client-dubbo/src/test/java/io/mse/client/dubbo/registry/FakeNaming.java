@@ -23,6 +23,7 @@ final class FakeNaming implements NamingService {
   private final Map<String, List<Instance>> lists = new TreeMap<>();
   private final Map<String, List<NamingListener>> listeners = new ConcurrentHashMap<>();
   volatile boolean unreachable;
+  private final java.util.concurrent.atomic.AtomicInteger subscribeCalls = new java.util.concurrent.atomic.AtomicInteger();
 
   private static String key(String service, String group) {
     return group + "@@" + service;
@@ -34,6 +35,11 @@ final class FakeNaming implements NamingService {
       lists.put(key(service, group), List.copyOf(instances));
     }
     tell(service, group);
+  }
+
+  /** How many times {@link #subscribe} was called. */
+  int subscribeCalls() {
+    return subscribeCalls.get();
   }
 
   int listenerCount(String service, String group) {
@@ -61,6 +67,7 @@ final class FakeNaming implements NamingService {
 
   @Override
   public void subscribe(String serviceName, String group, NamingListener listener) {
+    subscribeCalls.incrementAndGet();
     getAllInstances(serviceName, group);
     listeners.computeIfAbsent(key(serviceName, group), k -> new CopyOnWriteArrayList<>()).add(listener);
     tell(serviceName, group);

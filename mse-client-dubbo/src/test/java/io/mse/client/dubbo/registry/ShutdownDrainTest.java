@@ -1,10 +1,12 @@
 package io.mse.client.dubbo.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mse.client.naming.Instance;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.dubbo.rpc.model.ApplicationModel;
@@ -32,11 +34,11 @@ class ShutdownDrainTest {
     naming.set(SERVICE, GROUP, List.of(p1, p2));
     ShutdownDrain drain = ShutdownDrain.of(application);
     ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofSeconds(20), Duration.ZERO);
-    drain.watch(naming, SERVICE, GROUP, p1, settings);
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application);
     CompletableFuture<Void> removal = CompletableFuture.runAsync(() -> naming.set(SERVICE, GROUP, List.of(p2)),
         CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
 
-    ShutdownDrain.Report report = drain.await(settings);
+    ShutdownDrain.Report report = drain.await(settings, application);
 
     assertThat(removal).as("the drain waited for the removal").isDone();
     assertThat(report.removals()).isEqualTo(1);
@@ -51,9 +53,9 @@ class ShutdownDrainTest {
     naming.set(SERVICE, GROUP, List.of(p1, p2));
     ShutdownDrain drain = ShutdownDrain.of(application);
     ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofMillis(200), Duration.ZERO);
-    drain.watch(naming, SERVICE, GROUP, p1, settings);
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application);
 
-    ShutdownDrain.Report report = drain.await(settings);
+    ShutdownDrain.Report report = drain.await(settings, application);
 
     assertThat(report.timedOut()).isTrue();
     assertThat(report.removalSeen()).isNull();
@@ -62,7 +64,7 @@ class ShutdownDrainTest {
 
   @Test
   void nothingWatchedIsNoWait() {
-    assertThat(ShutdownDrain.of(application).await(new ShutdownDrain.Settings(Duration.ofSeconds(10), Duration.ofSeconds(1))))
+    assertThat(ShutdownDrain.of(application).await(new ShutdownDrain.Settings(Duration.ofSeconds(10), Duration.ofSeconds(1)), application))
         .isNull();
   }
 
@@ -70,8 +72,103 @@ class ShutdownDrainTest {
   void theDiscoveryTakesOverTheWaitWhileItHoldsAnInstance() {
     ShutdownDrain drain = ShutdownDrain.of(application);
     assertThat(drain.discoveryHoldsInstance()).isFalse();
-    drain.discoveryHoldsInstance(true);
+    Object discovery = new Object();
+    drain.holdInstance(discovery, stopping -> {});
     assertThat(ShutdownDrain.of(application).discoveryHoldsInstance()).as("one drain per application").isTrue();
     assertThat(ShutdownDrain.of(framework.newApplication()).discoveryHoldsInstance()).isFalse();
+    drain.releaseInstance(discovery);
+    assertThat(drain.discoveryHoldsInstance()).isFalse();
+  }
+
+  @Test
+  void atTheLastModulesStopTheDiscoveryDeregistersItsInstanceIntoTheSameWait() {
+    naming.set(SERVICE, GROUP, List.of(p1, p2));
+    naming.set("app", GROUP, List.of(p1, p2));
+    ShutdownDrain drain = ShutdownDrain.of(application);
+    ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofSeconds(20), Duration.ZERO);
+    drain.holdInstance(this, stopping -> drain.watch(naming, () -> true, "app", GROUP, p1, stopping));
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application);
+    drain.deregisterApplicationInstances(application);
+    CompletableFuture.runAsync(() -> {
+      naming.set(SERVICE, GROUP, List.of(p2));
+      naming.set("app", GROUP, List.of(p2));
+    }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+
+    ShutdownDrain.Report report = drain.await(settings, application);
+
+    assertThat(report.removals()).as("both levels in one wait").isEqualTo(2);
+    assertThat(report.timedOut()).isFalse();
+    assertThat(drain.discoveryHoldsInstance()).as("the instance is no longer held").isFalse();
+  }
+
+  @Test
+  void removalsWatchedEarlierDoNotStartTheDeadline() {
+    naming.set(SERVICE, GROUP, List.of(p1, p2));
+    ShutdownDrain drain = ShutdownDrain.of(application);
+    ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofMillis(300), Duration.ZERO);
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application); // left to a later wait
+    await().pollDelay(Duration.ofMillis(500)).until(() -> true); // longer than the whole budget
+    drain.watch(naming, () -> true, SERVICE, GROUP, p2, application);
+    CompletableFuture.runAsync(() -> naming.set(SERVICE, GROUP, List.of()),
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+
+    ShutdownDrain.Report report = drain.await(settings, application);
+
+    assertThat(report.removals()).isEqualTo(2);
+    assertThat(report.timedOut()).as("the deadline starts when the wait takes the removals").isFalse();
+    assertThat(report.removalSeen()).isNotNull();
+  }
+
+  @Test
+  void laterWaitsOfOneShutdownShareItsDeadline() {
+    naming.set(SERVICE, GROUP, List.of(p1, p2));
+    ShutdownDrain drain = ShutdownDrain.of(application);
+    ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofMillis(200), Duration.ZERO);
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application);
+    assertThat(drain.await(settings, application).timedOut()).isTrue();
+
+    // a second mse:// registry of the same stopping application, after the deadline
+    drain.watch(naming, () -> true, SERVICE, GROUP, p2, application);
+    CompletableFuture.runAsync(() -> naming.set(SERVICE, GROUP, List.of()),
+        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+
+    assertThat(drain.await(settings, application)).as("no new deadline, nothing followed, no wait").isNull();
+    assertThat(naming.subscribeCalls()).as("no first read after the deadline").isEqualTo(1);
+  }
+
+  @Test
+  void anUnreachableServerIsNotReadToFollowARemoval() {
+    naming.set(SERVICE, GROUP, List.of(p1, p2));
+    ShutdownDrain drain = ShutdownDrain.of(application);
+
+    drain.watch(naming, () -> false, SERVICE, GROUP, p1, application);
+
+    assertThat(naming.subscribeCalls()).isZero();
+    assertThat(drain.await(new ShutdownDrain.Settings(Duration.ofSeconds(10), Duration.ZERO), application)).isNull();
+  }
+
+  @Test
+  void aPushMarginCutByTheDeadlineIsNoTimeOut() {
+    naming.set(SERVICE, GROUP, List.of(p2));
+    ShutdownDrain drain = ShutdownDrain.of(application);
+    ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofMillis(200), Duration.ofSeconds(1));
+    drain.watch(naming, () -> true, SERVICE, GROUP, p1, application);
+
+    ShutdownDrain.Report report = drain.await(settings, application);
+
+    assertThat(report.removalSeen()).isNotNull();
+    assertThat(report.timedOut()).isFalse();
+    assertThat(report.budget()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void dubbosShutdownWaitOfZeroMeansNoDrain() {
+    ShutdownDrain.Settings settings = new ShutdownDrain.Settings(Duration.ofSeconds(10), Duration.ofSeconds(1));
+    assertThat(ShutdownDrain.of(application).enabled(settings)).isTrue();
+    application.modelEnvironment().updateAppConfigMap(Map.of("dubbo.service.shutdown.wait", "0"));
+
+    assertThat(ShutdownDrain.of(application).enabled(settings)).isFalse();
+    assertThat(ShutdownDrain.of(application).enabled(new ShutdownDrain.Settings(Duration.ZERO, Duration.ZERO)))
+        .isFalse();
   }
 }

@@ -50,6 +50,26 @@ class ShutdownIT {
 
   @Test
   void aStoppingProviderIsDeregisteredAtBothLevelsBeforeItsServiceIsUnexported() {
+    stopsDeregisteredAtBothLevelsBeforeUnexport(DubboApp::close);
+  }
+
+  /**
+   * The stop Dubbo's Spring integration makes on context close: the module alone, whose services Dubbo
+   * unexports before it stops the application (and so before the discovery deregisters the instance).
+   */
+  @Test
+  void aProviderWhoseLastModuleStopsIsDeregisteredAtBothLevelsBeforeItsServiceIsUnexported() {
+    stopsDeregisteredAtBothLevelsBeforeUnexport(p1 -> {
+      try {
+        p1.application().getDefaultModule().destroy();
+        assertThat(p1.application().isDestroyed()).as("Dubbo stopped the application after its last module").isTrue();
+      } finally {
+        p1.close();
+      }
+    });
+  }
+
+  private void stopsDeregisteredAtBothLevelsBeforeUnexport(java.util.function.Consumer<DubboApp> stop) {
     List<String> atUnexport = new CopyOnWriteArrayList<>();
     AtomicInteger p1Port = new AtomicInteger();
     try (MseClient observer = MseClient.builder().serverAddr("embedded").snapshotDir(dir.resolve("observer")).build();
@@ -70,7 +90,7 @@ class ShutdownIT {
         atUnexport.add("interface level: " + ports(registered(SERVICE)));
         atUnexport.add("application level: " + ports(registered("provider-app")));
       });
-      p1.close();
+      stop.accept(p1);
 
       assertThat(atUnexport).containsExactly("interface level: [" + p2.port() + "]",
           "application level: [" + p2.port() + "]");
