@@ -87,9 +87,21 @@ public interface Governance extends AutoCloseable {
    * in the bulkhead, the call's stage and its outcome recorded when the stage completes; a failed
    * attempt is retried on another instance while the retry rule's attempts and budget (and the
    * request's idempotency) allow. The next attempt starts on the thread that completed the previous
-   * one's stage, or on the governance's timer thread ({@code mse-governance-timeouts-N}, one daemon
-   * thread made on the first timed asynchronous attempt, stopped by {@link #close()}) after a
-   * timeout.
+   * one's stage or, after a timeout, on the executor below.
+   *
+   * <p><b>Threads.</b> The returned future is completed, and so the callbacks chained on it without
+   * an executor of their own run: on the calling thread when the first attempt is refused or its
+   * stage is already complete; on the thread that completed the last attempt's stage; after a
+   * timeout, on the JDK's default asynchronous executor of {@link CompletableFuture}
+   * ({@link CompletableFuture#defaultExecutor()}: {@link java.util.concurrent.ForkJoinPool#commonPool()},
+   * or a new thread per task when the common pool's parallelism is below 2), never on the
+   * governance's timer thread ({@code mse-governance-timeouts-N}, one daemon thread made on the
+   * first timed asynchronous attempt, stopped by {@link #close()}), which only fires the timeouts
+   * and hands each one's handling (the timeout recorded, the stage cancelled, the future completed
+   * or the next attempt started) to that executor. A callback that blocks, even one waiting for
+   * another {@code callAsync} of this governance, therefore delays no timeout; still, a callback
+   * that blocks for long should run on an executor of its own ({@code exceptionallyAsync(fn, executor)},
+   * {@code thenApplyAsync(fn, executor)}...) rather than hold a common-pool thread.
    *
    * <p>Nothing blocks but a service's first call, which reads the registry once on the calling
    * thread (as {@link #call} does): an adapter on an event loop makes that first call elsewhere. In
@@ -98,7 +110,8 @@ public interface Governance extends AutoCloseable {
    * the first attempt as on a retry.
    *
    * <p><b>Timeouts cancel.</b> With a timeout rule, each attempt is timed from when its permits are
-   * taken: at the timeout (in real time, on the timer thread) governance records a
+   * taken: at the timeout (in real time, fired by the timer thread and handled on the executor
+   * above) governance records a
    * {@link CallTimeoutException} (a failure for the breaker and outlier detection), gives the
    * attempt's breaker permit and bulkhead place back, cancels the stage
    * ({@code stage.toCompletableFuture().cancel(true)}: a {@link CompletableFuture} returned by

@@ -9,7 +9,9 @@ import io.mse.client.testing.FakeTicker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,7 +67,7 @@ class AsyncTimeoutTest {
   }
 
   @Test
-  void aTimedOutAttemptIsRetriedOnAnotherInstanceOnTheTimerThread() throws Exception {
+  void aTimedOutAttemptIsRetriedOnAnotherInstanceOffTheTimerThread() throws Exception {
     Governance g = governance(GovernanceRules.builder()
         .retry(new RetryRule("inv", 2, 100, Duration.ofSeconds(10), 10)));
     List<String> tried = new CopyOnWriteArrayList<>();
@@ -83,13 +85,32 @@ class AsyncTimeoutTest {
 
     assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("second");
     assertThat(tried).hasSize(2).doesNotHaveDuplicates();
-    assertThat(threads.get(1)).startsWith("mse-governance-timeouts-");
+    assertThat(threads.get(1)).doesNotStartWith("mse-governance-timeouts-");   // handed to an executor
     assertThat(first).isCancelled();
     GovernanceCounters c = g.counters("inv");
     assertThat(c.timeouts()).isEqualTo(1);
     assertThat(c.successes()).isEqualTo(1);
     assertThat(c.retries()).isEqualTo(1);
     assertThat(g.ejectedInstances("inv")).isEmpty();
+  }
+
+  @Test
+  void aCallbackBlockingOnAnotherTimedCallDoesNotHoldTheTimerThread() throws Exception {
+    Governance g = governance(GovernanceRules.builder());
+    List<String> callbackThreads = new CopyOnWriteArrayList<>();
+
+    // The callback runs where the timed-out future is completed and waits for a second call that
+    // can only end by its own timeout: were it run on the one timer thread, that timeout never fires.
+    CompletableFuture<Object> result = g.callAsync(request, i -> new CompletableFuture<Object>())
+        .exceptionally(e -> {
+          callbackThreads.add(Thread.currentThread().getName());
+          return g.callAsync(request, i -> new CompletableFuture<Object>()).handle((v, t) -> t).join();
+        });
+
+    await().atMost(Duration.ofSeconds(5)).until(result::isDone);
+    assertThat(result.get()).isInstanceOf(CallTimeoutException.class);
+    assertThat(callbackThreads).singleElement().asString().doesNotStartWith("mse-governance-timeouts-");
+    assertThat(g.counters("inv").timeouts()).isEqualTo(2);
   }
 
   @Test
@@ -147,16 +168,18 @@ class AsyncTimeoutTest {
   void closingTheGovernanceStopsItsTimerThread() {
     Governance g = governance(GovernanceRules.builder());
     CompletableFuture<String> hung = new CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicReference<Thread> timer = new java.util.concurrent.atomic.AtomicReference<>();
-    hung.whenComplete((r, e) -> timer.set(Thread.currentThread()));   // cancelled on the timer thread
+    Set<Thread> before = timerThreads();
     g.callAsync(request, i -> hung);
-    await().atMost(Duration.ofSeconds(10)).until(() -> timer.get() != null);
-    assertThat(timer.get().getName()).startsWith("mse-governance-timeouts-");
-    assertThat(timer.get().isDaemon()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(hung::isCancelled);   // the timer made and fired
+    Set<Thread> started = timerThreads();
+    started.removeAll(before);
+    assertThat(started).hasSize(1);
+    Thread timer = started.iterator().next();
+    assertThat(timer.isDaemon()).isTrue();
 
     g.close();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !timer.get().isAlive());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !timer.isAlive());
     assertThatThrownBy(g.callAsync(request, i -> hung)::get).hasCauseInstanceOf(IllegalStateException.class);
   }
 
@@ -176,5 +199,16 @@ class AsyncTimeoutTest {
     assertThat(tried).hasSize(1);
     GovernanceCounters c = g.counters("inv");
     assertThat(c.failures() + c.successes() + c.retries()).isZero();
+  }
+
+  /** The live timer threads of the governances of this JVM. */
+  static Set<Thread> timerThreads() {
+    Set<Thread> timers = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("mse-governance-timeouts-") && t.isAlive()) {
+        timers.add(t);
+      }
+    }
+    return timers;
   }
 }

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One asynchronous governed call ({@link DefaultGovernance#callAsync}) and the future it completes:
  * the retry loop of {@link DefaultGovernance#call}, each attempt started when the previous one ended:
- * its stage completed, or its timeout fired (on the governance's timer thread, which then cancels the
- * stage). Nothing here waits: a full bulkhead refuses at once.
+ * its stage completed, or its timeout fired. The governance's timer thread only fires a timeout: it
+ * hands the attempt's end (the timeout recorded, the stage cancelled, the future completed or the next
+ * attempt started) to {@link #defaultExecutor()}, so that no callback chained on this future, nor the
+ * next attempt's call, runs on (and can block) the one timer thread every timeout of the governance
+ * needs. Nothing here waits: a full bulkhead refuses at once.
  *
  * <p>What an attempt holds (its decision's permits, the stage under way, its timeout) is guarded by
  * this object's monitor, so that the stage's completion, its timeout and a cancellation, on any
@@ -136,7 +139,7 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
     long delay = Math.max(0, timeoutNanos - decision.elapsedNanos());
     ScheduledFuture<?> scheduled;
     try {
-      scheduled = governance.timeoutTimer().schedule(() -> onTimeout(n, stage), delay, TimeUnit.NANOSECONDS);
+      scheduled = governance.timeoutTimer().schedule(() -> fire(n, stage), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException | IllegalStateException closed) {
       return;   // the governance is closed: the attempt is no longer timed
     }
@@ -147,6 +150,19 @@ final class AsyncCallRun<T> extends CompletableFuture<T> {
       }
     }
     scheduled.cancel(false);   // the attempt ended meanwhile
+  }
+
+  /**
+   * Runs on the timer thread when attempt {@code n}'s timeout fires: hands {@link #onTimeout} to
+   * {@link #defaultExecutor()} (run here only when that executor refuses it), as it may complete this
+   * future, whose callbacks then run on the thread completing it, or start the next attempt.
+   */
+  private void fire(int n, CompletionStage<T> stage) {
+    try {
+      defaultExecutor().execute(() -> onTimeout(n, stage));
+    } catch (RejectedExecutionException refused) {
+      onTimeout(n, stage);
+    }
   }
 
   /** Attempt {@code n} outlived its timeout: recorded as timed out, its stage cancelled, maybe retried. */

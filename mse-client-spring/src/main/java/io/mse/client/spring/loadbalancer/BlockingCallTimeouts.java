@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -65,7 +66,10 @@ import org.springframework.http.client.ClientHttpResponse;
  * ends. A call waits for a free place up to its timeout; when none frees up in time its first attempt
  * is refused with a {@link TimeoutThreadsBusyException} (a {@link CallTimeoutException}) before
  * governance is asked: nothing is sent or recorded. A retry that finds no place within its timeout
- * fails as that attempt's timeout. An attempt never runs on the caller's thread. One WARN per
+ * is not sent either: its future is handed to governance already cancelled, so governance gives the
+ * retry's permits back, records nothing against the instance chosen for it (never contacted) and
+ * makes no further attempt, and the call fails with a {@link TimeoutThreadsBusyException} (the
+ * previous attempt's timeout stays recorded). An attempt never runs on the caller's thread. One WARN per
  * service when its calls start being refused, one INFO when they are served again.
  *
  * <p><b>Threads and context.</b> Daemon threads named {@value #THREAD_NAME_PREFIX}{@code <n>}, made on
@@ -181,7 +185,9 @@ public final class BlockingCallTimeouts implements AutoCloseable {
    *
    * @param timeout the call's timeout rule ({@link Governance#timeoutOf}); the longest wait for a thread
    * @return the successful attempt's response, or the last failed response
-   * @throws TimeoutThreadsBusyException when no thread was free within {@code timeout} (nothing sent)
+   * @throws TimeoutThreadsBusyException when no thread was free within {@code timeout}: for the first
+   *     attempt (nothing sent, nothing recorded), or for a retry (the retry not sent, nothing recorded
+   *     against its instance; the previous attempts' outcomes stay recorded)
    * @throws CallTimeoutException when the last attempt timed out
    * @throws InterruptedIOException when the caller's thread was interrupted while it waited (the
    *     attempt is cancelled, nothing recorded; the thread's interrupt flag stays set), or when this
@@ -199,13 +205,20 @@ public final class BlockingCallTimeouts implements AutoCloseable {
       if (closed.get()) {
         throw closedWhile(request);
       }
-      call.permit.set(acquire(request, timeout));
+      call.permit.set(acquire(request, timeout, false));
       answer = governance.callCancellable(request, instance -> {
         PreparedExchange exchange = prepare.call(instance);
         Permit permit = call.permit.getAndSet(null);
         if (permit == null) {   // the previous attempt took its place with it: it is still running
           try {
-            permit = acquire(request, timeout);
+            permit = acquire(request, timeout, true);
+          } catch (TimeoutThreadsBusyException busy) {
+            // Not sent: a cancelled future makes governance release the attempt's permits, record
+            // nothing against this instance and retry no more; the refusal is thrown below.
+            call.retryRefused.set(busy);
+            CompletableFuture<ClientHttpResponse> notSent = new CompletableFuture<>();
+            notSent.cancel(false);
+            return notSent;
           } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             return new CompletableFuture<>();   // governance's wait ends at once, nothing recorded
@@ -233,6 +246,9 @@ public final class BlockingCallTimeouts implements AutoCloseable {
           : new InterruptedIOException("interrupted while waiting for '" + request.resource() + "'");
       interrupted.initCause(e);
       throw interrupted;
+    } catch (CancellationException e) {
+      TimeoutThreadsBusyException busy = call.retryRefused.get();
+      throw busy != null ? busy : e;
     } catch (InterruptedIOException e) {   // interrupted while waiting for a thread
       if (call.leave()) {
         InterruptedIOException abandoned = closedWhile(request);
@@ -265,18 +281,20 @@ public final class BlockingCallTimeouts implements AutoCloseable {
   /**
    * Takes a place for one attempt of {@code request}: one of its service's share, then one of all,
    * each waited for up to what is left of {@code timeout}.
+   *
+   * @param retry whether the place is for a retry (an earlier attempt was sent), for the refusal's message
    */
-  private Permit acquire(GovernedRequest request, Duration timeout) throws InterruptedIOException {
+  private Permit acquire(GovernedRequest request, Duration timeout, boolean retry) throws InterruptedIOException {
     String service = request.service();
     Semaphore share = servicePlaces.computeIfAbsent(service, s -> new Semaphore(maxThreadsPerService));
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!share.tryAcquire() && !share.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw refused(request, timeout, "all " + maxThreadsPerService + " threads of its service's share");
+        throw refused(request, timeout, "all " + maxThreadsPerService + " threads of its service's share", retry);
       }
       if (!places.tryAcquire() && !places.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         share.release();
-        throw refused(request, timeout, "all " + maxThreads + " threads");
+        throw refused(request, timeout, "all " + maxThreads + " threads", retry);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -291,14 +309,15 @@ public final class BlockingCallTimeouts implements AutoCloseable {
     return new Permit(share);
   }
 
-  private TimeoutThreadsBusyException refused(GovernedRequest request, Duration timeout, String busy) {
+  private TimeoutThreadsBusyException refused(GovernedRequest request, Duration timeout, String busy,
+      boolean retry) {
     if (refusing.putIfAbsent(request.service(), Boolean.TRUE) == null) {
       LOG.warn("Load-balanced calls to '{}' under a timeout rule are refused: {} are busy, most likely with"
           + " attempts still running after their timeout on a request factory that cannot abort them (give it"
           + " a read timeout, e.g. spring.http.clients.read-timeout; new RestTemplate() has none)",
           request.service(), busy);
     }
-    return new TimeoutThreadsBusyException(request.resource(), request.service(), timeout, busy);
+    return new TimeoutThreadsBusyException(request.resource(), request.service(), timeout, busy, retry);
   }
 
   private InterruptedIOException closedWhile(GovernedRequest request) {
@@ -401,6 +420,8 @@ public final class BlockingCallTimeouts implements AutoCloseable {
    */
   private static final class ActiveCall {
     final AtomicReference<Permit> permit = new AtomicReference<>();
+    /** Set when a retry found no thread and was not sent: what the call then throws. */
+    final AtomicReference<TimeoutThreadsBusyException> retryRefused = new AtomicReference<>();
     private final Thread caller = Thread.currentThread();
     private boolean inside = true;
     private boolean interruptedByClose;

@@ -40,7 +40,8 @@ import reactor.util.context.ContextView;
  *
  * <ul>
  *   <li><b>Failures</b>: an error of the exchange (connection refused, reset, timeout...) and a
- *       response with status 5xx. A failed response that is retried has its body released; when
+ *       response with status 5xx. A failed response that is retried has its body released, and so has a
+ *       response that comes as (or after) its attempt times out, which governance discards; when
  *       every attempt failed, the last failed response is emitted (so {@code retrieve()} raises its
  *       usual {@code WebClientResponseException}), or the last error signalled. A 4xx response is a
  *       success.
@@ -111,13 +112,21 @@ public class MseLoadBalancedExchangeFilterFunction implements LoadBalancedExchan
         followed.add(key);
         return future;
       }, false)
+          .doOnNext(attempts::handedOver)
           .onErrorResume(FailedResponse.class, failed -> Mono.justOrEmpty(attempts.takeLast()))
+          .doOnError(error -> attempts.releaseLast())   // a timeout may have overtaken a response
           .doOnCancel(attempts::releaseLast);
       return followed.contains(key) ? call : call.subscribeOn(Schedulers.boundedElastic());
     });
   }
 
-  /** The attempts of one exchange; keeps the last failed response, releasing superseded ones. */
+  /**
+   * The attempts of one exchange. Keeps the response of the latest attempt until it is handed over
+   * (a success emitted, the last failed response taken) and releases it otherwise: when the next
+   * attempt starts, when the call ends with an error (its timeout may have overtaken that response:
+   * governance then discards the attempt's outcome) or is cancelled. A response arriving after its
+   * attempt's future was cancelled (at the timeout) is released at once.
+   */
   private final class Attempts {
     private final String service;
     private final String resource;
@@ -125,7 +134,11 @@ public class MseLoadBalancedExchangeFilterFunction implements LoadBalancedExchan
     private final ExchangeFunction next;
     private final Duration timeout;
     private final ContextView context;
-    private final AtomicReference<ClientResponse> last = new AtomicReference<>();
+    /**
+     * The latest attempt's slot: its response not yet handed over nor released, else null. One slot
+     * per attempt, so that a late response of an earlier attempt never displaces a later one's.
+     */
+    private volatile AtomicReference<ClientResponse> last = new AtomicReference<>();
 
     Attempts(String service, String resource, ClientRequest request, ExchangeFunction next, Duration timeout,
         ContextView context) {
@@ -139,6 +152,8 @@ public class MseLoadBalancedExchangeFilterFunction implements LoadBalancedExchan
 
     CompletableFuture<ClientResponse> send(Instance instance) {
       releaseLast();
+      AtomicReference<ClientResponse> slot = new AtomicReference<>();
+      last = slot;   // attempts follow one another
       ServiceInstance target = new MseServiceInstance(service, instance);
       URI url = LoadBalancerUriTools.reconstructURI(target, request.url());
       ClientRequest attempt = ClientRequest.from(request).url(url).build();
@@ -156,11 +171,12 @@ public class MseLoadBalancedExchangeFilterFunction implements LoadBalancedExchan
       // of the response that may be the call's answer.
       CompletableFuture<ClientResponse> outcome = new CompletableFuture<>();
       Disposable subscription = exchange.contextWrite(context).subscribe(response -> {
-        if (response.statusCode().is5xxServerError()) {
-          last.set(response);
-          outcome.completeExceptionally(new FailedResponse(response.statusCode().value()));
-        } else {
-          outcome.complete(response);
+        slot.set(response);   // kept before the outcome is known, so that the call's end finds it
+        boolean taken = response.statusCode().is5xxServerError()
+            ? outcome.completeExceptionally(new FailedResponse(response.statusCode().value()))
+            : outcome.complete(response);
+        if (!taken && slot.compareAndSet(response, null)) {
+          release(response);   // the attempt was cancelled (timed out) meanwhile: nobody will read it
         }
       }, outcome::completeExceptionally);
       outcome.whenComplete((response, error) -> {
@@ -175,11 +191,20 @@ public class MseLoadBalancedExchangeFilterFunction implements LoadBalancedExchan
       return last.getAndSet(null);
     }
 
+    /** The call emits {@code response}: it is the caller's now. */
+    void handedOver(ClientResponse response) {
+      last.compareAndSet(response, null);
+    }
+
     void releaseLast() {
       ClientResponse response = last.getAndSet(null);
       if (response != null) {
-        response.releaseBody().subscribe(null, error -> LOG.debug("Releasing a failed response's body failed", error));
+        release(response);
       }
+    }
+
+    private void release(ClientResponse response) {
+      response.releaseBody().subscribe(null, error -> LOG.debug("Releasing an unused response's body failed", error));
     }
   }
 }

@@ -46,7 +46,8 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *       allows, see {@link BlockingCallTimeouts}), recorded as a timeout, and retried per the rules,
  *       else the call fails with {@link io.mse.client.governance.CallTimeoutException}. When no
  *       thread is free within the timeout the call is refused with a
- *       {@link TimeoutThreadsBusyException}, nothing sent or recorded: it never runs uncut. The timeout
+ *       {@link TimeoutThreadsBusyException}, nothing sent or recorded: it never runs uncut (for a
+ *       retry, the retry is not sent and nothing recorded against its instance). The timeout
  *       covers the attempt until its response's status and headers have arrived; the body is read
  *       afterwards, bounded by the request factory's read timeout. A call without a timeout rule
  *       runs whole on the caller's thread. Without {@link BlockingCallTimeouts} (the three-argument

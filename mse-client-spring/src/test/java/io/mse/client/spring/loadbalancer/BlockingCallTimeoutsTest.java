@@ -125,6 +125,28 @@ class BlockingCallTimeoutsTest {
   }
 
   @Test
+  void aRetryFindingNoThreadIsNotSentAndNotBlamedOnItsInstance() throws Exception {
+    start(1, 1, GovernanceRules.builder().timeout("svc", TIMEOUT)
+        .retry(new RetryRule("svc", 2, 100, Duration.ofSeconds(10), 100)).build(), "svc");
+
+    // the first attempt hangs on the only thread, past its timeout: the retry finds no thread
+    assertThatThrownBy(() -> call("svc", this::hang)).isInstanceOfSatisfying(TimeoutThreadsBusyException.class,
+        busy -> assertThat(busy.retry()).isTrue()).hasMessageContaining("retry of the call to 'svc' not sent");
+
+    assertThat(exchanges).hasValue(1);   // only the hung attempt was sent
+    assertThat(governance.counters("svc").timeouts()).isEqualTo(1);   // the hung attempt's, and no more
+    assertThat(governance.counters("svc").failures()).isEqualTo(1);   // the retry's instance is not blamed
+    assertThat(governance.counters("svc").successes()).isZero();
+
+    letGo.countDown();   // the hung exchange ends; the retry's instance took no permit with it
+    await().atMost(WAIT).untilAsserted(() -> {
+      try (ClientHttpResponse answer = call("svc", () -> new CountedResponse(HttpStatus.OK))) {
+        assertThat(answer.getStatusCode().value()).isEqualTo(200);
+      }
+    });
+  }
+
+  @Test
   void aHungServiceHoldsNoMoreThanItsShareAndTheOthersKeepTheirs() throws Exception {
     start(4, 2, timeoutOn("hung", "healthy"), "hung", "healthy");
 
