@@ -1,5 +1,6 @@
 package io.mse.bench.report;
 
+import io.mse.bench.sidebyside.ResultTable;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -60,8 +61,8 @@ public final class ReportWriter {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i);
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
+        if (line.isBlank() || line.startsWith("#") || line.equals(ResultTable.HEADER)) {
+          continue; // comments, and the header line the side-by-side harnesses write first
         }
         try {
           rows.add(ResultRow.parse(line));
@@ -97,8 +98,8 @@ public final class ReportWriter {
       md.append("| metric | ours | theirs | ours ÷ theirs | target | met | note |\n");
       md.append("| --- | ---: | ---: | ---: | --- | --- | --- |\n");
       for (ResultRow r : section.getValue()) {
-        md.append("| ").append(cell(r.metric())).append(" | ").append(value(r.oursValue(), r.unit()))
-            .append(" | ").append(value(r.theirsValue(), r.unit())).append(" | ").append(ratio(r))
+        md.append("| ").append(cell(r.metric())).append(" | ").append(figure(r.ours(), r.oursValue(), r.unit()))
+            .append(" | ").append(figure(r.theirs(), r.theirsValue(), r.unit())).append(" | ").append(ratio(r))
             .append(" | ").append(cell(r.target())).append(" | ").append(r.met()).append(" | ")
             .append(cell(r.note())).append(" |\n");
       }
@@ -141,6 +142,14 @@ public final class ReportWriter {
    * @param unit its unit
    * @return the text, empty for null
    */
+  /** A figure as written: a number in its unit, or a compound figure such as {@code 99.4/103.9} as it is. */
+  private static String figure(String raw, Double v, String unit) {
+    if (v == null && !ResultRow.NONE.equals(raw)) {
+      return cell(raw) + " " + cell(unit);
+    }
+    return value(v, unit);
+  }
+
   static String value(Double v, String unit) {
     if (v == null) {
       return "";

@@ -8,8 +8,9 @@ import java.util.Objects;
  * {@code *.tsv} file in the results folder, eight tab-separated columns
  * {@code section, metric, ours, theirs, unit, target, met, note}.
  *
- * <p>{@code ours} and {@code theirs} are plain numbers in {@code unit} (a dot as decimal separator) or
- * {@code -} when there is none; {@code target} is free text or {@code -}; {@code met} is {@code yes},
+ * <p>{@code ours} and {@code theirs} are plain numbers in {@code unit} (a dot as decimal separator),
+ * compound figures of numbers joined by {@code /} (such as {@code p50/p99}, or {@code 2/2} delivered of
+ * sent; printed as they are, with no ratio), or {@code -} when there is none; {@code target} is free text or {@code -}; {@code met} is {@code yes},
  * {@code no} or {@code -}. No field may hold a tab or a line break. Immutable and thread-safe.
  *
  * @param section the report section the row belongs to (non-blank)
@@ -53,8 +54,13 @@ public record ResultRow(String section, String metric, String ours, String their
   }
 
   private static void requireNumberOrNone(String name, String value) {
-    if (!NONE.equals(value) && toNumber(value) == null) {
-      throw new IllegalArgumentException(name + " must be a number or -: '" + value + "'");
+    if (NONE.equals(value)) {
+      return;
+    }
+    for (String part : value.split("/", -1)) {
+      if (toNumber(part) == null) {
+        throw new IllegalArgumentException(name + " must be a number, numbers joined by '/', or -: '" + value + "'");
+      }
     }
   }
 

@@ -17,8 +17,10 @@ class ReportWriterTest {
   @Test
   void writesOneTablePerSectionInTheKnownOrderWithRatiosAndTheMissedTargets() throws IOException {
     Files.writeString(dir.resolve("propagation.tsv"),
-        "# written by another part\n"
-            + "propagation\tconfig change p99, Nacos 2.5.1\t112\t120\tms\t≤ floor + 15 ms\tno\tfloor 95 ms\n");
+        "section\tmetric\tours\ttheirs\tunit\ttarget\tmet\tnote\n" // the header the harnesses write
+        + "# written by another part\n"
+            + "propagation\tconfig change p99, Nacos 2.5.1\t112\t120\tms\t≤ floor + 15 ms\tno\tfloor 95 ms\n"
+            + "propagation\tburst: final values delivered\t2/2\t2/2\tkeys\t-\t-\t-\n");
     Files.writeString(dir.resolve("jmh.tsv"),
         "read\tselectOneHealthyInstance (weighted), 1000 instances\t26.3\t21000\tns/op\t≤ 50 ns\tyes\tfrom cache\n"
             + "read\tselectOneHealthyInstance (weighted), 1000 instances\t0.004\t72704\tB/op\t0 B/op\tyes\t-\n"
@@ -38,6 +40,7 @@ class ReportWriterTest {
     assertThat(md).contains("| throughput at 2 threads ÷ at 1 thread | 1.2× | 0.5× |  | ≥ 1 | yes |  |");
     assertThat(md).contains("| config change p99, Nacos 2.5.1 | 112 ms | 120 ms | 0.93× | ≤ floor + 15 ms | no "
         + "| floor 95 ms |");
+    assertThat(md).contains("| burst: final values delivered | 2/2 keys | 2/2 keys |  | - | - |  |");
     assertThat(md.indexOf("### Read path")).isLessThan(md.indexOf("### Governed decision"));
     assertThat(md.indexOf("### Governed decision")).isLessThan(md.indexOf("### Change propagation"));
     assertThat(md).endsWith("### Missed targets\n\n- propagation: config change p99, Nacos 2.5.1 — 112 ms, "
@@ -58,7 +61,7 @@ class ReportWriterTest {
   void refusesRowsWithTooFewColumnsOrAWordForANumber() {
     assertThatThrownBy(() -> ResultRow.parse("read\tm\t1")).hasMessageContaining("8 tab-separated columns, this one 3");
     assertThatThrownBy(() -> ResultRow.parse("read\tm\tfast\t2\tns/op\t-\t-\t-"))
-        .hasMessageContaining("ours must be a number or -: 'fast'");
+        .hasMessageContaining("ours must be a number, numbers joined by '/', or -: 'fast'");
   }
 
   @Test
