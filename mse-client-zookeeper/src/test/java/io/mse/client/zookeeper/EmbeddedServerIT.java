@@ -75,6 +75,11 @@ class EmbeddedServerIT {
           .containsExactly("10.1.1.1:80");
     }
     assertThat(Files.exists(dataDir)).isTrue();
+    // the servers' own threads end with them (ZooKeeper's are not daemon: one left keeps a JVM alive)
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(thread -> thread.isAlive() && !thread.isDaemon())
+        .extracting(Thread::getName).allMatch(name -> name.equals("main") || name.startsWith("surefire")
+            || name.startsWith("failsafe") || name.startsWith("awaitility") || name.equals("DestroyJavaVM")));
   }
 
   private static boolean accepts(String hostPort) {
