@@ -36,9 +36,15 @@ class QuickstartOnNacosIT {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // Micrometer's function meters hold their client weakly: once the demo closed its clients, a GC
+    // would leave each meter at its last read value (0 for one never read), so the test holds them.
+    java.util.List<io.mse.client.MseClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     new Quickstart(server.address(), server.username(), server.password(), null,
         new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .onClient(client -> new MseClientMetrics(client).bindTo(registry))
+        .onClient(client -> {
+          clients.add(client);
+          new MseClientMetrics(client).bindTo(registry);
+        })
         .run();
 
     String out = bytes.toString(StandardCharsets.UTF_8);
@@ -71,6 +77,7 @@ class QuickstartOnNacosIT {
         .tag("outcome", "bulkhead_full").functionCounter().count()).isEqualTo(4);
     assertThat(registry.get("mse.governance.decisions").tag("application", "order-service")
         .tag("outcome", "rate_limited").functionCounter().count()).isPositive();
+    assertThat(clients).isNotEmpty(); // reachable until here
 
     // The demo leaves no rules behind to steer a real order-service.
     try (MseClient check = server.clientBuilder(Files.createTempDirectory("quickstart-check")).build()) {
