@@ -267,7 +267,8 @@ class BlockingCallTimeoutsTest {
         timeouts.call(governance, GovernedRequest.of("svc"), WAIT, instance -> () -> {
           sending.countDown();
           try {
-            Thread.sleep(WAIT.toMillis());   // an exchange that reacts to interrupts
+            // an exchange that reacts to interrupts: blocks until interrupted (or WAIT passes)
+            new CountDownLatch(1).await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
           } catch (InterruptedException e) {
             throw new InterruptedIOException("read interrupted");
           }
