@@ -162,13 +162,23 @@ final class Failover {
   /**
    * A 500, 502 or 503 is a server fault worth trying the next server for, except a 500 the request
    * itself takes for its answer ({@link NacosRequest#answerIn500()}: a failed compare-and-set, a
-   * login's verdict on the credentials), which every server would give alike.
+   * login's verdict on the credentials), which every server would give alike. So is a cluster node's
+   * 400 {@value #PEER_REDIRECT_REFUSED}: the node forwarded a naming request to the peer it holds
+   * responsible for the service, and that peer, whose view of the cluster differs (a node just
+   * restarted or lost), refused the forward (Nacos' {@code DistroFilter}, 2.x and 3.x); another node,
+   * or this one once the views agree, serves it.
    */
   static boolean isServerFault(NacosRequest request, NacosResponse response) {
     int status = response.status();
     if (status == 500) {
       return !request.answerIn500().test(response);
     }
+    if (status == 400) {
+      return response.body().contains(PEER_REDIRECT_REFUSED);
+    }
     return status == 502 || status == 503;
   }
+
+  /** The text of a Nacos node's 400 when a peer refused the naming request it forwarded. */
+  static final String PEER_REDIRECT_REFUSED = "receive invalid redirect request from peer";
 }

@@ -3,6 +3,8 @@ package io.mse.client.nacos.internal;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +75,30 @@ class NacosConnectionTest {
       assertThat(read(settings)).isEqualTo("200 k=v1");
     }
     good.verify(12, getRequestedFor(urlPathEqualTo("/nacos/v1/cs/configs")));
+  }
+
+  @Test
+  void movesOnFromAClusterNodeWhosePeerRefusedItsForwardedNamingRequest() {
+    good = NacosTestSupport.startWireMock();
+    bad = NacosTestSupport.startWireMock();
+    good.stubFor(post(urlPathEqualTo("/nacos/v1/ns/instance")).willReturn(aResponse().withStatus(200).withBody("ok")));
+    // what a Nacos node answers when the peer it forwarded the request to holds another view of the cluster
+    bad.stubFor(post(urlPathEqualTo("/nacos/v1/ns/instance")).willReturn(aResponse().withStatus(400)
+        .withBody("<html><body><h1>HTTP Status 400 – Bad Request</h1><p><b>Message</b> receive invalid redirect"
+            + " request from peer 127.0.0.1</p></body></html>")));
+    String servers = "127.0.0.1:" + bad.port() + ",127.0.0.1:" + good.port();
+
+    for (int i = 0; i < 6; i++) { // each transport starts at a random server
+      MseClientConfig settings = MseClient.builder().serverAddr(servers).snapshotDir(dir)
+          .requestTimeout(Duration.ofSeconds(3)).toConfig();
+      try (NacosTransport transport = NacosEngine.transport(settings)) {
+        NacosResponse response = transport.send(NacosRequest.post("/v1/ns/instance",
+            Map.of("serviceName", "DEFAULT_GROUP@@svc", "ip", "127.0.0.1", "port", "8080"), settings.requestTimeout(),
+            "DEFAULT_GROUP@@svc"));
+        assertThat(response.status() + " " + response.body()).isEqualTo("200 ok");
+      }
+    }
+    good.verify(6, postRequestedFor(urlPathEqualTo("/nacos/v1/ns/instance")));
   }
 
   @Test

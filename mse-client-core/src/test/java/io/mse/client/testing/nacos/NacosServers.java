@@ -209,7 +209,7 @@ public final class NacosServers {
     }
   }
 
-  private static int http(String method, String url, String form) throws IOException {
+  static int http(String method, String url, String form) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
     connection.setConnectTimeout(2000);
     connection.setReadTimeout(3000);
