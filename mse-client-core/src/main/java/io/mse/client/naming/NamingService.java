@@ -45,7 +45,9 @@ public interface NamingService {
    * application context's start, Dubbo its provider URL's {@code timestamp}). The rest of the
    * metadata is registered unchanged.
    *
-   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached
+   * @throws io.mse.client.ServerUnavailableException when the server cannot be reached (on a Nacos
+   *     cluster also when every node answered that its peer refused the request it forwarded, a 400
+   *     "receive invalid redirect request from peer" while the nodes' views of the cluster differ)
    * @throws io.mse.client.AuthenticationException when the server refuses the credentials or their rights
    * @throws io.mse.client.RequestRefusedException when the server refuses the instance, with its reason
    */

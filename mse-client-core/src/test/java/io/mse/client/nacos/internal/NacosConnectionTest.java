@@ -86,19 +86,36 @@ class NacosConnectionTest {
     bad.stubFor(post(urlPathEqualTo("/nacos/v1/ns/instance")).willReturn(aResponse().withStatus(400)
         .withBody("<html><body><h1>HTTP Status 400 – Bad Request</h1><p><b>Message</b> receive invalid redirect"
             + " request from peer 127.0.0.1</p></body></html>")));
-    String servers = "127.0.0.1:" + bad.port() + ",127.0.0.1:" + good.port();
 
-    for (int i = 0; i < 6; i++) { // each transport starts at a random server
-      MseClientConfig settings = MseClient.builder().serverAddr(servers).snapshotDir(dir)
-          .requestTimeout(Duration.ofSeconds(3)).toConfig();
-      try (NacosTransport transport = NacosEngine.transport(settings)) {
-        NacosResponse response = transport.send(NacosRequest.post("/v1/ns/instance",
-            Map.of("serviceName", "DEFAULT_GROUP@@svc", "ip", "127.0.0.1", "port", "8080"), settings.requestTimeout(),
-            "DEFAULT_GROUP@@svc"));
-        assertThat(response.status() + " " + response.body()).isEqualTo("200 ok");
-      }
+    assertThat(register("127.0.0.1:" + bad.port() + ",127.0.0.1:" + good.port())).isEqualTo("200 ok");
+    bad.verify(1, postRequestedFor(urlPathEqualTo("/nacos/v1/ns/instance")));
+    good.verify(1, postRequestedFor(urlPathEqualTo("/nacos/v1/ns/instance")));
+  }
+
+  @Test
+  void anyOther400IsTheAnswerAndNotTriedElsewhere() {
+    good = NacosTestSupport.startWireMock();
+    bad = NacosTestSupport.startWireMock();
+    good.stubFor(post(urlPathEqualTo("/nacos/v1/ns/instance")).willReturn(aResponse().withStatus(200).withBody("ok")));
+    bad.stubFor(post(urlPathEqualTo("/nacos/v1/ns/instance")).willReturn(aResponse().withStatus(400)
+        .withBody("caused: Param 'serviceName' is illegal, illegal characters should not appear in the param.;")));
+
+    assertThat(register("127.0.0.1:" + bad.port() + ",127.0.0.1:" + good.port())).startsWith("400 caused: Param");
+    good.verify(0, postRequestedFor(urlPathEqualTo("/nacos/v1/ns/instance")));
+  }
+
+  /** Registers through a transport that starts at the first server. */
+  private String register(String servers) {
+    MseClientConfig settings = MseClient.builder().serverAddr(servers).snapshotDir(dir)
+        .requestTimeout(Duration.ofSeconds(3)).toConfig();
+    NacosAddress address = NacosAddress.parse(settings.serverAddr(), null);
+    try (NacosTransport transport = new NacosTransport(address, NacosHttpClients.client(settings, address),
+        settings.ticker(), 0)) {
+      NacosResponse response = transport.send(NacosRequest.post("/v1/ns/instance",
+          Map.of("serviceName", "DEFAULT_GROUP@@svc", "ip", "127.0.0.1", "port", "8080"), settings.requestTimeout(),
+          "DEFAULT_GROUP@@svc"));
+      return response.status() + " " + response.body();
     }
-    good.verify(6, postRequestedFor(urlPathEqualTo("/nacos/v1/ns/instance")));
   }
 
   @Test

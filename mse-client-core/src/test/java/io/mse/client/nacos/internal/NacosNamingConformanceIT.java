@@ -222,9 +222,15 @@ class NacosNamingConformanceIT {
     AtomicLong emptyAtNanos = new AtomicLong();
     java.util.concurrent.atomic.AtomicReference<java.time.LocalTime> emptyAtClock =
         new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
     subscriber.naming().subscribe(svc, group, event -> {
-      if (event.instances().isEmpty() && emptyAtNanos.compareAndSet(0, System.nanoTime())) {
+      // only the empty list after the instance was seen: the first event may be empty when the
+      // subscriber's first read came before the server listed the new instance
+      if (event.instances().isEmpty() && seen.get() && emptyAtNanos.compareAndSet(0, System.nanoTime())) {
         emptyAtClock.set(java.time.LocalTime.now());
+      }
+      if (!event.instances().isEmpty()) {
+        seen.set(true);
       }
       events.add(event);
     });

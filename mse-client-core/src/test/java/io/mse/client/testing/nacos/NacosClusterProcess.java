@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 public final class NacosClusterProcess implements AutoCloseable {
 
   private static final long HUNG_AFTER_SECONDS = 60;
-  private static final long NONE_READY_SECONDS = 240;
+  /** Below the script's own 180 s, after which it stops the node it waits for. */
+  private static final long NONE_READY_SECONDS = 150;
   private static final int MAX_RESTARTS = 2;
 
   private final List<Integer> ports;
@@ -39,7 +40,8 @@ public final class NacosClusterProcess implements AutoCloseable {
    *
    * @param version {@code 2.5.1} or {@code 3.0.3}
    * @param preferredPorts three ports to use when they and their companions are free (else free ones)
-   * @throws IllegalStateException when the cluster could not start within the script's time
+   * @throws IllegalStateException when a node exited or hung again after two restarts (see
+   *     {@link #awaitNodes}), or the script could not start it
    */
   public static NacosClusterProcess start(String version, int... preferredPorts) {
     NacosServerProcess.assumeAvailable();
@@ -114,10 +116,11 @@ public final class NacosClusterProcess implements AutoCloseable {
       for (int i = 0; i < ports.size(); i++) {
         Optional<ProcessHandle> process = node(i);
         if (process.isPresent() && commandLines.get(i) == null) {
-          commandLines.set(i, commandLine(process.get()));
+          commandLines.set(i, nodeCommandLine(process.get(), ports.get(i)));
         }
         if (!answers(ports.get(i))) {
           waiting.add(i);
+          // seen running, now gone: exited (or stopped by the script, which also removes its pid file)
           if (commandLines.get(i) != null && process.isEmpty() && exitedForSure(i)) {
             exited.add(i);
           }
@@ -144,9 +147,9 @@ public final class NacosClusterProcess implements AutoCloseable {
         for (int node : restart) {
           if (++restarts[node] > MAX_RESTARTS) {
             throw new IllegalStateException("node 127.0.0.1:" + ports.get(node) + " did not start after "
-                + MAX_RESTARTS + " restarts; the script said: " + tail(folder.resolve("start.log")));
+                + MAX_RESTARTS + " restarts; its console said: " + tail(consoleLog(node)));
           }
-          restart(node, commandLines.get(node), hung ? "hung" : "exited");
+          restart(node, commandLines.get(node), exited.contains(node) ? "exited" : "hung");
         }
         since = System.nanoTime();
       }
@@ -155,10 +158,14 @@ public final class NacosClusterProcess implements AutoCloseable {
   }
 
   /** Restarts one node from its own command line, keeping its home (data, Raft log) and console log. */
-  private void restart(int node, List<String> command, String why) throws IOException {
+  private synchronized void restart(int node, List<String> command, String why) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("closed while starting");
+    }
     if (command == null) {
-      throw new IllegalStateException("node 127.0.0.1:" + ports.get(node) + " never ran; the script said: "
-          + tail(folder.resolve("start.log")));
+      throw new IllegalStateException("node 127.0.0.1:" + ports.get(node) + " was never seen running (its command"
+          + " line unknown); the script said: " + tail(folder.resolve("start.log")) + "; its console said: "
+          + tail(consoleLog(node)));
     }
     node(node).ifPresent(process -> {
       process.destroyForcibly();
@@ -172,6 +179,20 @@ public final class NacosClusterProcess implements AutoCloseable {
     Process restarted = builder.start();
     restarted.getOutputStream().close();
     Files.writeString(home.resolve("pid"), Long.toString(restarted.pid()));
+  }
+
+  /**
+   * The node's java command line, or null while the script's child is not java yet (the script writes
+   * the pid right after forking, before the child runs {@code nohup java}).
+   */
+  private static List<String> nodeCommandLine(ProcessHandle process, int port) throws IOException {
+    List<String> command = commandLine(process);
+    boolean java = !command.isEmpty() && (command.get(0).equals("java") || command.get(0).endsWith("/java"));
+    return java && command.contains("-Dserver.port=" + port) ? command : null;
+  }
+
+  private Path consoleLog(int node) {
+    return pidFile(node).resolveSibling("console.log");
   }
 
   private static List<String> commandLine(ProcessHandle process) throws IOException {
@@ -234,16 +255,11 @@ public final class NacosClusterProcess implements AutoCloseable {
     return ports;
   }
 
-  /** Stops one node at once (SIGKILL after 10 s of SIGTERM), as a crash of its host would. */
+  /** Kills one node (SIGKILL: no shutdown, no goodbye to its peers), as a crash of its host would. */
   public void stop(int node) {
     node(node).ifPresent(process -> {
-      process.destroy();
-      try {
-        process.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        process.destroyForcibly();
-        process.onExit().join();
-      }
+      process.destroyForcibly();
+      process.onExit().join();
     });
   }
 
@@ -266,7 +282,7 @@ public final class NacosClusterProcess implements AutoCloseable {
   /** Looks again after a moment: the script may have been writing the pid file the first time. */
   private boolean exitedForSure(int node) throws InterruptedException {
     Thread.sleep(500);
-    return Files.exists(pidFile(node)) && node(node).isEmpty();
+    return node(node).isEmpty();
   }
 
   private Path pidFile(int index) {
