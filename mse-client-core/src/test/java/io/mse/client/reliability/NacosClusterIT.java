@@ -122,10 +122,10 @@ class NacosClusterIT {
           () -> proxies.get(inUse).connections() - before <= 2);
       // the ephemeral instance stays registered and healthy past the server's beat timeout (15 s to
       // unhealthy, 30 s to removed): its beats moved to a live node
-      long sinceLost = Duration.ofNanos(System.nanoTime() - lost).toMillis();
-      Thread.sleep(Math.max(0, 35_000 - sinceLost));
+      Duration untilPastTimeout = Duration.ofSeconds(35).minus(Duration.ofNanos(System.nanoTime() - lost));
+      Duration firstCheck = untilPastTimeout.isNegative() ? Duration.ZERO : untilPastTimeout;
       int other = (inUse + 1) % 3;
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(onNode(other, service + "-own"))
+      await().pollDelay(firstCheck).atMost(firstCheck.plusSeconds(30)).untilAsserted(() -> assertThat(onNode(other, service + "-own"))
           .extracting(Instance::port, Instance::healthy).containsExactly(org.assertj.core.groups.Tuple.tuple(7402, true)));
       assertThat(naming).isNotEmpty().allSatisfy(event -> assertThat(event.instances()).isNotEmpty());
       admin.config().removeConfig(key, GROUP);
